@@ -1,0 +1,40 @@
+"""course_app: a continuing-education platform for dry needling (Level 1 and Level 2)."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from course_app.config import DefaultConfig
+from course_app.instance_files import load_or_create_secret_key
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application. No database work happens here."""
+    app = Flask(__name__, instance_relative_config=True)
+    _configure(app, test_config)
+    _init_subsystems(app)
+    return app
+
+
+def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("COURSE_APP")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+    if not app.config.get("DATABASE_URL"):
+        sqlite_file = Path(app.instance_path) / "course_app.sqlite"
+        app.config["DATABASE_URL"] = f"sqlite:///{sqlite_file}"
+
+
+def _init_subsystems(app: Flask) -> None:
+    from course_app import admin, auth, cli, db, errors, mail, modules, permissions, security
+
+    for subsystem in (db, security, auth, mail, modules, admin, errors, permissions, cli):
+        subsystem.init_app(app)

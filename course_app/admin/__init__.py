@@ -1,0 +1,26 @@
+"""Administration pages: the ``admin`` blueprint (admins only, checked before every request)."""
+
+from flask import Blueprint, Flask
+from flask_login import current_user
+
+from course_app import permissions
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def _require_admin():
+    if not current_user.is_authenticated:
+        from course_app.auth import login_manager
+
+        return login_manager.unauthorized()
+    permissions.require(
+        permissions.is_admin(current_user), "Only administrators can open the administration pages."
+    )
+    return None
+
+
+def init_app(app: Flask) -> None:
+    from course_app.admin import views  # noqa: F401  (registers the routes on bp)
+
+    app.register_blueprint(bp)

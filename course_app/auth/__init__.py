@@ -1,0 +1,29 @@
+"""Accounts: registration, login, passwords; the ``auth`` blueprint and Flask-Login setup."""
+
+from flask import Blueprint, Flask
+from flask_login import LoginManager
+from sqlalchemy import select
+
+from course_app.db import get_session
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see this page."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def _load_user(session_token: str):
+    from course_app.auth.models import User
+
+    user = get_session().scalar(select(User).where(User.session_token == session_token))
+    return user if user is not None and user.is_active else None
+
+
+def init_app(app: Flask) -> None:
+    from course_app.auth import views  # noqa: F401  (registers the routes on bp)
+
+    login_manager.init_app(app)
+    app.register_blueprint(bp)

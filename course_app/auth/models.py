@@ -1,0 +1,73 @@
+"""Users and their roles."""
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from course_app.db import Base, UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    INSTRUCTOR = "instructor"
+    ADMIN = "admin"
+
+
+class RegisterClass(StrEnum):
+    """The class of the physiotherapist's registration with their regulator."""
+
+    FULL = "full"
+    PROVISIONAL = "provisional"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('learner', 'instructor', 'admin')", name="role_known"),
+        CheckConstraint(
+            "register_class IS NULL OR register_class IN ('full', 'provisional')",
+            name="register_class_known",
+        ),
+        # A learner is a registered physiotherapist: the licence details are not optional.
+        CheckConstraint(
+            "role <> 'learner' OR (registration_number IS NOT NULL AND jurisdiction IS NOT NULL"
+            " AND regulator IS NOT NULL AND register_class IS NOT NULL)",
+            name="learner_has_registration",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased; the login key.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER)
+    #: The professional registration (licence) number issued by the regulator.
+    registration_number: Mapped[str | None] = mapped_column(String(40))
+    #: Province or state code, e.g. "ON".
+    jurisdiction: Mapped[str | None] = mapped_column(String(60))
+    regulator: Mapped[str | None] = mapped_column(String(200))
+    register_class: Mapped[str | None] = mapped_column(String(20))
+    #: Set by an administrator after checking the public register.
+    licence_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: What Flask-Login stores in the cookie; rotating it logs out every other session.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

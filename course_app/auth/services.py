@@ -1,0 +1,126 @@
+"""Use cases of accounts: register, authenticate, change and reset passwords, first admin.
+
+Services take a session and plain data, raise DomainError, and never commit.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from course_app.auth import passwords, tokens
+from course_app.auth.models import Role, User
+from course_app.exceptions import DomainError
+
+
+class EmailTaken(DomainError):
+    pass
+
+
+class WrongPassword(DomainError):
+    pass
+
+
+class InvalidResetLink(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Registration:
+    full_name: str
+    email: str
+    password: str
+    registration_number: str
+    jurisdiction: str
+    regulator: str
+    register_class: str
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def register_learner(session: Session, data: Registration) -> User:
+    """Create a learner account; raises EmailTaken if the address is in use."""
+    if find_by_email(session, data.email) is not None:
+        raise EmailTaken("An account with this e-mail address already exists.")
+    user = User(
+        email=normalize_email(data.email),
+        password_hash=passwords.hash_password(data.password),
+        full_name=data.full_name.strip(),
+        role=Role.LEARNER,
+        registration_number=data.registration_number.strip().upper(),
+        jurisdiction=data.jurisdiction,
+        regulator=data.regulator.strip(),
+        register_class=data.register_class,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None; upgrades outdated hashes."""
+    user = find_by_email(session, email)
+    if user is None:
+        passwords.burn_time_like_a_check()
+        return None
+    if not passwords.verify_password(user.password_hash, password) or not user.is_active:
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; other sessions are logged out."""
+    if not passwords.verify_password(user.password_hash, current):
+        raise WrongPassword("The current password is not correct.")
+    _set_password(user, new)
+    session.flush()
+
+
+def reset_password(session: Session, token: str, new_password: str) -> User:
+    """Set a new password from a reset link; the link cannot be used again."""
+    user = user_for_reset_token(session, token)
+    _set_password(user, new_password)
+    session.flush()
+    return user
+
+
+def user_for_reset_token(session: Session, token: str) -> User:
+    """The user a valid reset link belongs to; raises InvalidResetLink otherwise."""
+    claims = tokens.read_reset_token(token)
+    user = session.get(User, claims[0]) if claims and isinstance(claims[0], int) else None
+    if user is None or not user.is_active or not tokens.token_matches(user, claims[1]):
+        raise InvalidResetLink("This password-reset link is invalid, used or expired.")
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = passwords.hash_password(password)
+    user.rotate_session_token()
+
+
+def create_first_admin(session: Session, email: str) -> tuple[User, str] | None:
+    """Create an administrator with a random password unless one exists.
+
+    Returns the user and the clear password (to print once), or None if nothing was created.
+    """
+    if session.scalar(select(func.count()).where(User.role == Role.ADMIN)):
+        return None
+    password = secrets.token_urlsafe(15)
+    admin = User(
+        email=normalize_email(email),
+        password_hash=passwords.hash_password(password),
+        full_name="Administrator",
+        role=Role.ADMIN,
+    )
+    session.add(admin)
+    session.flush()
+    return admin, password

@@ -1,0 +1,42 @@
+"""Signed, expiring password-reset tokens.
+
+The token carries a fingerprint of the current password hash, so it stops working once the
+password changes: a reset link is good for one use.
+"""
+
+import hashlib
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from course_app.auth.models import User
+
+SALT = "course_app.password-reset"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+def make_reset_token(user: User) -> str:
+    return _serializer().dumps({"uid": user.id, "fp": _fingerprint(user)})
+
+
+def read_reset_token(token: str) -> tuple[int, str] | None:
+    """Return (user id, fingerprint) of a well-signed, unexpired token, else None."""
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    try:
+        payload = _serializer().loads(token, max_age=max_age)
+    except BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(payload, dict):
+        return None
+    return payload.get("uid"), payload.get("fp")
+
+
+def token_matches(user: User, fingerprint: str) -> bool:
+    return _fingerprint(user) == fingerprint

@@ -1,0 +1,149 @@
+"""Account pages. Views: load → check → one service call → commit → redirect."""
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from course_app import mail
+from course_app.auth import bp, services, tokens
+from course_app.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from course_app.db import get_session
+from course_app.exceptions import DomainError
+from course_app.security import limiter
+from course_app.urls import safe_next_url
+
+
+def _limit(config_key: str):
+    return limiter.limit(lambda: current_app.config[config_key], methods=["POST"])
+
+
+def _start_session(user) -> None:
+    session.clear()  # a fresh session at every login
+    login_user(user)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@_limit("REGISTER_RATE_LIMIT")
+def register():
+    """Register a physiotherapist as a learner."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        db = get_session()
+        data = services.Registration(**{name: form[name].data for name in _REGISTRATION_FIELDS})
+        try:
+            user = services.register_learner(db, data)
+        except DomainError as error:
+            form.email.errors.append(error.message)
+        else:
+            db.commit()
+            _start_session(user)
+            flash("Welcome! Your account is ready. Choose a course to begin.", "success")
+            return redirect(url_for("modules.dashboard"))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+_REGISTRATION_FIELDS = (
+    "full_name",
+    "email",
+    "password",
+    "registration_number",
+    "jurisdiction",
+    "regulator",
+    "register_class",
+)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@_limit("LOGIN_RATE_LIMIT")
+def login():
+    """Log in with e-mail and password, then go back where the user was headed."""
+    form = LoginForm()
+    next_url = safe_next_url(request.args.get("next"))
+    if form.validate_on_submit():
+        db = get_session()
+        user = services.authenticate(db, form.email.data, form.password.data)
+        if user is not None:
+            db.commit()  # a rehashed password is kept
+            _start_session(user)
+            return redirect(next_url or url_for("modules.dashboard"))
+        form.password.errors.append("The e-mail address or the password is not correct.")
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    """Log out (POST, CSRF-checked like every POST, so no link or image can log anyone out)."""
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("modules.catalog"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password; every other session of this user is logged out."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            services.change_password(
+                db, current_user, form.current_password.data, form.password.data
+            )
+        except DomainError as error:
+            form.current_password.errors.append(error.message)
+        else:
+            db.commit()
+            _start_session(current_user._get_current_object())
+            flash("Your password is changed. Other devices have been logged out.", "success")
+            return redirect(url_for("modules.dashboard"))
+    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@_limit("RESET_RATE_LIMIT")
+def request_reset():
+    """Ask for a reset link; the answer is the same whether or not the address exists."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = services.find_by_email(db, form.email.data)
+        message = _queue_reset_mail(db, user) if user is not None and user.is_active else None
+        db.commit()
+        if message is not None:
+            mail.deliver(message.id)
+        flash(
+            "If an account uses that address, a reset link is on its way. "
+            "It works once, for one hour.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/request_reset.html", form=form), 400 if form.errors else 200
+
+
+def _queue_reset_mail(db, user):
+    link = url_for("auth.reset_password", token=tokens.make_reset_token(user), _external=True)
+    body = render_template("auth/email/reset.txt", user=user, link=link)
+    return mail.queue_message(db, user.email, "Reset your course_app password", body)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from a reset link."""
+    db = get_session()
+    try:
+        services.user_for_reset_token(db, token)
+    except DomainError as error:
+        return render_template("auth/reset_invalid.html", reason=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(db, token, form.password.data)
+        db.commit()
+        flash("Your password is changed. Log in with the new one.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200

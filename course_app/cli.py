@@ -1,0 +1,121 @@
+"""Command-line tools: ``flask --app course_app <command>``."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from course_app import mail
+from course_app.auth import services as auth_services
+from course_app.db import get_engine, get_session
+from course_app.migrate import make_revision, upgrade_to_head
+from course_app.modules.content import parse_content
+from course_app.modules.sync import sync_content
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, make_migration, check_content, load_content, create_admin, send_mail):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema to the latest migration."""
+    upgrade_to_head(get_engine())
+    click.echo("Database is up to date.")
+
+
+@click.command("make-migration")
+@click.argument("message")
+def make_migration(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    make_revision(get_engine(), message)
+
+
+def _content_dir(directory: str | None) -> Path:
+    return Path(directory or current_app.config["CONTENT_DIR"])
+
+
+def _parse_or_exit(directory: Path):
+    courses, problems = parse_content(directory)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found; nothing was loaded.", err=True)
+        sys.exit(1)
+    return courses
+
+
+@click.command("check-content")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Content folder (default: CONTENT_DIR, the repository's content/).",
+)
+def check_content(directory: str | None) -> None:
+    """Validate the curriculum files; print file:line: message per problem, exit 1 if any."""
+    courses = _parse_or_exit(_content_dir(directory))
+    lessons = sum(len(course.lessons) for course in courses)
+    click.echo(f"Content is valid: {len(courses)} course(s), {lessons} lesson(s).")
+
+
+@click.command("load-content")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Content folder (default: CONTENT_DIR, the repository's content/).",
+)
+def load_content(directory: str | None) -> None:
+    """Validate, then sync the curriculum into the database in one transaction.
+
+    Rows are matched by slug; lessons removed from the files are archived, never deleted.
+    Nothing is written if any file has a problem. Running it twice changes nothing.
+    """
+    courses = _parse_or_exit(_content_dir(directory))
+    session = get_session()
+    total = sum(len(course.lessons) for course in courses)
+    with click.progressbar(length=total, label="Loading lessons", file=sys.stderr) as bar:
+        report = sync_content(session, courses, advance=bar.update)
+    session.commit()
+    for line in report.lines():
+        click.echo(line)
+    click.echo(
+        "Content loaded." if report.changed else "Content already up to date; nothing changed."
+    )
+
+
+@click.command("create-admin")
+@click.option("--email", default=None, help="Defaults to FIRST_ADMIN_EMAIL.")
+def create_admin(email: str | None) -> None:
+    """Create the first administrator and print its password once; no-op if one exists."""
+    session = get_session()
+    created = auth_services.create_first_admin(
+        session, email or current_app.config["FIRST_ADMIN_EMAIL"]
+    )
+    session.commit()
+    if created is None:
+        click.echo("An administrator already exists; no new password was made.")
+        return
+    user, password = created
+    click.echo(
+        "Created the first administrator. This password is shown only once:\n"
+        f"  e-mail:   {user.email}\n  password: {password}"
+    )
+
+
+@click.command("send-mail")
+def send_mail() -> None:
+    """Retry sending every unsent outbox message (needs MAIL_SERVER)."""
+    if not current_app.config["MAIL_SERVER"]:
+        click.echo("MAIL_SERVER is not set; messages stay in the outbox.", err=True)
+        sys.exit(1)
+    ids = mail.services.unsent_message_ids(get_session())
+    sent = sum(mail.deliver(message_id) for message_id in ids)
+    click.echo(f"Sent {sent} of {len(ids)} message(s).")
+    if sent < len(ids):
+        sys.exit(1)

@@ -1,0 +1,51 @@
+"""Default settings: safe, non-secret values only.
+
+Layers, later wins: these defaults → ``instance/config.py`` → ``COURSE_APP_*`` environment
+variables → the ``test_config`` mapping given to :func:`course_app.create_app`.
+``SECRET_KEY`` and ``DATABASE_URL`` are filled in by the factory when no layer sets them.
+"""
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DefaultConfig:
+    #: SQLAlchemy URL; default ``sqlite:///<instance>/course_app.sqlite`` (set in the factory).
+    DATABASE_URL: str | None = None
+    #: Where ``load-content`` and ``check-content`` read the curriculum from.
+    CONTENT_DIR = str(REPO_ROOT / "content")
+
+    # Cookies: HttpOnly always; Secure only when served over HTTPS (turn on in production).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+
+    # Password hashing: argon2id at the OWASP minimum (19 MiB, 2 passes, 1 lane).
+    PASSWORD_HASH_MEMORY_KIB = 19 * 1024
+    PASSWORD_HASH_TIME_COST = 2
+    PASSWORD_HASH_PARALLELISM = 1
+    PASSWORD_MIN_LENGTH = 12
+    #: Seconds a password-reset link stays valid.
+    PASSWORD_RESET_MAX_AGE = 3600
+
+    # Rate limits (Flask-Limiter); use redis://… when several instances serve the site.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
+    REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
+    RESET_RATE_LIMIT = "5 per minute;30 per hour"
+
+    # Outgoing mail: empty MAIL_SERVER means "log it and keep it in the admin outbox only".
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_SENDER = "course_app <no-reply@localhost>"
+
+    #: E-mail of the administrator that ``create-admin`` makes on the first run.
+    FIRST_ADMIN_EMAIL = "admin@example.org"

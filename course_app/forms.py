@@ -1,0 +1,16 @@
+"""Validators shared by several forms."""
+
+from flask import current_app
+from wtforms import Field, Form
+from wtforms.validators import ValidationError
+
+
+class StrongPassword:
+    """At least PASSWORD_MIN_LENGTH characters (read from the config at validation time)."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        if len(field.data or "") < minimum:
+            raise ValidationError(f"Use at least {minimum} characters.")
+        if len(field.data) > 256:
+            raise ValidationError("Use at most 256 characters.")

@@ -1,0 +1,1 @@
+"""Alembic migrations, run with ``flask --app course_app init-db``."""

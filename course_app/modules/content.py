@@ -1,0 +1,402 @@
+"""Read and validate the curriculum in ``content/`` (pure: files in, specs and problems out).
+
+Layout and format are documented in ``content/README.md``. Every problem is reported as
+``file:line: message`` and nothing is loaded while any remains.
+"""
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REFERENCE_ID_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9-]{0,15}$")
+#: Claims of the source article (see shared research, section 0.1).
+ARTICLE_CLAIMS = {
+    "A1": "Dry needling targets myofascial trigger points",
+    "A2": "The local twitch response breaks the cycle of tightness",
+    "A3": "Electrical stimulation resets muscle tone",
+    "A4": "A 'neuromuscular reset' restores muscle balance",
+    "A5": "Endorphins and central pain modulation",
+    "A6": "Better local circulation",
+    "A7": "Better nerve–muscle communication; sciatica and nerve pain",
+    "A8": "Dry needling belongs inside a treatment plan",
+}
+LESSON_KEYS = {"slug", "title", "module", "order", "minutes", "objectives", "claims", "sources"}
+FRONT_MATTER_FENCE = "+++"
+MAX_LESSON_MINUTES = 240
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ReferenceSpec:
+    id: str
+    citation: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    slug: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class LessonSpec:
+    slug: str
+    title: str
+    module: str
+    order: int
+    minutes: int
+    objectives: tuple[str, ...]
+    claims: tuple[str, ...]
+    sources: tuple[str, ...]
+    body: str
+    content_hash: str
+    path: str
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    slug: str
+    title: str
+    level: int
+    summary: str
+    ce_minutes: int
+    prerequisite: str | None
+    position: int
+    modules: tuple[ModuleSpec, ...]
+    references: tuple[ReferenceSpec, ...]
+    lessons: tuple[LessonSpec, ...]
+    path: str
+
+
+@dataclass
+class _Source:
+    """One TOML document and where it sits in its file, for line numbers."""
+
+    path: str
+    text: str
+    first_line: int = 1
+    problems: list[ContentProblem] = field(default_factory=list)
+
+    def line_of(self, key: str, after: int = 0) -> int:
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if number > after and pattern.match(line):
+                return number + self.first_line - 1
+        return self.first_line
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(ContentProblem(self.path, line, message))
+
+
+def parse_content(root: Path) -> tuple[list[CourseSpec], list[ContentProblem]]:
+    """Parse every course under ``root``; return the specs and all problems found."""
+    problems: list[ContentProblem] = []
+    manifests = sorted(root.glob("*/course.toml"))
+    if not manifests:
+        problems.append(ContentProblem(str(root), 1, "no */course.toml found"))
+    courses = [c for c in (_parse_course(m, problems) for m in manifests) if c is not None]
+    problems.extend(_cross_course_problems(courses))
+    return courses, problems
+
+
+def _load_toml(source: _Source) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"at line (\d+)", str(error))
+        line = int(found.group(1)) + source.first_line - 1 if found else source.first_line
+        source.problem(line, f"invalid TOML: {error}")
+        return None
+
+
+def _text(source: _Source, data: dict, key: str, required: bool = True, after: int = 0) -> str:
+    value = data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        source.problem(source.line_of(key, after), f"'{key}' must be a non-empty string")
+        return ""
+    return value.strip()
+
+
+def _integer(source: _Source, data: dict, key: str, low: int, high: int) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        source.problem(source.line_of(key), f"'{key}' must be a whole number from {low} to {high}")
+        return low
+    return value
+
+
+def _strings(source: _Source, data: dict, key: str, allow_empty: bool) -> tuple[str, ...]:
+    value = data.get(key)
+    valid = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+    if not valid or (not allow_empty and not value):
+        need = "a list of strings" if allow_empty else "a non-empty list of strings"
+        source.problem(source.line_of(key), f"'{key}' must be {need}")
+        return ()
+    return tuple(v.strip() for v in value)
+
+
+def _slug(source: _Source, data: dict, key: str = "slug", after: int = 0) -> str:
+    slug = _text(source, data, key, after=after)
+    if slug and not SLUG_PATTERN.match(slug):
+        source.problem(
+            source.line_of(key, after),
+            f"'{key}' must be lower-case letters, digits and single hyphens: {slug!r}",
+        )
+    return slug
+
+
+def _parse_course(manifest: Path, problems: list[ContentProblem]) -> CourseSpec | None:
+    source = _Source(str(manifest), manifest.read_text(encoding="utf-8"))
+    data = _load_toml(source)
+    if data is None:
+        problems.extend(source.problems)
+        return None
+    course = _course_from_manifest(source, data, manifest.parent)
+    problems.extend(source.problems)
+    return course
+
+
+def _course_from_manifest(source: _Source, data: dict, directory: Path) -> CourseSpec:
+    modules = _modules(source, data)
+    references = _references(source, data)
+    lessons = _lessons(directory, {m.slug for m in modules}, {r.id for r in references}, source)
+    return CourseSpec(
+        slug=_slug(source, data),
+        title=_text(source, data, "title"),
+        level=_integer(source, data, "level", 1, 2),
+        summary=_text(source, data, "summary"),
+        ce_minutes=_ce_minutes(source, data),
+        prerequisite=_text(source, data, "prerequisite", required=False) or None,
+        position=_integer(source, data, "position", 0, 1000),
+        modules=modules,
+        references=references,
+        lessons=lessons,
+        path=source.path,
+    )
+
+
+def _ce_minutes(source: _Source, data: dict) -> int:
+    hours = data.get("ce_hours")
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 200:
+        source.problem(source.line_of("ce_hours"), "'ce_hours' must be a number above 0")
+        return 1
+    return round(hours * 60)
+
+
+def _table_lines(source: _Source, header: str) -> list[int]:
+    lines = source.text.splitlines()
+    return [n for n, line in enumerate(lines, start=1) if line.strip() == f"[[{header}]]"]
+
+
+def _array_of_tables(source: _Source, data: dict, key: str) -> list[tuple[dict, int]]:
+    entries = data.get(key)
+    if not isinstance(entries, list) or not entries:
+        source.problem(source.first_line, f"add at least one [[{key}]] table")
+        return []
+    lines = _table_lines(source, key) + [source.first_line] * len(entries)
+    return list(zip(entries, lines, strict=False))
+
+
+def _modules(source: _Source, data: dict) -> tuple[ModuleSpec, ...]:
+    modules: list[ModuleSpec] = []
+    for entry, line in _array_of_tables(source, data, "modules"):
+        slug = _slug(source, entry, after=line)
+        if slug in {m.slug for m in modules}:
+            source.problem(line, f"module slug {slug!r} is used twice")
+        modules.append(
+            ModuleSpec(
+                slug,
+                _text(source, entry, "title", after=line),
+                _text(source, entry, "summary", required=False, after=line),
+            )
+        )
+    return tuple(modules)
+
+
+def _references(source: _Source, data: dict) -> tuple[ReferenceSpec, ...]:
+    references: list[ReferenceSpec] = []
+    for entry, line in _array_of_tables(source, data, "references"):
+        ref_id = _text(source, entry, "id", after=line)
+        if ref_id and not REFERENCE_ID_PATTERN.match(ref_id):
+            source.problem(line, f"reference id {ref_id!r} must look like S1 or X23")
+        if ref_id in {r.id for r in references}:
+            source.problem(line, f"reference id {ref_id!r} is used twice")
+        references.append(
+            ReferenceSpec(
+                ref_id,
+                _text(source, entry, "citation", after=line),
+                _text(source, entry, "url", required=False, after=line),
+            )
+        )
+    return tuple(references)
+
+
+def _lessons(
+    directory: Path, modules: set[str], references: set[str], manifest: _Source
+) -> tuple[LessonSpec, ...]:
+    lessons = []
+    for path in sorted((directory / "lessons").rglob("*.md")):
+        source = _Source(str(path), "")
+        lesson = _parse_lesson(path, source, modules, references)
+        manifest.problems.extend(source.problems)
+        if lesson is not None:
+            lessons.append(lesson)
+    manifest.problems.extend(_lesson_set_problems(lessons))
+    return tuple(lessons)
+
+
+def split_front_matter(text: str) -> tuple[str, str] | tuple[None, int]:
+    """Split ``+++``-fenced TOML front matter from the Markdown body.
+
+    Returns (front matter, body), or (None, line of the problem) when the fences are wrong.
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        return None, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() == FRONT_MATTER_FENCE:
+            return "".join(lines[1:index]), "".join(lines[index + 1 :])
+    return None, len(lines)
+
+
+def _parse_lesson(
+    path: Path, source: _Source, modules: set[str], references: set[str]
+) -> LessonSpec | None:
+    raw = path.read_bytes()
+    front, body = split_front_matter(raw.decode("utf-8"))
+    if front is None:
+        source.problem(body, "a lesson starts with front matter between two '+++' lines")
+        return None
+    source.text, source.first_line = front, 2
+    data = _load_toml(source)
+    if data is None:
+        return None
+    return _lesson_from_front_matter(source, data, body, raw, modules, references)
+
+
+def _lesson_from_front_matter(
+    source: _Source, data: dict, body: str, raw: bytes, modules: set[str], references: set[str]
+) -> LessonSpec:
+    for key in sorted(set(data) - LESSON_KEYS):
+        source.problem(
+            source.line_of(key), f"unknown key '{key}' (allowed: {', '.join(sorted(LESSON_KEYS))})"
+        )
+    lesson = LessonSpec(
+        slug=_slug(source, data),
+        title=_text(source, data, "title"),
+        module=_text(source, data, "module"),
+        order=_integer(source, data, "order", 1, 999),
+        minutes=_integer(source, data, "minutes", 1, MAX_LESSON_MINUTES),
+        objectives=_strings(source, data, "objectives", allow_empty=False),
+        claims=_strings(source, data, "claims", allow_empty=True),
+        sources=_strings(source, data, "sources", allow_empty=False),
+        body=body,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        path=source.path,
+    )
+    _check_lesson_links(source, lesson, modules, references)
+    return lesson
+
+
+def _check_lesson_links(
+    source: _Source, lesson: LessonSpec, modules: set[str], references: set[str]
+) -> None:
+    if lesson.module and lesson.module not in modules:
+        source.problem(
+            source.line_of("module"), f"module {lesson.module!r} is not listed in course.toml"
+        )
+    for claim in lesson.claims:
+        if claim not in ARTICLE_CLAIMS:
+            source.problem(source.line_of("claims"), f"unknown article claim {claim!r} (A1–A8)")
+    for ref in lesson.sources:
+        if ref not in references:
+            source.problem(
+                source.line_of("sources"), f"source {ref!r} is not in the course's [[references]]"
+            )
+    if not lesson.body.strip():
+        source.problem(source.first_line, "the lesson has no text after its front matter")
+
+
+def _lesson_set_problems(lessons: list[LessonSpec]) -> list[ContentProblem]:
+    problems, slugs, places = [], {}, {}
+    for lesson in lessons:
+        if lesson.slug in slugs:
+            problems.append(
+                ContentProblem(
+                    lesson.path,
+                    2,
+                    f"lesson slug {lesson.slug!r} is also used by {slugs[lesson.slug]}",
+                )
+            )
+        slugs.setdefault(lesson.slug, lesson.path)
+        place = (lesson.module, lesson.order)
+        if place in places:
+            problems.append(
+                ContentProblem(
+                    lesson.path,
+                    2,
+                    f"order {lesson.order} in module "
+                    f"{lesson.module!r} is also used by "
+                    f"{places[place]}",
+                )
+            )
+        places.setdefault(place, lesson.path)
+    return problems
+
+
+def _cross_course_problems(courses: list[CourseSpec]) -> list[ContentProblem]:
+    problems: list[ContentProblem] = []
+    by_slug: dict[str, CourseSpec] = {}
+    for course in courses:
+        if course.slug in by_slug:
+            problems.append(
+                ContentProblem(
+                    course.path,
+                    1,
+                    f"course slug {course.slug!r} is also used by {by_slug[course.slug].path}",
+                )
+            )
+        by_slug.setdefault(course.slug, course)
+    for course in courses:
+        problems.extend(_prerequisite_problems(course, by_slug))
+    return problems
+
+
+def _prerequisite_problems(course: CourseSpec, by_slug: dict[str, CourseSpec]):
+    if course.prerequisite is None:
+        return []
+    line = _Source(course.path, Path(course.path).read_text(encoding="utf-8")).line_of(
+        "prerequisite"
+    )
+    if course.prerequisite not in by_slug:
+        return [
+            ContentProblem(
+                course.path,
+                line,
+                f"prerequisite {course.prerequisite!r} is not a course in content/",
+            )
+        ]
+    seen, current = {course.slug}, by_slug[course.prerequisite]
+    while current is not None:
+        if current.slug in seen:
+            return [ContentProblem(course.path, line, "prerequisites form a cycle")]
+        seen.add(current.slug)
+        current = by_slug.get(current.prerequisite) if current.prerequisite else None
+    return []

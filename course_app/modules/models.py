@@ -1,0 +1,121 @@
+"""Courses, their modules and lessons, enrolments and lesson progress.
+
+Content rows are keyed by permanent slugs and archived, never deleted, so that a learner's
+progress survives any change to ``content/``.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from course_app.db import Base, UTCDateTime, utcnow
+
+SLUG_LENGTH = 80
+
+
+class Course(Base):
+    __tablename__ = "courses"
+    __table_args__ = (
+        CheckConstraint("level IN (1, 2)", name="level_known"),
+        CheckConstraint("ce_minutes > 0", name="ce_minutes_positive"),
+        CheckConstraint(
+            "prerequisite_id IS NULL OR prerequisite_id <> id", name="not_own_prerequisite"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    level: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: Continuing-education credit for the online theory, in minutes.
+    ce_minutes: Mapped[int] = mapped_column(Integer)
+    prerequisite_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: The course's reference list: [{"id": "S1", "citation": "...", "url": "..."}].
+    references: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    prerequisite: Mapped["Course | None"] = relationship(remote_side=[id])
+
+
+class CourseModule(Base):
+    __tablename__ = "course_modules"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer)
+    is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    course: Mapped[Course] = relationship()
+
+
+class Lesson(Base):
+    __tablename__ = "lessons"
+    __table_args__ = (
+        # The slug is permanent within its course, even if the lesson moves to another module.
+        UniqueConstraint("course_id", "slug"),
+        CheckConstraint("minutes > 0", name="minutes_positive"),
+        Index("ix_lessons_module_position", "module_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id"))
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+    objectives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Article claims (A1–A8) the lesson covers.
+    claims: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Reference ids (from the course's list) the lesson rests on.
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    body_markdown: Mapped[str] = mapped_column(Text)
+    #: Sanitized HTML rendered from body_markdown when it changes (served as is).
+    body_html: Mapped[str] = mapped_column(Text)
+    #: SHA-256 of the file the lesson was last loaded from.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    course: Mapped[Course] = relationship()
+    module: Mapped[CourseModule] = relationship()
+
+
+class Enrollment(Base):
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LessonProgress(Base):
+    """A lesson a learner has marked complete (one row per learner and lesson)."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,177 @@
+"""Bring the database in line with parsed content, matching rows by permanent slug.
+
+Never deletes: what disappeared from ``content/`` is archived, so learners' progress survives,
+and it is restored if it comes back. The caller owns the transaction (one commit, or none).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from course_app.db import utcnow
+from course_app.markdown import render_markdown
+from course_app.modules.content import CourseSpec, LessonSpec
+from course_app.modules.models import Course, CourseModule, Lesson
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.archived)
+
+    def lines(self) -> list[str]:
+        return (
+            [f"created  {name}" for name in self.created]
+            + [f"updated  {name}" for name in self.updated]
+            + [f"archived {name}" for name in self.archived]
+        )
+
+
+def sync_content(
+    session: Session, courses: list[CourseSpec], advance: Callable[[int], None] = lambda _n: None
+) -> SyncReport:
+    """Upsert every course, module and lesson; archive what the specs no longer contain."""
+    report = SyncReport()
+    rows = {spec.slug: _sync_course(session, spec, report, advance) for spec in courses}
+    for spec in courses:
+        prerequisite = rows[spec.prerequisite].id if spec.prerequisite else None
+        _assign(rows[spec.slug], {"prerequisite_id": prerequisite}, f"course {spec.slug}", report)
+    stale = session.scalars(select(Course).where(Course.slug.not_in(rows), ~Course.is_archived))
+    for course in stale:
+        _archive(course, f"course {course.slug}", report)
+    session.flush()
+    return report
+
+
+def _assign(row: Any, values: dict[str, Any], name: str, report: SyncReport) -> None:
+    """Set changed attributes on an existing row and note it once in the report."""
+    changed = {key: value for key, value in values.items() if getattr(row, key) != value}
+    for key, value in changed.items():
+        setattr(row, key, value)
+    if changed and name not in report.updated and name not in report.created:
+        report.updated.append(name)
+
+
+def _archive(row: Course | CourseModule | Lesson, name: str, report: SyncReport) -> None:
+    row.is_archived = True
+    report.archived.append(name)
+
+
+def _upsert(
+    session: Session,
+    existing: Any,
+    model: type,
+    values: dict[str, Any],
+    name: str,
+    report: SyncReport,
+) -> Any:
+    if existing is None:
+        row = model(**values)
+        session.add(row)
+        report.created.append(name)
+        return row
+    _assign(existing, values, name, report)
+    return existing
+
+
+def _sync_course(
+    session: Session, spec: CourseSpec, report: SyncReport, advance: Callable[[int], None]
+) -> Course:
+    values = {
+        "slug": spec.slug,
+        "title": spec.title,
+        "level": spec.level,
+        "summary": spec.summary,
+        "ce_minutes": spec.ce_minutes,
+        "position": spec.position,
+        "is_archived": False,
+        "references": [vars(ref) for ref in spec.references],
+    }
+    existing = session.scalar(select(Course).where(Course.slug == spec.slug))
+    course = _upsert(session, existing, Course, values, f"course {spec.slug}", report)
+    session.flush()
+    modules = _sync_modules(session, course, spec, report)
+    _sync_lessons(session, course, modules, spec, report, advance)
+    return course
+
+
+def _sync_modules(
+    session: Session, course: Course, spec: CourseSpec, report: SyncReport
+) -> dict[str, CourseModule]:
+    existing = {
+        m.slug: m
+        for m in session.scalars(select(CourseModule).where(CourseModule.course_id == course.id))
+    }
+    rows = {}
+    for position, module in enumerate(spec.modules, start=1):
+        values = {
+            "course_id": course.id,
+            "slug": module.slug,
+            "title": module.title,
+            "summary": module.summary,
+            "position": position,
+            "is_archived": False,
+        }
+        name = f"module {spec.slug}/{module.slug}"
+        rows[module.slug] = _upsert(
+            session, existing.get(module.slug), CourseModule, values, name, report
+        )
+    for slug in sorted(set(existing) - set(rows)):
+        if not existing[slug].is_archived:
+            _archive(existing[slug], f"module {spec.slug}/{slug}", report)
+    session.flush()
+    return rows
+
+
+def _sync_lessons(
+    session: Session,
+    course: Course,
+    modules: dict[str, CourseModule],
+    spec: CourseSpec,
+    report: SyncReport,
+    advance: Callable[[int], None],
+) -> None:
+    existing = {
+        lesson.slug: lesson
+        for lesson in session.scalars(select(Lesson).where(Lesson.course_id == course.id))
+    }
+    for lesson in spec.lessons:
+        name = f"lesson {spec.slug}/{lesson.slug}"
+        values = _lesson_values(course, modules[lesson.module], lesson, existing.get(lesson.slug))
+        _upsert(session, existing.get(lesson.slug), Lesson, values, name, report)
+        advance(1)
+    for slug in sorted(set(existing) - {lesson.slug for lesson in spec.lessons}):
+        if not existing[slug].is_archived:
+            _archive(existing[slug], f"lesson {spec.slug}/{slug}", report)
+
+
+def _lesson_values(
+    course: Course, module: CourseModule, lesson: LessonSpec, current: Lesson | None
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "course_id": course.id,
+        "module_id": module.id,
+        "slug": lesson.slug,
+        "title": lesson.title,
+        "position": lesson.order,
+        "minutes": lesson.minutes,
+        "objectives": list(lesson.objectives),
+        "claims": list(lesson.claims),
+        "sources": list(lesson.sources),
+        "content_hash": lesson.content_hash,
+        "is_archived": False,
+    }
+    if current is None or current.body_markdown != lesson.body:
+        # Rendering is the slow part: only when the text changed.
+        values.update(
+            body_markdown=lesson.body, body_html=render_markdown(lesson.body), updated_at=utcnow()
+        )
+    return values
