@@ -11,9 +11,15 @@ from course_app.config import DefaultConfig
 from course_app.instance_files import load_or_create_secret_key
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application. No database work happens here."""
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(
+    test_config: Mapping[str, Any] | None = None, instance_path: str | None = None
+) -> Flask:
+    """Build the application. No database work happens here.
+
+    :param test_config: settings applied last, over every other layer.
+    :param instance_path: the instance folder (default: the repository's ``instance/``).
+    """
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     _configure(app, test_config)
     _init_subsystems(app)
     return app

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from course_app import mail
 from course_app.auth import services as auth_services
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema to the latest migration."""
     upgrade_to_head(get_engine())
@@ -27,6 +29,7 @@ def init_db() -> None:
 
 
 @click.command("make-migration")
+@with_appcontext
 @click.argument("message")
 def make_migration(message: str) -> None:
     """Write a new migration from the difference between the models and the database."""
@@ -48,6 +51,7 @@ def _parse_or_exit(directory: Path):
 
 
 @click.command("check-content")
+@with_appcontext
 @click.option(
     "--dir",
     "directory",
@@ -63,6 +67,7 @@ def check_content(directory: str | None) -> None:
 
 
 @click.command("load-content")
+@with_appcontext
 @click.option(
     "--dir",
     "directory",
@@ -90,6 +95,7 @@ def load_content(directory: str | None) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", default=None, help="Defaults to FIRST_ADMIN_EMAIL.")
 def create_admin(email: str | None) -> None:
     """Create the first administrator and print its password once; no-op if one exists."""
@@ -109,6 +115,7 @@ def create_admin(email: str | None) -> None:
 
 
 @click.command("send-mail")
+@with_appcontext
 def send_mail() -> None:
     """Retry sending every unsent outbox message (needs MAIL_SERVER)."""
     if not current_app.config["MAIL_SERVER"]:

@@ -1,7 +1,14 @@
 """Account forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
 from course_app.auth.jurisdictions import JURISDICTIONS, jurisdiction_choices
@@ -61,8 +68,8 @@ class RegisterForm(FlaskForm):
     register_class = RadioField(
         "Register class",
         choices=[
-            (RegisterClass.FULL.value, "Full (general) register"),
-            (RegisterClass.PROVISIONAL.value, "Provisional register (e.g. intern)"),
+            SelectChoice(RegisterClass.FULL.value, "Full (general) register"),
+            SelectChoice(RegisterClass.PROVISIONAL.value, "Provisional register (e.g. intern)"),
         ],
         validators=[DataRequired(message="Choose your register class.")],
     )

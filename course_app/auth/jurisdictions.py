@@ -4,6 +4,8 @@ The regulator is pre-filled from this table but stays editable: a learner regist
 chooses "Outside Canada" and names their regulator.
 """
 
+from wtforms import SelectChoice
+
 JURISDICTIONS: dict[str, tuple[str, str]] = {
     "AB": ("Alberta", "College of Physiotherapists of Alberta"),
     "BC": ("British Columbia", "College of Health and Care Professionals of BC"),
@@ -22,8 +24,8 @@ JURISDICTIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def jurisdiction_choices() -> list[tuple[str, str]]:
-    return [(code, name) for code, (name, _regulator) in JURISDICTIONS.items()]
+def jurisdiction_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, (name, _regulator) in JURISDICTIONS.items()]
 
 
 def jurisdiction_name(code: str | None) -> str:

@@ -334,29 +334,24 @@ def _check_lesson_links(
         source.problem(source.first_line, "the lesson has no text after its front matter")
 
 
+def _key_line(path: str, key: str) -> int:
+    return _Source(path, Path(path).read_text(encoding="utf-8")).line_of(key)
+
+
 def _lesson_set_problems(lessons: list[LessonSpec]) -> list[ContentProblem]:
+    """Slugs unique in the course, and one lesson per place in a module."""
     problems, slugs, places = [], {}, {}
     for lesson in lessons:
         if lesson.slug in slugs:
-            problems.append(
-                ContentProblem(
-                    lesson.path,
-                    2,
-                    f"lesson slug {lesson.slug!r} is also used by {slugs[lesson.slug]}",
-                )
-            )
+            message = f"lesson slug {lesson.slug!r} is also used by {slugs[lesson.slug]}"
+            problems.append(ContentProblem(lesson.path, _key_line(lesson.path, "slug"), message))
         slugs.setdefault(lesson.slug, lesson.path)
         place = (lesson.module, lesson.order)
         if place in places:
-            problems.append(
-                ContentProblem(
-                    lesson.path,
-                    2,
-                    f"order {lesson.order} in module "
-                    f"{lesson.module!r} is also used by "
-                    f"{places[place]}",
-                )
+            message = (
+                f"order {lesson.order} in module {lesson.module!r} is also used by {places[place]}"
             )
+            problems.append(ContentProblem(lesson.path, _key_line(lesson.path, "order"), message))
         places.setdefault(place, lesson.path)
     return problems
 

@@ -1,0 +1,138 @@
+"""Fixtures: a fresh, migrated database per test, on SQLite or (when
+COURSE_APP_TEST_DATABASE_URL is set) on PostgreSQL, which must then be reachable."""
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.engine import URL
+
+from course_app import create_app
+from course_app.db import EXTENSION_KEY, get_engine
+from course_app.migrate import upgrade_to_head
+from course_app.models import metadata
+from course_app.modules.content import parse_content
+from course_app.modules.sync import sync_content
+
+TEST_CONTENT = Path(__file__).parent / "data" / "content"
+PG_URL_VARIABLE = "COURSE_APP_TEST_DATABASE_URL"
+
+#: Cheap hashing keeps the suite fast; test_auth checks the production parameters.
+FAST_HASH = {"PASSWORD_HASH_MEMORY_KIB": 1024, "PASSWORD_HASH_TIME_COST": 1}
+
+
+def base_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url,
+        "CONTENT_DIR": str(TEST_CONTENT),
+        "RATELIMIT_ENABLED": False,
+        **FAST_HASH,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory) -> Iterator[str]:
+    """A migrated database made once per run: a SQLite file to copy, or a PostgreSQL DB."""
+    pg_url = os.environ.get(PG_URL_VARIABLE)
+    if pg_url:
+        yield from _postgres_database(pg_url)
+        return
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    engine.dispose()
+    yield str(path)
+
+
+def _postgres_database(admin_url: str) -> Iterator[str]:
+    """Create a throwaway database beside the given one; never skip if unreachable."""
+    url = make_url(admin_url)
+    name = f"course_app_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    test_url = url.set(database=name)
+    engine = create_engine(test_url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    yield test_url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> str:
+    if database_template.startswith("postgresql"):
+        _truncate_all(make_url(database_template))
+        return database_template
+    copy = tmp_path / "test.sqlite"
+    shutil.copyfile(database_template, copy)
+    return f"sqlite:///{copy}"
+
+
+def _truncate_all(url: URL) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url: str, tmp_path: Path):
+    """Build an app on this test's database, with extra settings."""
+    apps: list[Flask] = []
+
+    def build(**overrides) -> Flask:
+        instance = tmp_path / "instance"
+        app = create_app({**base_config(database_url), **overrides}, instance_path=str(instance))
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        get_engine(app).dispose()
+
+
+@pytest.fixture
+def app(make_app) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app: Flask):
+    """A session on the app's database for arranging and checking data.
+
+    It deliberately pushes no app context: Flask would reuse a pushed context for every
+    test-client request, sharing ``g`` (and one DB session) across requests.
+    """
+    session = app.extensions[EXTENSION_KEY]()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def content(app: Flask, db) -> None:
+    """Load tests/data/content (courses 'basics' and 'advanced')."""
+    courses, problems = parse_content(TEST_CONTENT)
+    assert problems == []
+    sync_content(db, courses)
+    db.commit()

@@ -1,0 +1,73 @@
+"""The progress and unlock rules, as plain functions."""
+
+import pytest
+
+from course_app.progress import (
+    LessonItem,
+    ModuleOutline,
+    course_progress,
+    lock_reason,
+    module_progress,
+    percent,
+)
+
+
+def outline(module_id: int, *lessons: tuple[int, int]) -> ModuleOutline:
+    items = tuple(LessonItem(i, f"l{i}", f"Lesson {i}", minutes) for i, minutes in lessons)
+    return ModuleOutline(module_id, f"m{module_id}", f"Module {module_id}", items)
+
+
+M1 = outline(1, (1, 10), (2, 20))
+M2 = outline(2, (3, 30))
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "expected"), [(0, 3, 0), (1, 3, 33), (2, 3, 66), (3, 3, 100), (0, 0, 0)]
+)
+def test_percent_rounds_down_so_100_means_all(done, total, expected):
+    assert percent(done, total) == expected
+
+
+def test_module_progress_counts_lessons_and_minutes():
+    progress = module_progress(M1, frozenset({2}))
+    assert (progress.lessons_done, progress.lessons_total) == (1, 2)
+    assert (progress.minutes_done, progress.minutes_total) == (20, 30)
+    assert progress.percent == 50
+    assert not progress.is_complete
+
+
+def test_module_is_complete_when_every_lesson_is_done():
+    assert module_progress(M1, frozenset({1, 2})).is_complete
+
+
+def test_module_without_lessons_is_never_complete():
+    assert not module_progress(outline(9), frozenset()).is_complete
+
+
+def test_course_progress_sums_modules_and_ignores_other_courses_lessons():
+    progress = course_progress((M1, M2), frozenset({1, 3, 99}))
+    assert (progress.lessons_done, progress.lessons_total) == (2, 3)
+    assert (progress.minutes_done, progress.minutes_total) == (40, 60)
+    assert progress.percent == 66
+    assert not progress.is_complete
+
+
+def test_course_complete_needs_every_module_complete():
+    assert course_progress((M1, M2), frozenset({1, 2, 3})).is_complete
+    assert not course_progress((M1, M2, outline(9)), frozenset({1, 2, 3})).is_complete
+    assert not course_progress((), frozenset()).is_complete
+
+
+def test_next_lesson_is_first_not_done_in_course_order():
+    assert course_progress((M1, M2), frozenset()).next_lesson.id == 1
+    assert course_progress((M1, M2), frozenset({1})).next_lesson.id == 2
+    assert course_progress((M1, M2), frozenset({2})).next_lesson.id == 1
+    assert course_progress((M1, M2), frozenset({1, 2})).next_lesson.id == 3
+    assert course_progress((M1, M2), frozenset({1, 2, 3})).next_lesson is None
+
+
+def test_lock_reason_names_the_prerequisite_until_it_is_complete():
+    assert lock_reason(None, False) is None
+    assert lock_reason("Level 1", True) is None
+    reason = lock_reason("Level 1", False)
+    assert reason is not None and "Level 1" in reason
