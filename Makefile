@@ -1,0 +1,58 @@
+# course_app — the two commands a new machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app course_app
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-postgres lint format setup clean
+
+## run: create .venv, install, migrate, load content/, create the first admin, serve.
+run: $(VENV)/.run-installed
+	$(FLASK) init-db
+	$(FLASK) load-content
+	$(FLASK) create-admin
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## setup: everything `make run` does except serving.
+setup: $(VENV)/.run-installed
+	$(FLASK) init-db
+	$(FLASK) load-content
+	$(FLASK) create-admin
+
+## test: lint, then the whole suite on SQLite (set COURSE_APP_TEST_DATABASE_URL for PostgreSQL).
+test: $(VENV)/.dev-installed lint
+	$(BIN)/pytest
+
+## test-postgres: the whole suite on the local PostgreSQL (a throwaway database is created).
+test-postgres: $(VENV)/.dev-installed
+	COURSE_APP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+$(VENV)/.venv-created:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "course_app needs Python 3.11 or newer (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.run-installed: pyproject.toml $(VENV)/.venv-created
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.venv-created
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.run-installed
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
