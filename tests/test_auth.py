@@ -226,6 +226,20 @@ def test_login_is_rate_limited(make_app, db):
     assert "Too many attempts" in text_of(login(client, "x@example.org", "wrong password!!"))
 
 
+@pytest.mark.parametrize(
+    ("setting", "url", "data"),
+    [
+        ("REGISTER_RATE_LIMIT", "/auth/register", {**VALID, "email": "bad"}),
+        ("RESET_RATE_LIMIT", "/auth/reset", {"email": "x@example.org"}),
+    ],
+)
+def test_registration_and_reset_are_rate_limited(make_app, db, setting, url, data):
+    client = make_app(RATELIMIT_ENABLED=True, **{setting: "2 per minute"}).test_client()
+    statuses = [post(client, url, data).status_code for _ in range(3)]
+    assert statuses[2] == 429 and 429 not in statuses[:2]
+    assert client.get(url).status_code == 200  # reading the form is never limited
+
+
 def test_passwords_are_hashed_with_the_documented_argon2id_parameters(make_app):
     app = make_app(PASSWORD_HASH_MEMORY_KIB=19 * 1024, PASSWORD_HASH_TIME_COST=2)
     with app.app_context():
