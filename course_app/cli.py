@@ -36,6 +36,15 @@ def make_migration(message: str) -> None:
     make_revision(get_engine(), message)
 
 
+content_dir_option = click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Content folder (default: CONTENT_DIR, the repository's content/).",
+)
+
+
 def _content_dir(directory: str | None) -> Path:
     return Path(directory or current_app.config["CONTENT_DIR"])
 
@@ -52,13 +61,7 @@ def _parse_or_exit(directory: Path):
 
 @click.command("check-content")
 @with_appcontext
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Content folder (default: CONTENT_DIR, the repository's content/).",
-)
+@content_dir_option
 def check_content(directory: str | None) -> None:
     """Validate the curriculum files; print file:line: message per problem, exit 1 if any."""
     courses = _parse_or_exit(_content_dir(directory))
@@ -68,13 +71,7 @@ def check_content(directory: str | None) -> None:
 
 @click.command("load-content")
 @with_appcontext
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Content folder (default: CONTENT_DIR, the repository's content/).",
-)
+@content_dir_option
 def load_content(directory: str | None) -> None:
     """Validate, then sync the curriculum into the database in one transaction.
 
