@@ -34,6 +34,7 @@ test-postgres: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive course_app --severity-level medium
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

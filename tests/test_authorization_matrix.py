@@ -4,8 +4,10 @@ The matrix is checked against the app's URL map: a new route without an entry he
 """
 
 import pytest
+from sqlalchemy import func, select
 
 from course_app.auth.models import Role
+from course_app.models import metadata
 from tests.helpers import login, make_user, post
 
 USERS = ("anonymous", "learner", "other_learner", "instructor", "admin")
@@ -101,3 +103,22 @@ def test_route_answers_each_user_as_expected(client, as_user, user, method, endp
     else:
         status = post(client, url).status_code
     assert status == MATRIX[(method, endpoint, url)][user]
+
+
+def row_counts(db) -> dict[str, int]:
+    return {
+        table.name: db.scalar(select(func.count()).select_from(table))
+        for table in metadata.sorted_tables
+    }
+
+
+@pytest.mark.parametrize(("method", "endpoint", "url"), [key for key in MATRIX if key[0] == "POST"])
+@pytest.mark.parametrize("user", ["anonymous", "learner"])
+def test_every_post_without_a_csrf_token_is_refused(
+    client, db, as_user, user, method, endpoint, url
+):
+    as_user(user)
+    before = row_counts(db)
+    response = client.post(url, data={"email": "learner@example.org"})
+    assert response.status_code == 400
+    assert row_counts(db) == before
