@@ -5,12 +5,6 @@ server (the default) it is also written to the server log, and administrators re
 ``/admin/outbox``. With ``MAIL_SERVER`` set, :func:`deliver` sends it over SMTP after the commit.
 """
 
-from flask import Flask
-
 from course_app.mail.services import deliver, queue_message
 
-__all__ = ["deliver", "init_app", "queue_message"]
-
-
-def init_app(app: Flask) -> None:
-    """Nothing to set up: the outbox is a table and delivery reads the config when it runs."""
+__all__ = ["deliver", "queue_message"]
