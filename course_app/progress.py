@@ -57,6 +57,12 @@ class ModuleProgress:
 @dataclass(frozen=True)
 class CourseProgress:
     modules: tuple[ModuleProgress, ...]
+    completed: frozenset[int]
+
+    @property
+    def lessons(self) -> tuple[LessonItem, ...]:
+        """Every lesson of the course, in teaching order."""
+        return tuple(lesson for module in self.modules for lesson in module.outline.lessons)
 
     @property
     def lessons_total(self) -> int:
@@ -85,11 +91,19 @@ class CourseProgress:
     @property
     def next_lesson(self) -> LessonItem | None:
         """The first lesson not yet done, in course order: where the learner resumes."""
-        for module in self.modules:
-            for lesson in module.outline.lessons:
-                if lesson.id not in module.completed:
-                    return lesson
-        return None
+        return next((lesson for lesson in self.lessons if lesson.id not in self.completed), None)
+
+    def is_done(self, lesson_id: int) -> bool:
+        return lesson_id in self.completed
+
+    def neighbours(self, lesson_id: int) -> tuple[LessonItem | None, LessonItem | None]:
+        """The lessons before and after this one in course order (None at either end)."""
+        ids = [lesson.id for lesson in self.lessons]
+        if lesson_id not in ids:
+            return None, None
+        index = ids.index(lesson_id)
+        previous = self.lessons[index - 1] if index > 0 else None
+        return previous, (self.lessons[index + 1] if index + 1 < len(ids) else None)
 
 
 def percent(done: int, total: int) -> int:
@@ -104,7 +118,8 @@ def module_progress(outline: ModuleOutline, completed_ids: frozenset[int]) -> Mo
 def course_progress(
     modules: tuple[ModuleOutline, ...], completed_ids: frozenset[int]
 ) -> CourseProgress:
-    return CourseProgress(tuple(module_progress(m, completed_ids) for m in modules))
+    modules_progress = tuple(module_progress(m, completed_ids) for m in modules)
+    return CourseProgress(modules_progress, completed_ids)
 
 
 def is_module_complete(module: ModuleProgress) -> bool:

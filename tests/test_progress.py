@@ -66,6 +66,19 @@ def test_next_lesson_is_first_not_done_in_course_order():
     assert course_progress((M1, M2), frozenset({1, 2, 3})).next_lesson is None
 
 
+def test_neighbours_cross_module_boundaries_and_stop_at_the_ends():
+    progress = course_progress((M1, M2), frozenset())
+    assert [item and item.id for item in progress.neighbours(1)] == [None, 2]
+    assert [item and item.id for item in progress.neighbours(2)] == [1, 3]
+    assert [item and item.id for item in progress.neighbours(3)] == [2, None]
+    assert progress.neighbours(99) == (None, None)
+
+
+def test_is_done_reads_the_learners_completions():
+    progress = course_progress((M1, M2), frozenset({2}))
+    assert progress.is_done(2) and not progress.is_done(1)
+
+
 def test_lock_reason_names_the_prerequisite_until_it_is_complete():
     assert lock_reason(None, False) is None
     assert lock_reason("Level 1", True) is None

@@ -8,7 +8,6 @@ from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.db import get_session
 from course_app.modules import bp, services
 from course_app.modules.content import ARTICLE_CLAIMS
-from course_app.progress import LessonItem
 
 
 def _user_id() -> int | None:
@@ -81,7 +80,7 @@ def lesson(course_slug: str, lesson_slug: str):
     if not permissions.can_read_lessons(current_user, status):
         flash("Enrol in this course to read its lessons.", "info")
         return redirect(url_for("modules.course", course_slug=course_slug))
-    previous, following = _neighbours(status, lesson.id)
+    previous, following = status.progress.neighbours(lesson.id)
     return render_template(
         "modules/lesson.html",
         status=status,
@@ -90,7 +89,7 @@ def lesson(course_slug: str, lesson_slug: str):
         following=following,
         claims=ARTICLE_CLAIMS,
         references=_references(status, lesson),
-        is_done=any(lesson.id in m.completed for m in status.progress.modules),
+        is_done=status.progress.is_done(lesson.id),
     )
 
 
@@ -108,21 +107,10 @@ def complete(course_slug: str, lesson_slug: str):
         return redirect(url_for("modules.course", course_slug=course_slug))
     db.commit()
     flash(f"“{lesson.title}” is marked complete.", "success")
-    _previous, following = _neighbours(status, lesson.id)
+    _previous, following = status.progress.neighbours(lesson.id)
     if following is None:
         return redirect(url_for("modules.course", course_slug=course_slug))
     return redirect(url_for("modules.lesson", course_slug=course_slug, lesson_slug=following.slug))
-
-
-def _neighbours(
-    status: services.CourseStatus, lesson_id: int
-) -> tuple[LessonItem | None, LessonItem | None]:
-    ordered = [item for m in status.progress.modules for item in m.outline.lessons]
-    index = next((i for i, item in enumerate(ordered) if item.id == lesson_id), None)
-    if index is None:
-        return None, None
-    following = ordered[index + 1] if index + 1 < len(ordered) else None
-    return (ordered[index - 1] if index > 0 else None), following
 
 
 def _references(status: services.CourseStatus, lesson) -> list[dict]:
