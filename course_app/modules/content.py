@@ -6,12 +6,20 @@ Layout and format are documented in ``content/README.md``. Every problem is repo
 
 import hashlib
 import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from course_app.toml_source import (
+    ContentProblem,
+    TomlSource,
+    array_of_tables,
+    load_toml,
+    read_integer,
+    read_slug,
+    read_strings,
+    read_text,
+)
+
 REFERENCE_ID_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9-]{0,15}$")
 #: Claims of the source article (see shared research, section 0.1).
 ARTICLE_CLAIMS = {
@@ -27,16 +35,6 @@ ARTICLE_CLAIMS = {
 LESSON_KEYS = {"slug", "title", "module", "order", "minutes", "objectives", "claims", "sources"}
 FRONT_MATTER_FENCE = "+++"
 MAX_LESSON_MINUTES = 240
-
-
-@dataclass(frozen=True)
-class ContentProblem:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -83,26 +81,6 @@ class CourseSpec:
     path: str
 
 
-@dataclass
-class _Source:
-    """One TOML document and where it sits in its file, for line numbers."""
-
-    path: str
-    text: str
-    first_line: int = 1
-    problems: list[ContentProblem] = field(default_factory=list)
-
-    def line_of(self, key: str, after: int = 0) -> int:
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for number, line in enumerate(self.text.splitlines(), start=1):
-            if number > after and pattern.match(line):
-                return number + self.first_line - 1
-        return self.first_line
-
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(ContentProblem(self.path, line, message))
-
-
 def parse_content(root: Path) -> tuple[list[CourseSpec], list[ContentProblem]]:
     """Parse every course under ``root``; return the specs and all problems found."""
     problems: list[ContentProblem] = []
@@ -114,57 +92,9 @@ def parse_content(root: Path) -> tuple[list[CourseSpec], list[ContentProblem]]:
     return courses, problems
 
 
-def _load_toml(source: _Source) -> dict[str, Any] | None:
-    try:
-        return tomllib.loads(source.text)
-    except tomllib.TOMLDecodeError as error:
-        found = re.search(r"at line (\d+)", str(error))
-        line = int(found.group(1)) + source.first_line - 1 if found else source.first_line
-        source.problem(line, f"invalid TOML: {error}")
-        return None
-
-
-def _text(source: _Source, data: dict, key: str, required: bool = True, after: int = 0) -> str:
-    value = data.get(key)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        source.problem(source.line_of(key, after), f"'{key}' must be a non-empty string")
-        return ""
-    return value.strip()
-
-
-def _integer(source: _Source, data: dict, key: str, low: int, high: int) -> int:
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        source.problem(source.line_of(key), f"'{key}' must be a whole number from {low} to {high}")
-        return low
-    return value
-
-
-def _strings(source: _Source, data: dict, key: str, allow_empty: bool) -> tuple[str, ...]:
-    value = data.get(key)
-    valid = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
-    if not valid or (not allow_empty and not value):
-        need = "a list of strings" if allow_empty else "a non-empty list of strings"
-        source.problem(source.line_of(key), f"'{key}' must be {need}")
-        return ()
-    return tuple(v.strip() for v in value)
-
-
-def _slug(source: _Source, data: dict, key: str = "slug", after: int = 0) -> str:
-    slug = _text(source, data, key, after=after)
-    if slug and not SLUG_PATTERN.match(slug):
-        source.problem(
-            source.line_of(key, after),
-            f"'{key}' must be lower-case letters, digits and single hyphens: {slug!r}",
-        )
-    return slug
-
-
 def _parse_course(manifest: Path, problems: list[ContentProblem]) -> CourseSpec | None:
-    source = _Source(str(manifest), manifest.read_text(encoding="utf-8"))
-    data = _load_toml(source)
+    source = TomlSource(str(manifest), manifest.read_text(encoding="utf-8"))
+    data = load_toml(source)
     if data is None:
         problems.extend(source.problems)
         return None
@@ -173,18 +103,18 @@ def _parse_course(manifest: Path, problems: list[ContentProblem]) -> CourseSpec 
     return course
 
 
-def _course_from_manifest(source: _Source, data: dict, directory: Path) -> CourseSpec:
+def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> CourseSpec:
     modules = _modules(source, data)
     references = _references(source, data)
     lessons = _lessons(directory, {m.slug for m in modules}, {r.id for r in references}, source)
     return CourseSpec(
-        slug=_slug(source, data),
-        title=_text(source, data, "title"),
-        level=_integer(source, data, "level", 1, 2),
-        summary=_text(source, data, "summary"),
+        slug=read_slug(source, data),
+        title=read_text(source, data, "title"),
+        level=read_integer(source, data, "level", 1, 2),
+        summary=read_text(source, data, "summary"),
         ce_minutes=_ce_minutes(source, data),
-        prerequisite=_text(source, data, "prerequisite", required=False) or None,
-        position=_integer(source, data, "position", 0, 1000),
+        prerequisite=read_text(source, data, "prerequisite", required=False) or None,
+        position=read_integer(source, data, "position", 0, 1000),
         modules=modules,
         references=references,
         lessons=lessons,
@@ -192,7 +122,7 @@ def _course_from_manifest(source: _Source, data: dict, directory: Path) -> Cours
     )
 
 
-def _ce_minutes(source: _Source, data: dict) -> int:
+def _ce_minutes(source: TomlSource, data: dict) -> int:
     hours = data.get("ce_hours")
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 200:
         source.problem(source.line_of("ce_hours"), "'ce_hours' must be a number above 0")
@@ -200,40 +130,26 @@ def _ce_minutes(source: _Source, data: dict) -> int:
     return round(hours * 60)
 
 
-def _table_lines(source: _Source, header: str) -> list[int]:
-    lines = source.text.splitlines()
-    return [n for n, line in enumerate(lines, start=1) if line.strip() == f"[[{header}]]"]
-
-
-def _array_of_tables(source: _Source, data: dict, key: str) -> list[tuple[dict, int]]:
-    entries = data.get(key)
-    if not isinstance(entries, list) or not entries:
-        source.problem(source.first_line, f"add at least one [[{key}]] table")
-        return []
-    lines = _table_lines(source, key) + [source.first_line] * len(entries)
-    return list(zip(entries, lines, strict=False))
-
-
-def _modules(source: _Source, data: dict) -> tuple[ModuleSpec, ...]:
+def _modules(source: TomlSource, data: dict) -> tuple[ModuleSpec, ...]:
     modules: list[ModuleSpec] = []
-    for entry, line in _array_of_tables(source, data, "modules"):
-        slug = _slug(source, entry, after=line)
+    for entry, line in array_of_tables(source, data, "modules"):
+        slug = read_slug(source, entry, after=line)
         if slug in {m.slug for m in modules}:
             source.problem(line, f"module slug {slug!r} is used twice")
         modules.append(
             ModuleSpec(
                 slug,
-                _text(source, entry, "title", after=line),
-                _text(source, entry, "summary", required=False, after=line),
+                read_text(source, entry, "title", after=line),
+                read_text(source, entry, "summary", required=False, after=line),
             )
         )
     return tuple(modules)
 
 
-def _references(source: _Source, data: dict) -> tuple[ReferenceSpec, ...]:
+def _references(source: TomlSource, data: dict) -> tuple[ReferenceSpec, ...]:
     references: list[ReferenceSpec] = []
-    for entry, line in _array_of_tables(source, data, "references"):
-        ref_id = _text(source, entry, "id", after=line)
+    for entry, line in array_of_tables(source, data, "references"):
+        ref_id = read_text(source, entry, "id", after=line)
         if ref_id and not REFERENCE_ID_PATTERN.match(ref_id):
             source.problem(line, f"reference id {ref_id!r} must look like S1 or X23")
         if ref_id in {r.id for r in references}:
@@ -241,19 +157,19 @@ def _references(source: _Source, data: dict) -> tuple[ReferenceSpec, ...]:
         references.append(
             ReferenceSpec(
                 ref_id,
-                _text(source, entry, "citation", after=line),
-                _text(source, entry, "url", required=False, after=line),
+                read_text(source, entry, "citation", after=line),
+                read_text(source, entry, "url", required=False, after=line),
             )
         )
     return tuple(references)
 
 
 def _lessons(
-    directory: Path, modules: set[str], references: set[str], manifest: _Source
+    directory: Path, modules: set[str], references: set[str], manifest: TomlSource
 ) -> tuple[LessonSpec, ...]:
     lessons = []
     for path in sorted((directory / "lessons").rglob("*.md")):
-        source = _Source(str(path), "")
+        source = TomlSource(str(path), "")
         lesson = _parse_lesson(path, source, modules, references)
         manifest.problems.extend(source.problems)
         if lesson is not None:
@@ -277,7 +193,7 @@ def split_front_matter(text: str) -> tuple[str, str] | tuple[None, int]:
 
 
 def _parse_lesson(
-    path: Path, source: _Source, modules: set[str], references: set[str]
+    path: Path, source: TomlSource, modules: set[str], references: set[str]
 ) -> LessonSpec | None:
     raw = path.read_bytes()
     front, body = split_front_matter(raw.decode("utf-8"))
@@ -285,28 +201,28 @@ def _parse_lesson(
         source.problem(body, "a lesson starts with front matter between two '+++' lines")
         return None
     source.text, source.first_line = front, 2
-    data = _load_toml(source)
+    data = load_toml(source)
     if data is None:
         return None
     return _lesson_from_front_matter(source, data, body, raw, modules, references)
 
 
 def _lesson_from_front_matter(
-    source: _Source, data: dict, body: str, raw: bytes, modules: set[str], references: set[str]
+    source: TomlSource, data: dict, body: str, raw: bytes, modules: set[str], references: set[str]
 ) -> LessonSpec:
     for key in sorted(set(data) - LESSON_KEYS):
         source.problem(
             source.line_of(key), f"unknown key '{key}' (allowed: {', '.join(sorted(LESSON_KEYS))})"
         )
     lesson = LessonSpec(
-        slug=_slug(source, data),
-        title=_text(source, data, "title"),
-        module=_text(source, data, "module"),
-        order=_integer(source, data, "order", 1, 999),
-        minutes=_integer(source, data, "minutes", 1, MAX_LESSON_MINUTES),
-        objectives=_strings(source, data, "objectives", allow_empty=False),
-        claims=_strings(source, data, "claims", allow_empty=True),
-        sources=_strings(source, data, "sources", allow_empty=False),
+        slug=read_slug(source, data),
+        title=read_text(source, data, "title"),
+        module=read_text(source, data, "module"),
+        order=read_integer(source, data, "order", 1, 999),
+        minutes=read_integer(source, data, "minutes", 1, MAX_LESSON_MINUTES),
+        objectives=read_strings(source, data, "objectives", allow_empty=False),
+        claims=read_strings(source, data, "claims", allow_empty=True),
+        sources=read_strings(source, data, "sources", allow_empty=False),
         body=body,
         content_hash=hashlib.sha256(raw).hexdigest(),
         path=source.path,
@@ -316,7 +232,7 @@ def _lesson_from_front_matter(
 
 
 def _check_lesson_links(
-    source: _Source, lesson: LessonSpec, modules: set[str], references: set[str]
+    source: TomlSource, lesson: LessonSpec, modules: set[str], references: set[str]
 ) -> None:
     if lesson.module and lesson.module not in modules:
         source.problem(
@@ -335,7 +251,7 @@ def _check_lesson_links(
 
 
 def _key_line(path: str, key: str) -> int:
-    return _Source(path, Path(path).read_text(encoding="utf-8")).line_of(key)
+    return TomlSource(path, Path(path).read_text(encoding="utf-8")).line_of(key)
 
 
 def _lesson_set_problems(lessons: list[LessonSpec]) -> list[ContentProblem]:
@@ -377,7 +293,7 @@ def _cross_course_problems(courses: list[CourseSpec]) -> list[ContentProblem]:
 def _prerequisite_problems(course: CourseSpec, by_slug: dict[str, CourseSpec]):
     if course.prerequisite is None:
         return []
-    line = _Source(course.path, Path(course.path).read_text(encoding="utf-8")).line_of(
+    line = TomlSource(course.path, Path(course.path).read_text(encoding="utf-8")).line_of(
         "prerequisite"
     )
     if course.prerequisite not in by_slug:
