@@ -22,7 +22,7 @@ _TITLES = {
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(AccessDenied, _access_denied)
-    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(CSRFError, csrf_error_page)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
 
@@ -36,7 +36,7 @@ def _access_denied(error: AccessDenied):
     return _render(403, error.message)
 
 
-def _csrf_error(_error: CSRFError):
+def csrf_error_page(_error: CSRFError):
     reason = (
         "The form had expired or was sent from somewhere else. Go back, reload the page "
         "and send it again."

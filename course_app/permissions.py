@@ -23,6 +23,11 @@ def can_view_outbox(user: AnyUser) -> bool:
     return is_admin(user)
 
 
+def can_set_accommodations(user: AnyUser) -> bool:
+    """Extra time for a learner is set by instructors or administrators."""
+    return is_staff(user)
+
+
 def can_read_lessons(user: AnyUser, status: CourseStatus) -> bool:
     """Learners read an open course once enrolled; staff read everything."""
     return is_staff(user) or (status.is_enrolled and not status.is_locked)
@@ -44,5 +49,6 @@ def init_app(app: Flask) -> None:
         is_admin=is_admin,
         is_staff=is_staff,
         can_view_outbox=can_view_outbox,
+        can_set_accommodations=can_set_accommodations,
         can_read_lessons=can_read_lessons,
     )

@@ -1,8 +1,9 @@
 """Progress and unlocking rules, as pure functions over plain data.
 
 No database, no Flask: services build the outlines and the set of completed lesson ids, these
-functions decide. Later rules (quizzes passed, practical signed off, certificate issued) extend
-:func:`is_module_complete` and :func:`is_course_complete`; every page follows them.
+functions decide: a module is complete when its lessons are done and its quiz is passed, a
+course when every module is complete and its final exam is passed. Every page (dashboard,
+course page, the Level 2 lock) follows :func:`is_module_complete` and :func:`is_course_complete`.
 """
 
 from dataclasses import dataclass
@@ -17,17 +18,41 @@ class LessonItem:
 
 
 @dataclass(frozen=True)
+class QuizItem:
+    id: int
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
 class ModuleOutline:
     id: int
     slug: str
     title: str
     lessons: tuple[LessonItem, ...]
+    quiz: QuizItem | None = None
 
 
 @dataclass(frozen=True)
 class ModuleProgress:
     outline: ModuleOutline
     completed: frozenset[int]
+    passed_quizzes: frozenset[int] = frozenset()
+
+    @property
+    def quiz_passed(self) -> bool:
+        """True when the module's quiz is passed, or the module has none."""
+        quiz = self.outline.quiz
+        return quiz is None or quiz.id in self.passed_quizzes
+
+    @property
+    def steps_total(self) -> int:
+        """Lessons plus the quiz: what the percentage counts."""
+        return self.lessons_total + (self.outline.quiz is not None)
+
+    @property
+    def steps_done(self) -> int:
+        return self.lessons_done + (self.outline.quiz is not None and self.quiz_passed)
 
     @property
     def lessons_total(self) -> int:
@@ -47,7 +72,7 @@ class ModuleProgress:
 
     @property
     def percent(self) -> int:
-        return percent(self.lessons_done, self.lessons_total)
+        return percent(self.steps_done, self.steps_total)
 
     @property
     def is_complete(self) -> bool:
@@ -58,6 +83,26 @@ class ModuleProgress:
 class CourseProgress:
     modules: tuple[ModuleProgress, ...]
     completed: frozenset[int]
+    final_exam: QuizItem | None = None
+    passed_quizzes: frozenset[int] = frozenset()
+
+    @property
+    def quizzes(self) -> tuple[QuizItem, ...]:
+        """Every module quiz, then the final exam."""
+        module_quizzes = tuple(m.outline.quiz for m in self.modules if m.outline.quiz)
+        return module_quizzes + ((self.final_exam,) if self.final_exam else ())
+
+    @property
+    def quizzes_passed(self) -> int:
+        return sum(1 for quiz in self.quizzes if quiz.id in self.passed_quizzes)
+
+    @property
+    def final_exam_passed(self) -> bool:
+        return self.final_exam is None or self.final_exam.id in self.passed_quizzes
+
+    @property
+    def modules_complete(self) -> bool:
+        return bool(self.modules) and all(module.is_complete for module in self.modules)
 
     @property
     def lessons(self) -> tuple[LessonItem, ...]:
@@ -81,8 +126,16 @@ class CourseProgress:
         return sum(module.minutes_done for module in self.modules)
 
     @property
+    def steps_total(self) -> int:
+        return self.lessons_total + len(self.quizzes)
+
+    @property
+    def steps_done(self) -> int:
+        return self.lessons_done + self.quizzes_passed
+
+    @property
     def percent(self) -> int:
-        return percent(self.lessons_done, self.lessons_total)
+        return percent(self.steps_done, self.steps_total)
 
     @property
     def is_complete(self) -> bool:
@@ -111,25 +164,35 @@ def percent(done: int, total: int) -> int:
     return (100 * done) // total if total else 0
 
 
-def module_progress(outline: ModuleOutline, completed_ids: frozenset[int]) -> ModuleProgress:
-    return ModuleProgress(outline, completed_ids)
-
-
 def course_progress(
-    modules: tuple[ModuleOutline, ...], completed_ids: frozenset[int]
+    modules: tuple[ModuleOutline, ...],
+    completed_ids: frozenset[int],
+    passed_quiz_ids: frozenset[int] = frozenset(),
+    final_exam: QuizItem | None = None,
 ) -> CourseProgress:
-    modules_progress = tuple(module_progress(m, completed_ids) for m in modules)
-    return CourseProgress(modules_progress, completed_ids)
+    modules_progress = tuple(ModuleProgress(m, completed_ids, passed_quiz_ids) for m in modules)
+    return CourseProgress(modules_progress, completed_ids, final_exam, passed_quiz_ids)
 
 
 def is_module_complete(module: ModuleProgress) -> bool:
-    """Every lesson done. A module without lessons is never complete: nothing was learned."""
-    return module.lessons_total > 0 and module.lessons_done == module.lessons_total
+    """Every lesson done and the module's quiz passed.
+
+    A module without lessons is never complete: nothing was learned.
+    """
+    lessons_done = module.lessons_total > 0 and module.lessons_done == module.lessons_total
+    return lessons_done and module.quiz_passed
 
 
 def is_course_complete(course: CourseProgress) -> bool:
-    """Every module complete; a course without modules is never complete."""
-    return bool(course.modules) and all(module.is_complete for module in course.modules)
+    """Every module complete and the final exam passed; no modules, never complete."""
+    return course.modules_complete and course.final_exam_passed
+
+
+def final_exam_block_reason(course: CourseProgress) -> str | None:
+    """The final exam opens once every module (lessons and quiz) is complete."""
+    if course.modules_complete:
+        return None
+    return "Complete every module, its lessons and its quiz, before the final exam."
 
 
 def lock_reason(prerequisite_title: str | None, prerequisite_complete: bool) -> str | None:

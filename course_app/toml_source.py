@@ -64,10 +64,20 @@ def read_text(
     return value.strip()
 
 
-def read_integer(source: TomlSource, data: dict, key: str, low: int, high: int) -> int:
-    value = data.get(key)
+def read_integer(
+    source: TomlSource,
+    data: dict,
+    key: str,
+    low: int,
+    high: int,
+    default: int | None = None,
+    after: int = 0,
+) -> int:
+    """A whole number in [low, high]; ``default`` makes the key optional."""
+    value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        source.problem(source.line_of(key), f"'{key}' must be a whole number from {low} to {high}")
+        message = f"'{key}' must be a whole number from {low} to {high}"
+        source.problem(source.line_of(key, after), message)
         return low
     return value
 
@@ -104,3 +114,30 @@ def array_of_tables(source: TomlSource, data: dict, key: str) -> list[tuple[dict
         return []
     lines = table_lines(source, key) + [source.first_line] * len(entries)
     return list(zip(entries, lines, strict=False))
+
+
+def read_bool(source: TomlSource, data: dict, key: str, default: bool, after: int = 0) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        source.problem(source.line_of(key, after), f"'{key}' must be true or false")
+        return default
+    return value
+
+
+def read_choice(
+    source: TomlSource, data: dict, key: str, choices: tuple[str, ...], default: str
+) -> str:
+    value = data.get(key, default)
+    if value not in choices:
+        source.problem(source.line_of(key), f"'{key}' must be one of: {', '.join(choices)}")
+        return default
+    return value
+
+
+def unknown_keys(source: TomlSource, data: dict, allowed: set[str], after: int = 0) -> None:
+    """Report keys the format does not know: a typo must not be silently ignored."""
+    for key in sorted(set(data) - allowed):
+        source.problem(
+            source.line_of(key, after),
+            f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})",
+        )

@@ -4,6 +4,7 @@ import re
 
 from argon2 import PasswordHasher
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course_app.auth.models import Role, User
@@ -65,3 +66,57 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD, **kwargs):
 
 def text_of(response) -> str:
     return response.get_data(as_text=True)
+
+
+def start_quiz(client: FlaskClient, course_slug: str, quiz_slug: str) -> int:
+    """Start (or continue) an attempt through the quiz page's button; returns its id."""
+    response = post(client, f"/courses/{course_slug}/quizzes/{quiz_slug}/start")
+    location = response.headers.get("Location", "")
+    assert location.startswith("/attempts/"), f"no attempt started: {location}"
+    return int(location.rsplit("/", 1)[1])
+
+
+def answers_for(session: Session, attempt_id: int, right: bool = True) -> dict[str, list[str]]:
+    """Form data answering every question of an attempt rightly (or every one wrongly)."""
+    from course_app.quizzes.models import AttemptItem, QuestionVersion
+
+    rows = session.execute(
+        select(AttemptItem.position, QuestionVersion.options)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(AttemptItem.attempt_id == attempt_id)
+    )
+    data = {}
+    for position, options in rows:
+        keys = [o["key"] for o in options if o["correct"] == right]
+        data[f"q{position}"] = keys if right else keys[:1]
+    return data
+
+
+def take_quiz(
+    client: FlaskClient, session: Session, course_slug: str, quiz_slug: str, right: bool = True
+) -> int:
+    """Start a quiz and submit every answer right (or wrong); returns the attempt id."""
+    attempt_id = start_quiz(client, course_slug, quiz_slug)
+    response = post(
+        client, f"/attempts/{attempt_id}/submit", answers_for(session, attempt_id, right)
+    )
+    assert response.status_code == 302, text_of(response)
+    return attempt_id
+
+
+def complete_course(client: FlaskClient, session: Session, course_slug: str = "basics") -> None:
+    """Enrol, complete every lesson and pass every quiz of a test course, as its learner."""
+    from course_app.modules.models import Course, Lesson
+    from course_app.quizzes.models import Quiz
+
+    post(client, f"/courses/{course_slug}/enrol")
+    course_id = session.scalar(select(Course.id).where(Course.slug == course_slug))
+    for slug in session.scalars(select(Lesson.slug).where(Lesson.course_id == course_id)):
+        post(client, f"/courses/{course_slug}/lessons/{slug}/complete")
+    quizzes = session.scalars(
+        select(Quiz.slug)
+        .where(Quiz.course_id == course_id)
+        .order_by(Quiz.module_id.is_(None), Quiz.id)
+    )
+    for slug in list(quizzes):
+        take_quiz(client, session, course_slug, slug)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from course_app.auth.models import Role
 from course_app.models import metadata
-from tests.helpers import login, make_user, post
+from tests.helpers import complete_course, login, make_user, post
 
 USERS = ("anonymous", "learner", "other_learner", "instructor", "admin")
 LOGIN = 302  # anonymous users are sent to the login page
@@ -27,12 +27,16 @@ def expect(anonymous, learner, other_learner=None, instructor=None, admin=None):
 
 
 OPEN = expect(200, 200)
+STAFF_ONLY = expect(LOGIN, 403, instructor=200, admin=200)
+#: Another person's attempt does not exist for them (404 leaks nothing, unlike 403).
+OWNER_ONLY = expect(LOGIN, 200, 404, 404, 404)
 LOGGED_IN = expect(LOGIN, 200)
 ADMIN_ONLY = expect(LOGIN, 403, instructor=403, admin=200)
 INVALID_FORM = expect(400, 400)  # posted empty: refused with the form's errors
 
 #: (method, endpoint, URL) → expected status per user. "learner" is enrolled in basics and
-#: has completed it; "other_learner" is enrolled nowhere.
+#: has completed it (lessons, both module quizzes and the final exam: attempts 1–3);
+#: "other_learner" is enrolled nowhere.
 MATRIX = {
     ("GET", "index", "/"): OPEN,
     ("GET", "modules.catalog", "/courses"): OPEN,
@@ -59,6 +63,19 @@ MATRIX = {
     ("GET", "admin.index", "/admin/"): ADMIN_ONLY,
     ("GET", "admin.outbox", "/admin/outbox"): ADMIN_ONLY,
     ("GET", "static", "/static/style.css"): OPEN,
+    ("GET", "quizzes.overview", "/courses/basics/quizzes/first"): LOGGED_IN,
+    ("GET", "quizzes.overview", "/courses/advanced/quizzes/only"): expect(LOGIN, 200, 403, 200),
+    ("GET", "quizzes.overview", "/courses/basics/quizzes/nothing"): expect(LOGIN, 404),
+    # Passed already, or not enrolled: back to the quiz page with the reason.
+    ("POST", "quizzes.start", "/courses/basics/quizzes/first/start"): expect(LOGIN, 302),
+    ("POST", "quizzes.start", "/courses/advanced/quizzes/only/start"): expect(LOGIN, 302, 403, 302),
+    ("GET", "quizzes.attempt", "/attempts/1"): OWNER_ONLY,
+    ("GET", "quizzes.attempt", "/attempts/999"): expect(LOGIN, 404),
+    # The attempt is graded: saving is refused with a message, a repeat submit shows the result.
+    ("POST", "quizzes.save", "/attempts/1/save"): expect(LOGIN, 303, 404, 404, 404),
+    ("POST", "quizzes.submit", "/attempts/1/submit"): expect(LOGIN, 302, 404, 404, 404),
+    ("GET", "quizzes.accommodations", "/staff/accommodations"): STAFF_ONLY,
+    ("POST", "quizzes.accommodations", "/staff/accommodations"): expect(LOGIN, 403, 403, 400, 400),
 }
 
 
@@ -80,9 +97,7 @@ def as_user(app, client, db, content):
     make_user(db, email="instructor@example.org", role=Role.INSTRUCTOR)
     make_user(db, email="admin@example.org", role=Role.ADMIN)
     login(client, learner.email)
-    post(client, "/courses/basics/enrol")
-    for slug in ("one", "two", "three"):
-        post(client, f"/courses/basics/lessons/{slug}/complete")
+    complete_course(client, db, "basics")  # attempts 1–3: the two module quizzes, the final
     post(client, "/auth/logout")
 
     def become(user: str) -> None:
@@ -105,6 +120,10 @@ def test_route_answers_each_user_as_expected(client, as_user, user, method, endp
     assert status == MATRIX[(method, endpoint, url)][user]
 
 
+#: Quiz answers posted with an expired form are refused and shown again, filled in.
+KEEPS_ANSWERS = {"quizzes.save", "quizzes.submit"}
+
+
 def row_counts(db) -> dict[str, int]:
     return {
         table.name: db.scalar(select(func.count()).select_from(table))
@@ -119,6 +138,11 @@ def test_every_post_without_a_csrf_token_is_refused(
 ):
     as_user(user)
     before = row_counts(db)
-    response = client.post(url, data={"email": "learner@example.org"})
-    assert response.status_code == 400
+    response = client.post(url, data={"email": "learner@example.org", "q1": "a"})
+    if endpoint in KEEPS_ANSWERS:
+        # Refused too, but the answers are kept for the learner to send again.
+        assert response.status_code == 302
+        assert response.headers["Location"] == url.rsplit("/", 1)[0]
+    else:
+        assert response.status_code == 400
     assert row_counts(db) == before

@@ -179,8 +179,12 @@ def test_removed_module_and_course_are_archived(runner, db, tree):
     assert db.scalar(select(Course.is_archived).where(Course.slug == "advanced"))
     edit(tree / MANIFEST, '[[modules]]\nslug = "second"\ntitle = "Second module"\n', "")
     (tree / "basics/lessons/three.md").unlink()
+    for quiz in ("second", "final-exam"):
+        (tree / f"basics/quizzes/{quiz}.toml").unlink()
     result = runner.invoke(args=["load-content", "--dir", str(tree)])
     assert "archived module basics/second" in result.output
+    assert "archived quiz basics/second" in result.output
+    assert "archived question basics/x-1" in result.output
     assert db.scalar(select(CourseModule.is_archived).where(CourseModule.slug == "second"))
 
 

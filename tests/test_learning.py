@@ -6,7 +6,7 @@ from sqlalchemy import event, func, select
 from course_app.auth.models import Role
 from course_app.db import get_engine
 from course_app.modules.models import Enrollment, Lesson, LessonProgress
-from tests.helpers import login, make_user, post, text_of
+from tests.helpers import login, make_user, post, take_quiz, text_of
 
 BASICS = "/courses/basics"
 ADVANCED = "/courses/advanced"
@@ -66,7 +66,8 @@ def test_enrol_then_read_and_complete_a_lesson(client, db, learner):
     assert response.headers["Location"] == lesson_url(BASICS, "two")  # on to the next lesson
     assert db.scalar(select(func.count()).select_from(LessonProgress)) == 1
     course_html = text_of(client.get(BASICS))
-    assert "33% · 1 of 3 lessons · 10 of 60 CE minutes" in course_html
+    # Six steps: three lessons, two module quizzes and the final exam.
+    assert "16% · 1 of 3 lessons · 0 of 3 quizzes passed · 10 of 60 CE minutes" in course_html
 
 
 def test_enrolling_twice_keeps_one_enrolment(client, db, learner):
@@ -116,7 +117,7 @@ def test_dashboard_shows_progress_and_ce_minutes(client, learner):
     complete(client, BASICS, "one")
     complete(client, BASICS, "two")
     html = text_of(client.get("/dashboard"))
-    assert "66% (2/3 lessons)" in html
+    assert "33% (2/3 lessons, 0/3 quizzes)" in html
     assert "30 of 60" in html
     assert "Total CE minutes completed: <strong>30</strong>" in html
 
@@ -135,12 +136,18 @@ def test_enrolling_in_a_locked_course_is_403_and_stores_nothing(client, db, lear
     assert db.scalar(select(func.count()).select_from(Enrollment)) == 0
 
 
-def test_level_2_unlocks_when_level_1_is_complete(client, learner):
+def test_level_2_unlocks_when_level_1_is_complete(client, db, learner):
     post(client, f"{BASICS}/enrol")
     for slug in ("one", "two"):
         complete(client, BASICS, slug)
     assert client.get(lesson_url(ADVANCED, "four")).status_code == 403  # one lesson left
     complete(client, BASICS, "three")
+    assert "pass the remaining quizzes" in text_of(client.get(BASICS))
+    for quiz in ("first", "second"):
+        take_quiz(client, db, "basics", quiz)
+    assert client.get(lesson_url(ADVANCED, "four")).status_code == 403  # the final exam left
+    take_quiz(client, db, "basics", "final-exam")
+    assert "You have completed this course." in text_of(client.get(BASICS))
     assert "Complete Basics first" not in text_of(client.get(ADVANCED))
     assert post(client, f"{ADVANCED}/enrol").status_code == 302
     assert client.get(lesson_url(ADVANCED, "four")).status_code == 200

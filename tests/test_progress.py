@@ -5,9 +5,11 @@ import pytest
 from course_app.progress import (
     LessonItem,
     ModuleOutline,
+    ModuleProgress,
+    QuizItem,
     course_progress,
+    final_exam_block_reason,
     lock_reason,
-    module_progress,
     percent,
 )
 
@@ -29,7 +31,7 @@ def test_percent_rounds_down_so_100_means_all(done, total, expected):
 
 
 def test_module_progress_counts_lessons_and_minutes():
-    progress = module_progress(M1, frozenset({2}))
+    progress = ModuleProgress(M1, frozenset({2}))
     assert (progress.lessons_done, progress.lessons_total) == (1, 2)
     assert (progress.minutes_done, progress.minutes_total) == (20, 30)
     assert progress.percent == 50
@@ -37,11 +39,11 @@ def test_module_progress_counts_lessons_and_minutes():
 
 
 def test_module_is_complete_when_every_lesson_is_done():
-    assert module_progress(M1, frozenset({1, 2})).is_complete
+    assert ModuleProgress(M1, frozenset({1, 2})).is_complete
 
 
 def test_module_without_lessons_is_never_complete():
-    assert not module_progress(outline(9), frozenset()).is_complete
+    assert not ModuleProgress(outline(9), frozenset()).is_complete
 
 
 def test_course_progress_sums_modules_and_ignores_other_courses_lessons():
@@ -84,3 +86,45 @@ def test_lock_reason_names_the_prerequisite_until_it_is_complete():
     assert lock_reason("Level 1", True) is None
     reason = lock_reason("Level 1", False)
     assert reason is not None and "Level 1" in reason
+
+
+QUIZ_1, QUIZ_2, FINAL = (
+    QuizItem(11, "m1", "Quiz 1"),
+    QuizItem(12, "m2", "Quiz 2"),
+    QuizItem(13, "final-exam", "Final"),
+)
+Q1 = ModuleOutline(1, "m1", "Module 1", M1.lessons, QUIZ_1)
+Q2 = ModuleOutline(2, "m2", "Module 2", M2.lessons, QUIZ_2)
+ALL_LESSONS = frozenset({1, 2, 3})
+
+
+def test_a_module_with_a_quiz_needs_it_passed():
+    assert not ModuleProgress(Q1, frozenset({1, 2})).is_complete
+    assert ModuleProgress(Q1, frozenset({1, 2}), frozenset({11})).is_complete
+    assert not ModuleProgress(Q1, frozenset({1}), frozenset({11})).is_complete
+
+
+def test_the_quiz_counts_as_a_step_in_the_percentage():
+    assert ModuleProgress(Q1, frozenset({1, 2})).percent == 66
+    assert ModuleProgress(Q1, frozenset({1, 2}), frozenset({11})).percent == 100
+
+
+def test_a_course_needs_its_final_exam_after_every_module():
+    passed_modules = frozenset({11, 12})
+    assert not course_progress((Q1, Q2), ALL_LESSONS, passed_modules, FINAL).is_complete
+    assert course_progress((Q1, Q2), ALL_LESSONS, passed_modules | {13}, FINAL).is_complete
+    # A passed final exam does not make up for a module quiz not passed.
+    assert not course_progress((Q1, Q2), ALL_LESSONS, frozenset({11, 13}), FINAL).is_complete
+
+
+def test_the_final_exam_opens_when_every_module_is_complete():
+    before = course_progress((Q1, Q2), ALL_LESSONS, frozenset({11}), FINAL)
+    after = course_progress((Q1, Q2), ALL_LESSONS, frozenset({11, 12}), FINAL)
+    assert "Complete every module" in final_exam_block_reason(before)
+    assert final_exam_block_reason(after) is None
+
+
+def test_course_percent_counts_lessons_and_every_quiz():
+    progress = course_progress((Q1, Q2), ALL_LESSONS, frozenset({11}), FINAL)
+    assert (progress.steps_done, progress.steps_total) == (4, 6)
+    assert progress.quizzes == (QUIZ_1, QUIZ_2, FINAL)

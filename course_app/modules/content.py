@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_app.quizzes.content import QuizSpec, parse_quizzes
 from course_app.toml_source import (
     ContentProblem,
     TomlSource,
@@ -18,6 +19,7 @@ from course_app.toml_source import (
     read_slug,
     read_strings,
     read_text,
+    unknown_keys,
 )
 
 REFERENCE_ID_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9-]{0,15}$")
@@ -79,6 +81,7 @@ class CourseSpec:
     references: tuple[ReferenceSpec, ...]
     lessons: tuple[LessonSpec, ...]
     path: str
+    quizzes: tuple[QuizSpec, ...] = ()
 
 
 def parse_content(root: Path) -> tuple[list[CourseSpec], list[ContentProblem]]:
@@ -106,7 +109,11 @@ def _parse_course(manifest: Path, problems: list[ContentProblem]) -> CourseSpec 
 def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> CourseSpec:
     modules = _modules(source, data)
     references = _references(source, data)
-    lessons = _lessons(directory, {m.slug for m in modules}, {r.id for r in references}, source)
+    reference_ids = {r.id for r in references}
+    lessons = _lessons(directory, {m.slug for m in modules}, reference_ids, source)
+    module_titles = {m.slug: m.title for m in modules}
+    quizzes, quiz_problems = parse_quizzes(directory / "quizzes", module_titles, reference_ids)
+    source.problems.extend(quiz_problems)
     return CourseSpec(
         slug=read_slug(source, data),
         title=read_text(source, data, "title"),
@@ -119,6 +126,7 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
         references=references,
         lessons=lessons,
         path=source.path,
+        quizzes=quizzes,
     )
 
 
@@ -210,10 +218,7 @@ def _parse_lesson(
 def _lesson_from_front_matter(
     source: TomlSource, data: dict, body: str, raw: bytes, modules: set[str], references: set[str]
 ) -> LessonSpec:
-    for key in sorted(set(data) - LESSON_KEYS):
-        source.problem(
-            source.line_of(key), f"unknown key '{key}' (allowed: {', '.join(sorted(LESSON_KEYS))})"
-        )
+    unknown_keys(source, data, LESSON_KEYS)
     lesson = LessonSpec(
         slug=read_slug(source, data),
         title=read_text(source, data, "title"),

@@ -17,9 +17,11 @@ from course_app.progress import (
     CourseProgress,
     LessonItem,
     ModuleOutline,
+    QuizItem,
     course_progress,
     lock_reason,
 )
+from course_app.quizzes.models import Attempt, Quiz
 
 
 class NotEnrolled(DomainError):
@@ -50,12 +52,17 @@ def list_courses(session: Session) -> list[Course]:
 
 
 def course_statuses(session: Session, user_id: int | None) -> dict[str, CourseStatus]:
-    """Every live course's status for a user (None: anonymous), keyed by slug; 5 queries."""
+    """Every live course's status for a user (None: anonymous), keyed by slug; 7 queries."""
     courses = list_courses(session)
-    outlines = _outlines(session)
+    module_quizzes, final_exams = _quiz_items(session)
+    outlines = _outlines(session, module_quizzes)
     completed = _completed_lesson_ids(session, user_id)
+    passed = _passed_quiz_ids(session, user_id)
     enrolled = _enrollment_dates(session, user_id)
-    progress = {c.id: course_progress(outlines.get(c.id, ()), completed) for c in courses}
+    progress = {
+        c.id: course_progress(outlines.get(c.id, ()), completed, passed, final_exams.get(c.id))
+        for c in courses
+    }
     by_id = {course.id: course for course in courses}
     return {
         course.slug: CourseStatus(
@@ -74,7 +81,33 @@ def _lock(
     return lock_reason(prerequisite.title, progress[prerequisite.id].is_complete)
 
 
-def _outlines(session: Session) -> dict[int, tuple[ModuleOutline, ...]]:
+def _quiz_items(session: Session) -> tuple[dict[int, QuizItem], dict[int, QuizItem]]:
+    """Live quizzes: module quizzes by module id, final exams by course id."""
+    rows = session.execute(
+        select(Quiz.id, Quiz.slug, Quiz.title, Quiz.module_id, Quiz.course_id).where(
+            ~Quiz.is_archived
+        )
+    )
+    by_module, finals = {}, {}
+    for row in rows:
+        item = QuizItem(row.id, row.slug, row.title)
+        if row.module_id is None:
+            finals[row.course_id] = item
+        else:
+            by_module[row.module_id] = item
+    return by_module, finals
+
+
+def _passed_quiz_ids(session: Session, user_id: int | None) -> frozenset[int]:
+    if user_id is None:
+        return frozenset()
+    query = select(Attempt.quiz_id).where(Attempt.user_id == user_id, Attempt.passed).distinct()
+    return frozenset(session.scalars(query))
+
+
+def _outlines(
+    session: Session, quizzes: dict[int, QuizItem]
+) -> dict[int, tuple[ModuleOutline, ...]]:
     modules = session.scalars(
         select(CourseModule)
         .where(~CourseModule.is_archived)
@@ -91,7 +124,13 @@ def _outlines(session: Session) -> dict[int, tuple[ModuleOutline, ...]]:
     outlines: dict[int, list[ModuleOutline]] = defaultdict(list)
     for module in modules:
         outlines[module.course_id].append(
-            ModuleOutline(module.id, module.slug, module.title, tuple(by_module[module.id]))
+            ModuleOutline(
+                module.id,
+                module.slug,
+                module.title,
+                tuple(by_module[module.id]),
+                quizzes.get(module.id),
+            )
         )
     return {course_id: tuple(items) for course_id, items in outlines.items()}
 

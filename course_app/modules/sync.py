@@ -15,6 +15,7 @@ from course_app.db import utcnow
 from course_app.markdown import render_markdown
 from course_app.modules.content import CourseSpec, LessonSpec
 from course_app.modules.models import Course, CourseModule, Lesson
+from course_app.quizzes.sync import sync_quizzes
 
 
 @dataclass
@@ -100,6 +101,7 @@ def _sync_course(
     session.flush()
     modules = _sync_modules(session, course, spec, report)
     _sync_lessons(session, course, modules, spec, report, advance)
+    sync_quizzes(session, course, modules, spec.quizzes, report)
     return course
 
 

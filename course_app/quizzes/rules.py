@@ -1,0 +1,89 @@
+"""When a learner may start an attempt, when an attempt closes, and what feedback shows.
+
+Pure functions over plain data; services gather the data and the views show the reasons.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+#: Saves and submits arriving this long after the deadline still count (network, clocks).
+GRACE = timedelta(seconds=30)
+
+
+class AttemptStatus(StrEnum):
+    IN_PROGRESS = "in-progress"
+    SUBMITTED = "submitted"
+    TIMED_OUT = "timed-out"
+
+
+class FeedbackPolicy(StrEnum):
+    IMMEDIATELY = "immediately"
+    AFTER_PASSING = "after-passing"
+    NEVER = "never"
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    status: AttemptStatus
+    passed: bool | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StartPolicy:
+    max_attempts: int  # 0: unlimited
+    cooldown: timedelta
+
+
+def start_block_reason(
+    attempts: Sequence[AttemptSummary],
+    policy: StartPolicy,
+    now: datetime,
+    unmet_requirement: str | None = None,
+) -> str | None:
+    """Why a new attempt cannot start now, or None when it can.
+
+    An attempt in progress is resumed, not blocked. After a pass there is nothing to retake.
+    """
+    if any(a.status is AttemptStatus.IN_PROGRESS for a in attempts):
+        return None
+    if unmet_requirement:
+        return unmet_requirement
+    if any(a.passed for a in attempts):
+        return "You have passed this quiz."
+    if policy.max_attempts and len(attempts) >= policy.max_attempts:
+        return f"You have used all {policy.max_attempts} attempts allowed for this quiz."
+    ready_at = cooldown_ends(attempts, policy)
+    if ready_at is not None and now < ready_at:
+        return f"You can try again from {ready_at:%Y-%m-%d %H:%M} UTC, after the cooldown."
+    return None
+
+
+def cooldown_ends(attempts: Sequence[AttemptSummary], policy: StartPolicy) -> datetime | None:
+    finished = [a.finished_at for a in attempts if a.finished_at is not None]
+    if not finished or not policy.cooldown:
+        return None
+    return max(finished) + policy.cooldown
+
+
+def attempt_deadline(
+    started_at: datetime, time_limit_minutes: int, multiplier: float
+) -> datetime | None:
+    """When the attempt's time runs out (None: untimed); extra time scales the limit."""
+    if not time_limit_minutes:
+        return None
+    return started_at + timedelta(minutes=time_limit_minutes * multiplier)
+
+
+def is_past_grace(deadline: datetime | None, now: datetime) -> bool:
+    """True once nothing more may be saved: the deadline plus the grace period has passed."""
+    return deadline is not None and now > deadline + GRACE
+
+
+def shows_feedback(policy: FeedbackPolicy, has_passed_quiz: bool) -> bool:
+    """Whether per-question answers, right answers and rationales are shown."""
+    if policy is FeedbackPolicy.IMMEDIATELY:
+        return True
+    return policy is FeedbackPolicy.AFTER_PASSING and has_passed_quiz

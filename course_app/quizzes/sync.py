@@ -1,0 +1,148 @@
+"""Bring quizzes and question banks in line with ``content/``, matched by permanent keys.
+
+A question whose text, options, answer or metadata changed gets a new version; attempts keep
+pointing at the version they showed. Nothing is deleted: what left the files is archived.
+"""
+
+from dataclasses import asdict
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from course_app.db import utcnow
+from course_app.markdown import render_markdown
+from course_app.modules.models import Course, CourseModule
+from course_app.quizzes.content import QuestionSpec, QuizSpec
+from course_app.quizzes.models import Question, QuestionVersion, Quiz
+
+
+class Report(Protocol):
+    """What the content sync reports into (the modules package's SyncReport)."""
+
+    created: list[str]
+    updated: list[str]
+    archived: list[str]
+
+
+def sync_quizzes(
+    session: Session,
+    course: Course,
+    modules: dict[str, CourseModule],
+    quizzes: tuple[QuizSpec, ...],
+    report: Report,
+) -> None:
+    existing = {q.slug: q for q in session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
+    for spec in quizzes:
+        module_id = modules[spec.module].id if spec.module else None
+        _upsert_quiz(session, existing.get(spec.slug), course, module_id, spec, report)
+    for slug in sorted(set(existing) - {spec.slug for spec in quizzes}):
+        if not existing[slug].is_archived:
+            existing[slug].is_archived = True
+            report.archived.append(f"quiz {course.slug}/{slug}")
+    questions = [(q, modules[q.module].id) for spec in quizzes for q in spec.questions]
+    _sync_questions(session, course, questions, report)
+
+
+def _quiz_values(course: Course, module_id: int | None, spec: QuizSpec) -> dict[str, Any]:
+    settings = spec.settings
+    return {
+        "course_id": course.id,
+        "module_id": module_id,
+        "slug": spec.slug,
+        "title": spec.title,
+        "pass_mark": settings.pass_mark,
+        "max_attempts": settings.max_attempts,
+        "cooldown_minutes": settings.cooldown_minutes,
+        "time_limit_minutes": settings.time_limit_minutes,
+        "shuffle_questions": settings.shuffle_questions,
+        "shuffle_options": settings.shuffle_options,
+        "feedback": str(settings.feedback),
+        "must_pass_fails_attempt": settings.must_pass_fails_attempt,
+        "scoring": str(settings.scoring),
+        "objectives": dict(spec.objectives),
+        "blueprint": [asdict(row) for row in spec.blueprint],
+        "is_archived": False,
+    }
+
+
+def _upsert_quiz(
+    session: Session,
+    quiz: Quiz | None,
+    course: Course,
+    module_id: int | None,
+    spec: QuizSpec,
+    report: Report,
+) -> None:
+    values = _quiz_values(course, module_id, spec)
+    name = f"quiz {course.slug}/{spec.slug}"
+    if quiz is None:
+        session.add(Quiz(**values))
+        report.created.append(name)
+        return
+    changed = {key: value for key, value in values.items() if getattr(quiz, key) != value}
+    if changed:
+        for key, value in changed.items():
+            setattr(quiz, key, value)
+        quiz.updated_at = utcnow()
+        report.updated.append(name)
+
+
+def _current_versions(session: Session, course: Course) -> dict[str, tuple[Question, str]]:
+    """Every question of the course with the content hash of its current version."""
+    rows = session.execute(
+        select(Question, QuestionVersion.content_hash)
+        .join(
+            QuestionVersion,
+            (QuestionVersion.question_id == Question.id)
+            & (QuestionVersion.number == Question.version),
+        )
+        .where(Question.course_id == course.id)
+    )
+    return {question.key: (question, content_hash) for question, content_hash in rows}
+
+
+def _sync_questions(
+    session: Session, course: Course, specs: list[tuple[QuestionSpec, int]], report: Report
+) -> None:
+    current = _current_versions(session, course)
+    for spec, module_id in specs:
+        name = f"question {course.slug}/{spec.key}"
+        question, content_hash = current.get(spec.key, (None, None))
+        if question is None:
+            question = Question(course_id=course.id, module_id=module_id, key=spec.key, version=1)
+            session.add(question)
+            session.flush()
+            session.add(_version(question, 1, spec))
+            report.created.append(name)
+            continue
+        moved = question.module_id != module_id or question.is_archived
+        question.module_id, question.is_archived = module_id, False
+        if content_hash != spec.content_hash:
+            question.version += 1
+            session.add(_version(question, question.version, spec))
+        if moved or content_hash != spec.content_hash:
+            report.updated.append(name)
+    for key in sorted(set(current) - {spec.key for spec, _ in specs}):
+        question = current[key][0]
+        if not question.is_archived:
+            question.is_archived = True
+            report.archived.append(f"question {course.slug}/{key}")
+
+
+def _version(question: Question, number: int, spec: QuestionSpec) -> QuestionVersion:
+    return QuestionVersion(
+        question_id=question.id,
+        number=number,
+        type=str(spec.type),
+        objective=spec.objective,
+        case_key=spec.case,
+        case_title=spec.case_title,
+        case_html=render_markdown(spec.case_text) if spec.case_text else "",
+        prompt=spec.prompt,
+        options=[asdict(option) for option in spec.options],
+        rationale=spec.rationale,
+        source=spec.source,
+        must_pass=spec.must_pass,
+        content_hash=spec.content_hash,
+    )

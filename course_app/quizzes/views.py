@@ -1,0 +1,201 @@
+"""Quiz pages: overview, start, take (save, submit), review; and extra-time settings for staff.
+
+An attempt belongs to one learner: anyone else gets 404, as if it did not exist.
+"""
+
+import re
+from collections.abc import Mapping
+
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+
+from course_app import permissions
+from course_app.auth.models import Role
+from course_app.auth.services import find_by_email
+from course_app.db import get_session, utcnow
+from course_app.errors import csrf_error_page
+from course_app.modules import services as learning
+from course_app.quizzes import bp, services
+from course_app.quizzes.forms import AccommodationForm
+from course_app.quizzes.models import Attempt
+from course_app.quizzes.rules import GRACE
+
+ANSWER_FIELD = re.compile(r"^q(\d{1,4})$")
+#: Where answers that could not be saved (expired form or session) wait for the learner.
+PENDING_KEY = "pending_answers"
+
+
+def _course_or_404(course_slug: str) -> learning.CourseStatus:
+    status = learning.course_statuses(get_session(), current_user.id).get(course_slug)
+    return status or abort(404)
+
+
+def _quiz_status(course_slug: str, quiz_slug: str) -> services.QuizStatus:
+    course = _course_or_404(course_slug)
+    quiz = services.find_quiz(get_session(), course.course.id, quiz_slug) or abort(404)
+    permissions.check_course_open(current_user, course)
+    return services.quiz_status(get_session(), current_user.id, quiz, course, utcnow())
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    attempt = services.load_attempt(get_session(), current_user.id, attempt_id)
+    return attempt or abort(404)
+
+
+@bp.get("/courses/<course_slug>/quizzes/<quiz_slug>")
+@login_required
+def overview(course_slug: str, quiz_slug: str):
+    """The quiz's rules, the learner's attempts, and the start or continue button."""
+    status = _quiz_status(course_slug, quiz_slug)
+    get_session().commit()  # attempts whose time ran out were just graded
+    return render_template("quizzes/overview.html", status=status, grace=GRACE)
+
+
+@bp.post("/courses/<course_slug>/quizzes/<quiz_slug>/start")
+@login_required
+def start(course_slug: str, quiz_slug: str):
+    """Start an attempt (or continue the open one)."""
+    status = _quiz_status(course_slug, quiz_slug)
+    db = get_session()
+    try:
+        attempt = services.start_attempt(db, current_user.id, status, utcnow())
+    except services.QuizError as error:
+        db.commit()  # keep any attempt graded on the way (time ran out)
+        flash(error.message, "error")
+        return redirect(url_for("quizzes.overview", course_slug=course_slug, quiz_slug=quiz_slug))
+    db.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    """The attempt: a form while it is open, the result once it is graded."""
+    attempt = _own_attempt(attempt_id)
+    db = get_session()
+    if services.close_if_expired(db, attempt, utcnow()):
+        db.commit()
+        flash("Time is up: your attempt was graded with the answers saved by then.", "info")
+    items = services.shown_items(db, attempt)
+    if attempt.is_open:
+        saved = {shown.item.position: shown.chosen for shown in items}
+        answers = _take_pending(attempt) or saved
+        return render_template(
+            "quizzes/attempt.html", attempt=attempt, items=items, answers=answers
+        )
+    references = {ref["id"]: ref["citation"] for ref in attempt.quiz.course.references}
+    return render_template(
+        "quizzes/result.html",
+        attempt=attempt,
+        items=items,
+        references=references,
+        shows_feedback=services.shows_feedback_for(db, attempt),
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/save")
+@login_required
+def save(attempt_id: int):
+    """Save the answers so far: the Save button, or the page's script on every change."""
+    attempt = _own_attempt(attempt_id)
+    db = get_session()
+    try:
+        services.save_answers(db, attempt, _posted_answers(request.form), utcnow())
+    except services.QuizError as error:
+        db.commit()  # an attempt closed on the way stays closed
+        return _refused(attempt, error.message)
+    db.commit()
+    if _wants_json():
+        return jsonify(saved=True, message=f"Answers saved at {utcnow():%H:%M:%S} UTC.")
+    flash("Your answers are saved. You can come back to this attempt later.", "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    """Grade the attempt. A repeated submit changes nothing and shows the same result."""
+    attempt = _own_attempt(attempt_id)
+    db = get_session()
+    try:
+        services.submit_attempt(db, attempt, _posted_answers(request.form), utcnow())
+    except services.QuizError as error:
+        db.rollback()
+        return _refused(attempt, error.message)
+    db.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+def _posted_answers(form: Mapping) -> dict[int, list[str]]:
+    answers = {}
+    for name in form:
+        found = ANSWER_FIELD.match(name)
+        if found:
+            answers[int(found.group(1))] = form.getlist(name)
+    return answers
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _refused(attempt: Attempt, message: str):
+    if _wants_json():
+        return jsonify(saved=False, message=message), 409
+    flash(message, "error")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id), 303)
+
+
+@bp.errorhandler(CSRFError)
+def keep_answers_of_expired_form(error: CSRFError):
+    """A long quiz can outlive its form or the login: keep the answers, ask to send again.
+
+    The answers wait in the (signed) session, are shown filled in, and are stored only when
+    the learner presses Save again: an expired form never writes anything by itself.
+    """
+    found = request.view_args or {}
+    if request.endpoint not in {"quizzes.save", "quizzes.submit"} or "attempt_id" not in found:
+        return csrf_error_page(error)
+    session[PENDING_KEY] = {
+        "attempt": found["attempt_id"],
+        "answers": _posted_answers(request.form),
+    }
+    message = "Your answers were not saved: the page had expired. They are filled in below."
+    if _wants_json():
+        return jsonify(saved=False, message=message + " Press Save answers."), 400
+    flash(message + " Check them and press Save answers.", "error")
+    return redirect(url_for("quizzes.attempt", attempt_id=found["attempt_id"]))
+
+
+def _take_pending(attempt: Attempt) -> dict[int, frozenset[str]] | None:
+    pending = session.get(PENDING_KEY)
+    if not pending or pending.get("attempt") != attempt.id:
+        return None
+    session.pop(PENDING_KEY)
+    return {int(position): frozenset(keys) for position, keys in pending["answers"].items()}
+
+
+@bp.route("/staff/accommodations", methods=["GET", "POST"])
+@login_required
+def accommodations():
+    """Extra time on timed quizzes for learners who need it (instructors and admins)."""
+    permissions.require(permissions.can_set_accommodations(current_user))
+    db = get_session()
+    form = AccommodationForm()
+    if form.validate_on_submit():
+        learner = find_by_email(db, form.email.data)
+        if learner is None or learner.role != Role.LEARNER:
+            form.email.errors.append("No learner has this e-mail address.")
+        else:
+            services.set_accommodation(
+                db, learner.id, form.multiplier.data, form.note.data or "", current_user.id
+            )
+            db.commit()
+            flash(
+                f"Extra time for {learner.full_name} is now ×{form.multiplier.data:g}.", "success"
+            )
+            return redirect(url_for("quizzes.accommodations"))
+    return render_template(
+        "quizzes/accommodations.html", form=form, rows=services.accommodations(db)
+    ), 400 if form.errors else 200
