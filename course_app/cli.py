@@ -9,14 +9,24 @@ from flask.cli import with_appcontext
 
 from course_app import mail
 from course_app.auth import services as auth_services
-from course_app.db import get_engine, get_session
+from course_app.db import get_engine, get_session, utcnow
 from course_app.migrate import make_revision, upgrade_to_head
 from course_app.modules.content import parse_content
 from course_app.modules.sync import sync_content
+from course_app.quizzes import services as quiz_services
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, make_migration, check_content, load_content, create_admin, send_mail):
+    commands = (
+        init_db,
+        make_migration,
+        check_content,
+        load_content,
+        create_admin,
+        send_mail,
+        close_expired_attempts,
+    )
+    for command in commands:
         app.cli.add_command(command)
 
 
@@ -66,7 +76,12 @@ def check_content(directory: str | None) -> None:
     """Validate the curriculum files; print file:line: message per problem, exit 1 if any."""
     courses = _parse_or_exit(_content_dir(directory))
     lessons = sum(len(course.lessons) for course in courses)
-    click.echo(f"Content is valid: {len(courses)} course(s), {lessons} lesson(s).")
+    quizzes = [quiz for course in courses for quiz in course.quizzes]
+    questions = sum(len(quiz.questions) for quiz in quizzes)
+    click.echo(
+        f"Content is valid: {len(courses)} course(s), {lessons} lesson(s), "
+        f"{len(quizzes)} quiz file(s), {questions} question(s)."
+    )
 
 
 @click.command("load-content")
@@ -75,7 +90,9 @@ def check_content(directory: str | None) -> None:
 def load_content(directory: str | None) -> None:
     """Validate, then sync the curriculum into the database in one transaction.
 
-    Rows are matched by slug; lessons removed from the files are archived, never deleted.
+    Rows are matched by slug or key; lessons, quizzes and questions removed from the files
+    are archived, never deleted, and a changed question gets a new version (past attempts
+    keep the version they showed).
     Nothing is written if any file has a problem. Running it twice changes nothing.
     """
     courses = _parse_or_exit(_content_dir(directory))
@@ -123,3 +140,17 @@ def send_mail() -> None:
     click.echo(f"Sent {sent} of {len(ids)} message(s).")
     if sent < len(ids):
         sys.exit(1)
+
+
+@click.command("close-expired-attempts")
+@with_appcontext
+def close_expired_attempts() -> None:
+    """Grade every open attempt whose time limit (plus grace) has passed.
+
+    Pages grade such attempts when they are opened; run this periodically (e.g. from cron)
+    so that gradebooks are current even for learners who never come back.
+    """
+    session = get_session()
+    closed = quiz_services.close_expired_attempts(session, utcnow())
+    session.commit()
+    click.echo(f"Graded {closed} attempt{'' if closed == 1 else 's'} whose time ran out.")

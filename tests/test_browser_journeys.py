@@ -6,6 +6,7 @@ HTML with the Nu HTML Checker (zero errors); screenshots go to test-artifacts/sc
 
 import re
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from werkzeug.serving import make_server
 from course_app import create_app
 from course_app.config import REPO_ROOT
 from course_app.db import get_engine
-from tests.conftest import base_config
+from tests.conftest import TEST_CONTENT, base_config
 from tests.quality import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -27,19 +28,31 @@ from tests.quality import (
 LEVEL_1 = "Dry Needling Level 1: Foundations, safety and lower-risk regions"
 
 
-@pytest.fixture
-def live_server(database_url, tmp_path):
-    """The app, with the real curriculum, served by a real WSGI server on 127.0.0.1."""
+def _serve(database_url: str, tmp_path: Path, content: Path):
+    """Load the content and serve the app with a real WSGI server on 127.0.0.1."""
     require_tools()
-    config = {**base_config(database_url), "CONTENT_DIR": str(REPO_ROOT / "content")}
+    config = {**base_config(database_url), "CONTENT_DIR": str(content)}
     app = create_app(config, instance_path=str(tmp_path / "instance"))
     assert app.test_cli_runner().invoke(args=["load-content"]).exit_code == 0
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     get_engine(app).dispose()
+
+
+@pytest.fixture
+def live_server(database_url, tmp_path):
+    """The app with the real curriculum, on a live server."""
+    for _app, url in _serve(database_url, tmp_path, REPO_ROOT / "content"):
+        yield url
+
+
+@pytest.fixture
+def test_course_server(database_url, tmp_path):
+    """The app with the small test courses (every quiz feature, known answers)."""
+    yield from _serve(database_url, tmp_path, TEST_CONTENT)
 
 
 @pytest.fixture
@@ -170,3 +183,121 @@ def test_the_gates_themselves_catch_problems(browser, tmp_path):
     broken = tmp_path / "broken.html"
     broken.write_text(bad)
     assert html_errors([broken]) != []
+
+
+#: The right answers of the test courses' questions, by the start of their prompt.
+RIGHT = {
+    "Which colour is the sky": ["Blue"],
+    "Which are prime numbers": ["Two", "Three"],
+    "Hands are washed": ["True"],
+    "How long has the pain": ["Six weeks"],
+    "The runner is 40": ["True"],
+    "x one is true": ["True"],
+    "x two is false": ["False"],
+    "x three is true": ["True"],
+    "y one is true": ["True"],
+}
+WRONG = {
+    "Which colour is the sky": ["Green"],
+    "Which are prime numbers": ["Four"],
+    "Hands are washed": ["False"],
+}
+
+
+def _answer_all(page, answers: dict[str, list[str]]) -> None:
+    """Tick the options named in ``answers`` for every question on the page that has one."""
+    for question in page.get_by_role("group").all():
+        prompt = question.locator(".prompt").inner_text()
+        labels = next((v for k, v in answers.items() if prompt.startswith(k)), [])
+        for label in labels:
+            question.get_by_label(label, exact=True).check()
+
+
+def _log_in(page, url: str) -> None:
+    page.goto(url + "/auth/login")
+    page.get_by_label("E-mail address").fill("wang.fang@example.org")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_quiz_journey(test_course_server, browser, tmp_path):
+    """Fail a quiz, pass it after the cooldown, resume an attempt in a new browser, pass the
+    final exam, and see the next course unlock."""
+    from sqlalchemy import update
+
+    from course_app.db import EXTENSION_KEY, utcnow
+    from course_app.quizzes.models import Attempt
+
+    app, url = test_course_server
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    visit = Visit(page, "quiz", tmp_path)
+    page.goto(url + "/auth/register")
+    _register(page)
+    page.goto(url + "/courses/basics")
+    page.get_by_role("button", name="Enrol in this course").click()
+    page.get_by_role("link", name=re.compile("^Start: ")).click()
+    for _ in range(3):  # each lesson leads to the next, the last one back to the course
+        page.get_by_role("button", name="Mark this lesson complete").click()
+    assert page.get_by_text("pass the remaining quizzes").is_visible()
+    visit.check("course-lessons-done")
+
+    page.get_by_role("link", name="Quiz: First module").click()
+    visit.check("quiz-overview")
+    page.get_by_role("button", name="Start attempt 1").click()
+    assert page.get_by_role("heading", name="Case: A runner with calf pain").is_visible()
+    visit.check("attempt")
+    _answer_all(page, {**RIGHT, **WRONG})
+    page.get_by_role("button", name="Submit for grading").click()
+    assert page.get_by_text("Not passed").is_visible()
+    assert page.get_by_text("safety-critical (must-pass) question was not answered").is_visible()
+    visit.check("result-failed")
+
+    page.get_by_role("link", name="Back to the quiz").click()
+    assert page.get_by_text("after the cooldown").is_visible()
+    with app.extensions[EXTENSION_KEY]() as db:  # let the 10-minute cooldown pass
+        db.execute(update(Attempt).values(finished_at=utcnow() - timedelta(minutes=11)))
+        db.commit()
+    page.reload()
+    page.get_by_role("button", name="Start attempt 2").click()
+    _answer_all(page, RIGHT)
+    page.get_by_role("button", name="Submit for grading").click()
+    assert page.get_by_text("Passed", exact=True).is_visible()
+    visit.check("result-passed")
+
+    page.goto(url + "/courses/basics/quizzes/second")
+    page.get_by_role("button", name="Start attempt 1").click()
+    assert page.get_by_text("time limit: your answers must be in by").is_visible()
+    first = page.get_by_role("group").first
+    prompt = first.locator(".prompt").inner_text()
+    choice = next(v for k, v in RIGHT.items() if prompt.startswith(k))[0]
+    first.get_by_label(choice, exact=True).check()  # saved by the page's script on change
+    page.get_by_text("Answers saved at").wait_for()
+    context.close()
+
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    visit.page = page
+    _log_in(page, url)
+    page.goto(url + "/courses/basics/quizzes/second")
+    page.get_by_role("link", name="Continue attempt 1").click()
+    assert page.get_by_role("group").first.get_by_label(choice, exact=True).is_checked()
+    _answer_all(page, RIGHT)
+    page.get_by_role("button", name="Submit for grading").click()
+    assert page.get_by_text("Passed", exact=True).is_visible()
+
+    page.goto(url + "/courses/basics/quizzes/final-exam")
+    page.get_by_role("button", name="Start attempt 1").click()
+    _answer_all(page, RIGHT)
+    page.get_by_role("button", name="Submit for grading").click()
+    assert page.get_by_text("Passed", exact=True).is_visible()
+    visit.check("final-passed")
+
+    page.get_by_role("link", name="My learning").click()
+    assert page.get_by_role("table").get_by_text("100% (3/3 lessons, 3/3 quizzes)").is_visible()
+    assert page.get_by_role("cell", name="Complete", exact=True).is_visible()
+    visit.check("dashboard-complete")
+    page.goto(url + "/courses/advanced")
+    page.get_by_role("button", name="Enrol in this course").click()
+    assert page.get_by_text("You are enrolled").is_visible()
+    visit.assert_clean()

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 
 class AccommodationForm(FlaskForm):
@@ -10,7 +10,7 @@ class AccommodationForm(FlaskForm):
     multiplier = DecimalField(
         "Time multiplier",
         places=2,
-        validators=[DataRequired(), NumberRange(min=1, max=4)],
+        validators=[InputRequired(), NumberRange(min=1, max=4)],
         description="1.5 gives 50 % more time on timed quizzes started from now on; 1 removes it.",
     )
     note = StringField(
