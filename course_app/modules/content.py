@@ -9,12 +9,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_app.claims import ARTICLE_CLAIMS
 from course_app.quizzes.content import QuizSpec, parse_quizzes
 from course_app.toml_source import (
     ContentProblem,
     TomlSource,
     array_of_tables,
     load_toml,
+    read_bool,
     read_integer,
     read_slug,
     read_strings,
@@ -23,20 +25,18 @@ from course_app.toml_source import (
 )
 
 REFERENCE_ID_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9-]{0,15}$")
-#: Claims of the source article (see shared research, section 0.1).
-ARTICLE_CLAIMS = {
-    "A1": "Dry needling targets myofascial trigger points",
-    "A2": "The local twitch response breaks the cycle of tightness",
-    "A3": "Electrical stimulation resets muscle tone",
-    "A4": "A 'neuromuscular reset' restores muscle balance",
-    "A5": "Endorphins and central pain modulation",
-    "A6": "Better local circulation",
-    "A7": "Better nerve–muscle communication; sciatica and nerve pain",
-    "A8": "Dry needling belongs inside a treatment plan",
-}
 LESSON_KEYS = {"slug", "title", "module", "order", "minutes", "objectives", "claims", "sources"}
 FRONT_MATTER_FENCE = "+++"
 MAX_LESSON_MINUTES = 240
+
+
+@dataclass(frozen=True)
+class CompetencySpec:
+    """A practical skill an instructor signs off in person; critical ones fail the practical."""
+
+    key: str
+    title: str
+    critical: bool
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ class CourseSpec:
     lessons: tuple[LessonSpec, ...]
     path: str
     quizzes: tuple[QuizSpec, ...] = ()
+    competencies: tuple[CompetencySpec, ...] = ()
 
 
 def parse_content(root: Path) -> tuple[list[CourseSpec], list[ContentProblem]]:
@@ -127,6 +128,7 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
         lessons=lessons,
         path=source.path,
         quizzes=quizzes,
+        competencies=_competencies(source, data),
     )
 
 
@@ -152,6 +154,22 @@ def _modules(source: TomlSource, data: dict) -> tuple[ModuleSpec, ...]:
             )
         )
     return tuple(modules)
+
+
+def _competencies(source: TomlSource, data: dict) -> tuple[CompetencySpec, ...]:
+    """The practical checklist: optional ``[[competencies]]`` tables."""
+    competencies: list[CompetencySpec] = []
+    if "competencies" not in data:
+        return ()
+    for entry, line in array_of_tables(source, data, "competencies"):
+        unknown_keys(source, entry, {"key", "title", "critical"}, after=line)
+        key = read_slug(source, entry, "key", after=line)
+        if key in {c.key for c in competencies}:
+            source.problem(line, f"competency key {key!r} is used twice")
+        title = read_text(source, entry, "title", after=line)
+        critical = read_bool(source, entry, "critical", False, after=line)
+        competencies.append(CompetencySpec(key, title, critical))
+    return tuple(competencies)
 
 
 def _references(source: TomlSource, data: dict) -> tuple[ReferenceSpec, ...]:

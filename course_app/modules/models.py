@@ -46,6 +46,8 @@ class Course(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     #: The course's reference list: [{"id": "S1", "citation": "...", "url": "..."}].
     references: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: The in-person practical checklist: [{"key": ..., "title": ..., "critical": bool}].
+    competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
     prerequisite: Mapped["Course | None"] = relationship(remote_side=[id])

@@ -95,6 +95,7 @@ def _sync_course(
         "position": spec.position,
         "is_archived": False,
         "references": [vars(ref) for ref in spec.references],
+        "competencies": [vars(item) for item in spec.competencies],
     }
     existing = session.scalar(select(Course).where(Course.slug == spec.slug))
     course = _upsert(session, existing, Course, values, f"course {spec.slug}", report)

@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 
 from course_app import permissions
 from course_app.auth.jurisdictions import jurisdiction_name
+from course_app.claims import ARTICLE_CLAIMS
 from course_app.db import get_session
 from course_app.modules import bp, services
-from course_app.modules.content import ARTICLE_CLAIMS
 
 
 def _user_id() -> int | None:

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_app.claims import ARTICLE_CLAIMS
 from course_app.quizzes.draw import BlueprintRow, PoolQuestion, pool_size
 from course_app.quizzes.grading import QuestionType, Scoring
 from course_app.quizzes.rules import FeedbackPolicy
@@ -56,6 +57,7 @@ QUESTION_KEYS = {
     "rationale",
     "source",
     "must_pass",
+    "claims",
 }
 OPTION_KEYS = "abcdefgh"
 #: Options allowed per type: single best answer 4–5 (item-writing guidance), multiple 4–8.
@@ -84,11 +86,13 @@ class QuestionSpec:
     source: str
     must_pass: bool
     case: str | None = None
+    #: Article claims (A1–A8) the question assesses: content metadata, not shown or graded.
+    claims: tuple[str, ...] = ()
 
     @property
     def content_hash(self) -> str:
         """Identifies this version: any change to what is shown or graded makes a new one."""
-        data = {k: v for k, v in vars(self).items() if k not in {"key", "module"}}
+        data = {k: v for k, v in vars(self).items() if k not in {"key", "module", "claims"}}
         data["options"] = [vars(option) for option in self.options]
         encoded = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(encoded).hexdigest()
@@ -289,7 +293,16 @@ def _question(
         rationale=read_text(source, entry, "rationale", after=line),
         source=read_text(source, entry, "source", after=line),
         must_pass=read_bool(source, entry, "must_pass", False, after=line),
+        claims=_claims(source, entry, line),
     )
+
+
+def _claims(source: TomlSource, entry: dict, line: int) -> tuple[str, ...]:
+    claims = entry.get("claims", [])
+    if not isinstance(claims, list) or not all(c in ARTICLE_CLAIMS for c in claims):
+        source.problem(source.line_of("claims", line), "'claims' must list article claims A1–A8")
+        return ()
+    return tuple(claims)
 
 
 def _options(
