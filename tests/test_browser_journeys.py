@@ -121,7 +121,7 @@ def test_learner_journey(live_server, browser, tmp_path, viewport):
     assert page.get_by_role("heading", level=1).inner_text().startswith("Trigger points")
 
     page.get_by_role("link", name="My learning").click()
-    assert page.get_by_role("table").get_by_text("15 of 60", exact=True).is_visible()
+    assert page.get_by_role("table").get_by_text("15 of 480", exact=True).is_visible()
     visit.check("dashboard-progress")
     page.get_by_role("link", name=re.compile("^Resume")).first.click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Trigger points")
