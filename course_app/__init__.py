@@ -40,7 +40,29 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 
 def _init_subsystems(app: Flask) -> None:
-    from course_app import admin, auth, cli, db, errors, modules, permissions, quizzes, security
+    from course_app import (
+        admin,
+        auth,
+        cli,
+        db,
+        errors,
+        instructor,
+        modules,
+        permissions,
+        quizzes,
+        security,
+    )
 
-    for subsystem in (db, security, auth, modules, quizzes, admin, errors, permissions, cli):
+    for subsystem in (
+        db,
+        security,
+        auth,
+        modules,
+        quizzes,
+        instructor,
+        admin,
+        errors,
+        permissions,
+        cli,
+    ):
         subsystem.init_app(app)

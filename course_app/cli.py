@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from course_app import mail
 from course_app.auth import services as auth_services
 from course_app.db import get_engine, get_session, utcnow
+from course_app.instructor import export
 from course_app.migrate import make_revision, upgrade_to_head
 from course_app.modules.content import parse_content
 from course_app.modules.sync import sync_content
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
         create_admin,
         send_mail,
         close_expired_attempts,
+        export_content,
     )
     for command in commands:
         app.cli.add_command(command)
@@ -103,9 +105,13 @@ def load_content(directory: str | None) -> None:
     session.commit()
     for line in report.lines():
         click.echo(line)
+    for line in report.conflicts:
+        click.echo(line, err=True)
     click.echo(
         "Content loaded." if report.changed else "Content already up to date; nothing changed."
     )
+    if report.conflicts:
+        click.echo(f"{len(report.conflicts)} conflict(s): browser edits were kept.", err=True)
 
 
 @click.command("create-admin")
@@ -154,3 +160,21 @@ def close_expired_attempts() -> None:
     closed = quiz_services.close_expired_attempts(session, utcnow())
     session.commit()
     click.echo(f"Graded {closed} attempt{'' if closed == 1 else 's'} whose time ran out.")
+
+
+@click.command("export-content")
+@with_appcontext
+@content_dir_option
+def export_content(directory: str | None) -> None:
+    """Write lessons, quizzes and questions edited in the browser back to content/ files.
+
+    Afterwards the files and the database agree, so the files can be reviewed and committed,
+    and load-content no longer reports those rows as edited in the browser.
+    """
+    root = _content_dir(directory)
+    session = get_session()
+    written = export.export_edits(session, root)
+    session.commit()
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(written)} file(s) written." if written else "No browser edits to export.")

@@ -1,16 +1,33 @@
 """Every model, imported in dependency order, so that metadata is complete for Alembic."""
 
+from course_app.audit.models import AuditEntry
 from course_app.auth.models import User
 from course_app.db import Base
+from course_app.instructor.models import (
+    Cohort,
+    CohortInstructor,
+    CohortMember,
+    CompetencySignoff,
+    CourseStaff,
+)
 from course_app.mail.models import OutboxMessage
-from course_app.modules.models import Course, CourseModule, Enrollment, Lesson, LessonProgress
+from course_app.modules.models import (
+    Course,
+    CourseModule,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    LessonRevision,
+)
 from course_app.quizzes.models import (
     Accommodation,
     Attempt,
     AttemptItem,
+    AttemptRegrade,
     Question,
     QuestionVersion,
     Quiz,
+    Regrade,
 )
 
 metadata = Base.metadata
@@ -19,15 +36,24 @@ __all__ = [
     "Accommodation",
     "Attempt",
     "AttemptItem",
+    "AttemptRegrade",
+    "AuditEntry",
+    "Cohort",
+    "CohortInstructor",
+    "CohortMember",
+    "CompetencySignoff",
     "Course",
     "CourseModule",
+    "CourseStaff",
     "Enrollment",
     "Lesson",
     "LessonProgress",
+    "LessonRevision",
     "OutboxMessage",
     "Question",
     "QuestionVersion",
     "Quiz",
+    "Regrade",
     "User",
     "metadata",
 ]

@@ -1,10 +1,13 @@
 """Every permission rule, in one place; views call these and templates see them as globals."""
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import AnonymousUserMixin
+from sqlalchemy import select
 
 from course_app.auth.models import Role, User
+from course_app.db import get_session
 from course_app.exceptions import AccessDenied
+from course_app.instructor.models import CohortInstructor, CourseStaff
 from course_app.modules.services import CourseStatus
 
 AnyUser = User | AnonymousUserMixin
@@ -20,6 +23,45 @@ def is_staff(user: AnyUser) -> bool:
 
 
 def can_view_outbox(user: AnyUser) -> bool:
+    return is_admin(user)
+
+
+def is_instructor(user: AnyUser) -> bool:
+    return user.is_authenticated and user.role == Role.INSTRUCTOR
+
+
+def taught_course_ids(user: AnyUser) -> frozenset[int]:
+    """The courses an instructor is assigned to (loaded once per request)."""
+    if not is_instructor(user):
+        return frozenset()
+    if "taught_course_ids" not in g:
+        query = select(CourseStaff.course_id).where(CourseStaff.user_id == user.id)
+        g.taught_course_ids = frozenset(get_session().scalars(query))
+    return g.taught_course_ids
+
+
+def can_teach(user: AnyUser, course_id: int) -> bool:
+    """Author the course, see its gradebook and analysis, regrade: its instructors, admins."""
+    return is_admin(user) or course_id in taught_course_ids(user)
+
+
+def can_use_workspace(user: AnyUser) -> bool:
+    return is_admin(user) or is_instructor(user)
+
+
+def can_run_cohort(user: AnyUser, course_id: int, cohort_id: int) -> bool:
+    """Sign off a cohort's practicals: the course's instructors, the cohort's own, admins."""
+    if can_teach(user, course_id):
+        return True
+    if not is_instructor(user):
+        return False
+    query = select(CohortInstructor.id).where(
+        CohortInstructor.cohort_id == cohort_id, CohortInstructor.user_id == user.id
+    )
+    return get_session().scalar(query) is not None
+
+
+def can_assign_staff(user: AnyUser) -> bool:
     return is_admin(user)
 
 
@@ -50,5 +92,7 @@ def init_app(app: Flask) -> None:
         is_staff=is_staff,
         can_view_outbox=can_view_outbox,
         can_set_accommodations=can_set_accommodations,
+        can_teach=can_teach,
+        can_use_workspace=can_use_workspace,
         can_read_lessons=can_read_lessons,
     )

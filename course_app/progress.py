@@ -2,7 +2,8 @@
 
 No database, no Flask: services build the outlines and the set of completed lesson ids, these
 functions decide: a module is complete when its lessons are done and its quiz is passed, a
-course when every module is complete and its final exam is passed. Every page (dashboard,
+course when every module is complete, its final exam is passed and its in-person practical
+(if it has one) is signed off as passed. Every page (dashboard,
 course page, the Level 2 lock) follows :func:`is_module_complete` and :func:`is_course_complete`.
 """
 
@@ -85,6 +86,9 @@ class CourseProgress:
     completed: frozenset[int]
     final_exam: QuizItem | None = None
     passed_quizzes: frozenset[int] = frozenset()
+    #: Whether the course has an in-person practical, and whether it was signed off.
+    practical_required: bool = False
+    practical_passed: bool = False
 
     @property
     def quizzes(self) -> tuple[QuizItem, ...]:
@@ -169,9 +173,11 @@ def course_progress(
     completed_ids: frozenset[int],
     passed_quiz_ids: frozenset[int] = frozenset(),
     final_exam: QuizItem | None = None,
+    practical: tuple[bool, bool] = (False, False),
 ) -> CourseProgress:
+    """Progress in one course; ``practical`` is (required, signed off as passed)."""
     modules_progress = tuple(ModuleProgress(m, completed_ids, passed_quiz_ids) for m in modules)
-    return CourseProgress(modules_progress, completed_ids, final_exam, passed_quiz_ids)
+    return CourseProgress(modules_progress, completed_ids, final_exam, passed_quiz_ids, *practical)
 
 
 def is_module_complete(module: ModuleProgress) -> bool:
@@ -184,8 +190,10 @@ def is_module_complete(module: ModuleProgress) -> bool:
 
 
 def is_course_complete(course: CourseProgress) -> bool:
-    """Every module complete and the final exam passed; no modules, never complete."""
-    return course.modules_complete and course.final_exam_passed
+    """Every module complete, the final exam passed and, where the course has an in-person
+    practical, the practical signed off as passed; no modules, never complete."""
+    practical_done = course.practical_passed or not course.practical_required
+    return course.modules_complete and course.final_exam_passed and practical_done
 
 
 def final_exam_block_reason(course: CourseProgress) -> str | None:

@@ -3,27 +3,40 @@
 The matrix is checked against the app's URL map: a new route without an entry here fails.
 """
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from course_app.auth.models import Role
+from course_app.instructor.models import Cohort, CohortMember, CourseStaff
 from course_app.models import metadata
+from course_app.modules.models import Course
 from tests.helpers import complete_course, login, make_user, post
 
-USERS = ("anonymous", "learner", "other_learner", "instructor", "admin")
+USERS = ("anonymous", "learner", "other_learner", "instructor", "other_instructor", "admin")
 LOGIN = 302  # anonymous users are sent to the login page
 
 
-def expect(anonymous, learner, other_learner=None, instructor=None, admin=None):
+def expect(
+    anonymous, learner, other_learner=None, instructor=None, admin=None, other_instructor=None
+):
+    """Statuses per user; each defaults to the one before it (other instructor: instructor)."""
     other = learner if other_learner is None else other_learner
     staff = learner if instructor is None else instructor
+    outsider = staff if other_instructor is None else other_instructor
     return dict(
         zip(
             USERS,
-            (anonymous, learner, other, staff, staff if admin is None else admin),
+            (anonymous, learner, other, staff, outsider, staff if admin is None else admin),
             strict=True,
         )
     )
+
+
+def teaching(ok: int) -> dict[str, int]:
+    """Only the course's instructors and admins get ``ok``; everyone else is refused."""
+    return expect(LOGIN, 403, 403, ok, ok, other_instructor=403)
 
 
 OPEN = expect(200, 200)
@@ -32,11 +45,14 @@ STAFF_ONLY = expect(LOGIN, 403, instructor=200, admin=200)
 OWNER_ONLY = expect(LOGIN, 200, 404, 404, 404)
 LOGGED_IN = expect(LOGIN, 200)
 ADMIN_ONLY = expect(LOGIN, 403, instructor=403, admin=200)
+WORKSPACE = expect(LOGIN, 403, 403, 200, 200)  # any instructor, and admins
 INVALID_FORM = expect(400, 400)  # posted empty: refused with the form's errors
 
-#: (method, endpoint, URL) → expected status per user. "learner" is enrolled in basics and
-#: has completed it (lessons, both module quizzes and the final exam: attempts 1–3);
-#: "other_learner" is enrolled nowhere.
+#: (method, endpoint, URL) → expected status per user. "learner" (user 1) is enrolled in basics
+#: and has completed it (lessons, both module quizzes and the final exam: attempts 1–3) and is
+#: in cohort 1 of basics; "other_learner" (2) is enrolled nowhere; "instructor" (3) teaches
+#: basics; "other_instructor" (5) teaches advanced only; "admin" is user 4.
+WS = "/instructor/courses/basics"
 MATRIX = {
     ("GET", "index", "/"): OPEN,
     ("GET", "modules.catalog", "/courses"): OPEN,
@@ -76,6 +92,49 @@ MATRIX = {
     ("POST", "quizzes.submit", "/attempts/1/submit"): expect(LOGIN, 302, 404, 404, 404),
     ("GET", "quizzes.accommodations", "/staff/accommodations"): STAFF_ONLY,
     ("POST", "quizzes.accommodations", "/staff/accommodations"): expect(LOGIN, 403, 403, 400, 400),
+    ("GET", "instructor.index", "/instructor/"): WORKSPACE,
+    ("POST", "instructor.preview", "/instructor/preview"): WORKSPACE,
+    ("GET", "instructor.gradebook", f"{WS}/gradebook"): teaching(200),
+    ("GET", "instructor.gradebook", "/instructor/courses/nothing/gradebook"): expect(
+        LOGIN, 403, 403, 404, 404
+    ),
+    ("GET", "instructor.gradebook_csv", f"{WS}/gradebook.csv"): teaching(200),
+    ("GET", "instructor.learner", f"{WS}/learners/1"): teaching(200),
+    ("GET", "instructor.learner", f"{WS}/learners/2"): teaching(404),  # not enrolled here
+    ("GET", "instructor.attempt", "/instructor/attempts/1"): teaching(200),
+    ("GET", "instructor.quizzes", f"{WS}/quizzes"): teaching(200),
+    ("GET", "instructor.item_analysis", f"{WS}/quizzes/first/analysis"): teaching(200),
+    ("GET", "instructor.quiz_settings", f"{WS}/quizzes/first/settings"): teaching(200),
+    ("POST", "instructor.quiz_settings", f"{WS}/quizzes/first/settings"): teaching(400),
+    ("GET", "instructor.edit_question", f"{WS}/questions/q-single/edit"): teaching(200),
+    ("POST", "instructor.edit_question", f"{WS}/questions/q-single/edit"): teaching(400),
+    ("GET", "instructor.preview_question", f"{WS}/questions/q-single/preview"): teaching(200),
+    ("GET", "instructor.regrade", f"{WS}/questions/q-single/regrade"): teaching(200),
+    ("POST", "instructor.apply_regrade", f"{WS}/questions/q-single/regrade"): teaching(303),
+    ("GET", "instructor.lessons", f"{WS}/lessons"): teaching(200),
+    ("GET", "instructor.edit_lesson", f"{WS}/lessons/one/edit"): teaching(200),
+    # Posted without fields, the editor keeps the current text and shows its preview.
+    ("POST", "instructor.edit_lesson", f"{WS}/lessons/one/edit"): teaching(200),
+    ("GET", "instructor.lesson_history", f"{WS}/lessons/one/history"): teaching(200),
+    ("GET", "instructor.lesson_revision", f"{WS}/lessons/one/history/1"): teaching(200),
+    ("POST", "instructor.restore_revision", f"{WS}/lessons/one/history/1/restore"): teaching(302),
+    ("GET", "instructor.course_cohorts", f"{WS}/cohorts"): teaching(200),
+    ("POST", "instructor.course_cohorts", f"{WS}/cohorts"): teaching(400),
+    ("GET", "instructor.cohort", "/instructor/cohorts/1"): teaching(200),
+    ("POST", "instructor.cohort", "/instructor/cohorts/1"): teaching(400),
+    ("GET", "instructor.practical", "/instructor/cohorts/1/learners/1"): teaching(200),
+    ("GET", "instructor.practical", "/instructor/cohorts/1/learners/2"): teaching(404),
+    ("POST", "instructor.sign_off", "/instructor/cohorts/1/learners/1/competencies/x"): teaching(
+        400
+    ),
+    ("POST", "instructor.practical_hours", "/instructor/cohorts/1/learners/1/hours"): teaching(400),
+    ("GET", "admin.courses", "/admin/courses"): ADMIN_ONLY,
+    ("POST", "admin.assign_staff", "/admin/courses/basics/staff"): expect(
+        LOGIN, 403, instructor=403, admin=303
+    ),
+    ("POST", "admin.remove_staff", "/admin/courses/basics/staff/3/remove"): expect(
+        LOGIN, 403, instructor=403, admin=302
+    ),
 }
 
 
@@ -94,11 +153,14 @@ def as_user(app, client, db, content):
     """Log the client in as one kind of user, with data that makes the cases meaningful."""
     learner = make_user(db, email="learner@example.org")
     make_user(db, email="other@example.org")
-    make_user(db, email="instructor@example.org", role=Role.INSTRUCTOR)
+    instructor = make_user(db, email="instructor@example.org", role=Role.INSTRUCTOR)
     make_user(db, email="admin@example.org", role=Role.ADMIN)
+    outsider = make_user(db, email="other_instructor@example.org", role=Role.INSTRUCTOR)
     login(client, learner.email)
     complete_course(client, db, "basics")  # attempts 1–3: the two module quizzes, the final
     post(client, "/auth/logout")
+    teach(db, instructor, "basics", cohort_member=learner)
+    teach(db, outsider, "advanced")
 
     def become(user: str) -> None:
         if user != "anonymous":
@@ -106,6 +168,26 @@ def as_user(app, client, db, content):
             assert login(client, email).status_code == 302
 
     return become
+
+
+def teach(db, instructor, course_slug: str, cohort_member=None) -> None:
+    """Assign an instructor to a course (and give it a cohort with one learner)."""
+    course = db.scalar(select(Course).where(Course.slug == course_slug))
+    db.add(CourseStaff(course_id=course.id, user_id=instructor.id))
+    if cohort_member is not None:
+        cohort = Cohort(
+            course_id=course.id,
+            name="Spring",
+            starts_on=date(2027, 4, 1),
+            ends_on=date(2027, 4, 3),
+            location="Toronto",
+            capacity=10,
+            lab_hours=24,
+        )
+        db.add(cohort)
+        db.flush()
+        db.add(CohortMember(cohort_id=cohort.id, user_id=cohort_member.id))
+    db.commit()
 
 
 @pytest.mark.parametrize("user", USERS)

@@ -92,13 +92,38 @@ class Lesson(Base):
     body_markdown: Mapped[str] = mapped_column(Text)
     #: Sanitized HTML rendered from body_markdown when it changes (served as is).
     body_html: Mapped[str] = mapped_column(Text)
-    #: SHA-256 of the file the lesson was last loaded from.
+    #: SHA-256 of the file the lesson was last loaded from (or exported to).
     content_hash: Mapped[str] = mapped_column(String(64))
+    #: True when the published text was changed in the browser since the file was loaded:
+    #: load-content then keeps it and reports a conflict if the file changed too.
+    edited_in_browser: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: An unpublished draft from the browser editor (NULL: none).
+    draft_markdown: Mapped[str | None] = mapped_column(Text)
+    draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     course: Mapped[Course] = relationship()
     module: Mapped[CourseModule] = relationship()
+
+
+class LessonRevision(Base):
+    """A published version of a lesson's text, from a file or from the browser editor."""
+
+    __tablename__ = "lesson_revisions"
+    __table_args__ = (
+        UniqueConstraint("lesson_id", "number"),
+        CheckConstraint("origin IN ('file', 'browser')", name="origin_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(10))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Enrollment(Base):

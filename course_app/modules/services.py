@@ -12,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course_app.exceptions import AccessDenied, DomainError
+from course_app.instructor.models import Cohort, CompetencySignoff
+from course_app.instructor.practical import Competency, PracticalStatus, practical_status
 from course_app.modules.models import Course, CourseModule, Enrollment, Lesson, LessonProgress
 from course_app.progress import (
     CourseProgress,
@@ -52,15 +54,22 @@ def list_courses(session: Session) -> list[Course]:
 
 
 def course_statuses(session: Session, user_id: int | None) -> dict[str, CourseStatus]:
-    """Every live course's status for a user (None: anonymous), keyed by slug; 7 queries."""
+    """Every live course's status for a user (None: anonymous), keyed by slug; 8 queries."""
     courses = list_courses(session)
     module_quizzes, final_exams = _quiz_items(session)
     outlines = _outlines(session, module_quizzes)
     completed = _completed_lesson_ids(session, user_id)
     passed = _passed_quiz_ids(session, user_id)
     enrolled = _enrollment_dates(session, user_id)
+    practical = practical_results(session, user_id)
     progress = {
-        c.id: course_progress(outlines.get(c.id, ()), completed, passed, final_exams.get(c.id))
+        c.id: course_progress(
+            outlines.get(c.id, ()),
+            completed,
+            passed,
+            final_exams.get(c.id),
+            _practical(c, practical.get(c.id, {})),
+        )
         for c in courses
     }
     by_id = {course.id: course for course in courses}
@@ -79,6 +88,59 @@ def _lock(
     if prerequisite is None:
         return None
     return lock_reason(prerequisite.title, progress[prerequisite.id].is_complete)
+
+
+def practical_results(session: Session, user_id: int | None) -> dict[int, dict[str, str]]:
+    """The latest practical result per competency, by course: {course id: {key: result}}."""
+    if user_id is None:
+        return {}
+    rows = session.execute(
+        select(Cohort.course_id, CompetencySignoff.competency_key, CompetencySignoff.result)
+        .join(Cohort, Cohort.id == CompetencySignoff.cohort_id)
+        .where(CompetencySignoff.user_id == user_id)
+        .order_by(CompetencySignoff.recorded_at, CompetencySignoff.id)
+    )
+    results: dict[int, dict[str, str]] = defaultdict(dict)
+    for course_id, key, result in rows:
+        results[course_id][key] = result  # later rows win
+    return results
+
+
+def _practical(course: Course, results: dict[str, str]) -> tuple[bool, bool]:
+    checklist = checklist_of(course)
+    status = practical_status(checklist, results)
+    return bool(checklist), status is PracticalStatus.PASSED
+
+
+def checklist_of(course: Course) -> list[Competency]:
+    return [Competency(c["key"], c["title"], c["critical"]) for c in course.competencies]
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    """A course's modules (with lessons and quizzes) and final exam, for many learners."""
+
+    modules: tuple[ModuleOutline, ...]
+    final_exam: QuizItem | None
+
+    @property
+    def quizzes(self) -> tuple[QuizItem, ...]:
+        """Module quizzes in teaching order, then the final exam."""
+        module_quizzes = tuple(m.quiz for m in self.modules if m.quiz)
+        return module_quizzes + ((self.final_exam,) if self.final_exam else ())
+
+    def progress(
+        self, course: Course, completed: frozenset[int], passed: frozenset[int], results: dict
+    ) -> CourseProgress:
+        practical = _practical(course, results)
+        return course_progress(self.modules, completed, passed, self.final_exam, practical)
+
+
+def course_outline(session: Session, course: Course) -> CourseOutline:
+    """One course's outline (three queries; the same data every learner's progress uses)."""
+    module_quizzes, final_exams = _quiz_items(session)
+    outlines = _outlines(session, module_quizzes)
+    return CourseOutline(outlines.get(course.id, ()), final_exams.get(course.id))
 
 
 def _quiz_items(session: Session) -> tuple[dict[int, QuizItem], dict[int, QuizItem]]:

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from course_app.db import utcnow
 from course_app.markdown import render_markdown
 from course_app.modules.content import CourseSpec, LessonSpec
-from course_app.modules.models import Course, CourseModule, Lesson
+from course_app.modules.models import Course, CourseModule, Lesson, LessonRevision
 from course_app.quizzes.sync import sync_quizzes
 
 
@@ -23,6 +23,8 @@ class SyncReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
+    #: Rows changed both in the browser and in content/: the browser version was kept.
+    conflicts: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -33,6 +35,12 @@ class SyncReport:
             [f"created  {name}" for name in self.created]
             + [f"updated  {name}" for name in self.updated]
             + [f"archived {name}" for name in self.archived]
+        )
+
+    def conflict(self, name: str, path: str) -> None:
+        self.conflicts.append(
+            f"conflict {name}: edited in the browser and changed in {path}; kept the browser "
+            "version (run export-content, merge the two in git, then load-content)"
         )
 
 
@@ -146,14 +154,42 @@ def _sync_lessons(
         lesson.slug: lesson
         for lesson in session.scalars(select(Lesson).where(Lesson.course_id == course.id))
     }
+    revision_numbers = _latest_revision_numbers(session, course)
     for lesson in spec.lessons:
         name = f"lesson {spec.slug}/{lesson.slug}"
-        values = _lesson_values(course, modules[lesson.module], lesson, existing.get(lesson.slug))
-        _upsert(session, existing.get(lesson.slug), Lesson, values, name, report)
+        current = existing.get(lesson.slug)
         advance(1)
+        if current is not None and current.edited_in_browser:
+            if current.content_hash != lesson.content_hash:
+                report.conflict(name, lesson.path)
+            continue
+        values = _lesson_values(course, modules[lesson.module], lesson, current)
+        row = _upsert(session, current, Lesson, values, name, report)
+        if "body_markdown" in values:
+            session.flush()
+            number = revision_numbers.get(row.id, 0) + 1
+            session.add(
+                LessonRevision(
+                    lesson_id=row.id,
+                    number=number,
+                    title=lesson.title,
+                    body_markdown=lesson.body,
+                    origin="file",
+                )
+            )
     for slug in sorted(set(existing) - {lesson.slug for lesson in spec.lessons}):
         if not existing[slug].is_archived:
             _archive(existing[slug], f"lesson {spec.slug}/{slug}", report)
+
+
+def _latest_revision_numbers(session: Session, course: Course) -> dict[int, int]:
+    rows = session.execute(
+        select(LessonRevision.lesson_id, func.max(LessonRevision.number))
+        .join(Lesson, Lesson.id == LessonRevision.lesson_id)
+        .where(Lesson.course_id == course.id)
+        .group_by(LessonRevision.lesson_id)
+    )
+    return dict(rows.tuples().all())
 
 
 def _lesson_values(

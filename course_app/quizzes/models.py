@@ -68,6 +68,10 @@ class Quiz(Base):
     blueprint: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Hash of the settings as last loaded from the file; with edited_in_browser, lets
+    #: load-content tell a browser edit from a file edit.
+    file_hash: Mapped[str | None] = mapped_column(String(64))
+    edited_in_browser: Mapped[bool] = mapped_column(Boolean, default=False)
 
     course: Mapped[Course] = relationship()
     module: Mapped[CourseModule | None] = relationship()
@@ -90,6 +94,10 @@ class Question(Base):
     key: Mapped[str] = mapped_column(String(SLUG_LENGTH))
     #: Number of the current version.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Content hash of the version last loaded from the file.
+    file_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Changed in the browser (edited or regraded) since the file was loaded.
+    edited_in_browser: Mapped[bool] = mapped_column(Boolean, default=False)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -109,7 +117,8 @@ class QuestionVersion(Base):
     objective: Mapped[str] = mapped_column(String(SLUG_LENGTH))
     case_key: Mapped[str | None] = mapped_column(String(SLUG_LENGTH))
     case_title: Mapped[str] = mapped_column(String(200), default="")
-    #: The case vignette, rendered and sanitized like lessons.
+    #: The case vignette as written (Markdown) and rendered and sanitized like lessons.
+    case_text: Mapped[str] = mapped_column(Text, default="")
     case_html: Mapped[str] = mapped_column(Text, default="")
     prompt: Mapped[str] = mapped_column(Text)
     #: [{"key": "a", "text": "...", "correct": true}] in authored order.
@@ -118,6 +127,9 @@ class QuestionVersion(Base):
     source: Mapped[str] = mapped_column(String(40))
     must_pass: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64))
+    #: "file" (load-content) or "browser" (the question editor).
+    origin: Mapped[str] = mapped_column(String(10), default="file")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     question: Mapped[Question] = relationship()
@@ -210,3 +222,34 @@ class Accommodation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Regrade(Base):
+    """A corrected answer key applied to every attempt that used one question version."""
+
+    __tablename__ = "regrades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+    before_correct: Mapped[list[str]] = mapped_column(JSON)
+    after_correct: Mapped[list[str]] = mapped_column(JSON)
+
+
+class AttemptRegrade(Base):
+    """How one regrade changed one attempt (shown to the learner on the result page)."""
+
+    __tablename__ = "attempt_regrades"
+    __table_args__ = (UniqueConstraint("regrade_id", "attempt_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regrade_id: Mapped[int] = mapped_column(ForeignKey("regrades.id"))
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    old_score: Mapped[float] = mapped_column(Float)
+    new_score: Mapped[float] = mapped_column(Float)
+    old_passed: Mapped[bool] = mapped_column(Boolean)
+    new_passed: Mapped[bool] = mapped_column(Boolean)
+
+    regrade: Mapped[Regrade] = relationship()

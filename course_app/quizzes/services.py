@@ -35,9 +35,11 @@ from course_app.quizzes.models import (
     Accommodation,
     Attempt,
     AttemptItem,
+    AttemptRegrade,
     Question,
     QuestionVersion,
     Quiz,
+    Regrade,
 )
 from course_app.quizzes.rules import (
     AttemptStatus,
@@ -436,3 +438,14 @@ def accommodations(session: Session) -> list[tuple[Accommodation, User]]:
         .order_by(Accommodation.set_at.desc())
     )
     return [(row, user) for row, user in session.execute(query)]
+
+
+def regrades_of(session: Session, attempt_id: int) -> list[AttemptRegrade]:
+    """The regrades that changed an attempt, oldest first (shown with its result)."""
+    query = (
+        select(AttemptRegrade)
+        .join(Regrade, Regrade.id == AttemptRegrade.regrade_id)
+        .where(AttemptRegrade.attempt_id == attempt_id)
+        .order_by(Regrade.at)
+    )
+    return list(session.scalars(query))

@@ -4,6 +4,8 @@ A question whose text, options, answer or metadata changed gets a new version; a
 pointing at the version they showed. Nothing is deleted: what left the files is archived.
 """
 
+import hashlib
+import json
 from dataclasses import asdict
 from typing import Any, Protocol
 
@@ -24,6 +26,8 @@ class Report(Protocol):
     updated: list[str]
     archived: list[str]
 
+    def conflict(self, name: str, path: str) -> None: ...
+
 
 def sync_quizzes(
     session: Session,
@@ -40,11 +44,11 @@ def sync_quizzes(
         if not existing[slug].is_archived:
             existing[slug].is_archived = True
             report.archived.append(f"quiz {course.slug}/{slug}")
-    questions = [(q, modules[q.module].id) for spec in quizzes for q in spec.questions]
+    questions = [(q, modules[q.module].id, spec.path) for spec in quizzes for q in spec.questions]
     _sync_questions(session, course, questions, report)
 
 
-def _quiz_values(course: Course, module_id: int | None, spec: QuizSpec) -> dict[str, Any]:
+def quiz_values(course: Course, module_id: int | None, spec: QuizSpec) -> dict[str, Any]:
     settings = spec.settings
     return {
         "course_id": course.id,
@@ -66,6 +70,12 @@ def _quiz_values(course: Course, module_id: int | None, spec: QuizSpec) -> dict[
     }
 
 
+def settings_hash(values: dict[str, Any]) -> str:
+    """Identifies a quiz's settings as written in its file (ids excluded)."""
+    kept = {k: v for k, v in values.items() if k not in {"course_id", "module_id", "is_archived"}}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()
+
+
 def _upsert_quiz(
     session: Session,
     quiz: Quiz | None,
@@ -74,11 +84,16 @@ def _upsert_quiz(
     spec: QuizSpec,
     report: Report,
 ) -> None:
-    values = _quiz_values(course, module_id, spec)
+    values = quiz_values(course, module_id, spec)
+    values["file_hash"] = settings_hash(values)
     name = f"quiz {course.slug}/{spec.slug}"
     if quiz is None:
         session.add(Quiz(**values))
         report.created.append(name)
+        return
+    if quiz.edited_in_browser:
+        if quiz.file_hash != values["file_hash"]:
+            report.conflict(name, spec.path)
         return
     changed = {key: value for key, value in values.items() if getattr(quiz, key) != value}
     if changed:
@@ -103,19 +118,30 @@ def _current_versions(session: Session, course: Course) -> dict[str, tuple[Quest
 
 
 def _sync_questions(
-    session: Session, course: Course, specs: list[tuple[QuestionSpec, int]], report: Report
+    session: Session, course: Course, specs: list[tuple[QuestionSpec, int, str]], report: Report
 ) -> None:
     current = _current_versions(session, course)
-    for spec, module_id in specs:
+    for spec, module_id, path in specs:
         name = f"question {course.slug}/{spec.key}"
         question, content_hash = current.get(spec.key, (None, None))
         if question is None:
-            question = Question(course_id=course.id, module_id=module_id, key=spec.key, version=1)
+            question = Question(
+                course_id=course.id,
+                module_id=module_id,
+                key=spec.key,
+                version=1,
+                file_hash=spec.content_hash,
+            )
             session.add(question)
             session.flush()
             session.add(_version(question, 1, spec))
             report.created.append(name)
             continue
+        if question.edited_in_browser:
+            if question.file_hash != spec.content_hash:
+                report.conflict(name, path)
+            continue
+        question.file_hash = spec.content_hash
         moved = question.module_id != module_id or question.is_archived
         question.module_id, question.is_archived = module_id, False
         if content_hash != spec.content_hash:
@@ -123,7 +149,7 @@ def _sync_questions(
             session.add(_version(question, question.version, spec))
         if moved or content_hash != spec.content_hash:
             report.updated.append(name)
-    for key in sorted(set(current) - {spec.key for spec, _ in specs}):
+    for key in sorted(set(current) - {spec.key for spec, _module, _path in specs}):
         question = current[key][0]
         if not question.is_archived:
             question.is_archived = True
@@ -138,6 +164,7 @@ def _version(question: Question, number: int, spec: QuestionSpec) -> QuestionVer
         objective=spec.objective,
         case_key=spec.case,
         case_title=spec.case_title,
+        case_text=spec.case_text,
         case_html=render_markdown(spec.case_text) if spec.case_text else "",
         prompt=spec.prompt,
         options=[asdict(option) for option in spec.options],

@@ -90,6 +90,7 @@ def attempt(attempt_id: int):
         attempt=attempt,
         items=items,
         references=references,
+        regrades=services.regrades_of(db, attempt.id),
         shows_feedback=services.shows_feedback_for(db, attempt),
     )
 

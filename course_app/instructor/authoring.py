@@ -1,0 +1,277 @@
+"""Authoring in the browser: lesson drafts, publishing, history and restore; question edits
+(always a new version); quiz settings. Services only: the views commit.
+
+Browser edits mark their row ``edited_in_browser``; ``load-content`` then keeps them and reports
+a conflict if the file changed too, and ``export-content`` writes them back to ``content/``.
+"""
+
+import difflib
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from course_app.audit.services import record
+from course_app.db import utcnow
+from course_app.exceptions import DomainError
+from course_app.markdown import render_markdown
+from course_app.modules.models import CourseModule, Lesson, LessonRevision
+from course_app.quizzes.content import (
+    OPTION_COUNTS,
+    OPTION_KEYS,
+    TRUE_FALSE_OPTIONS,
+    OptionSpec,
+    QuestionSpec,
+)
+from course_app.quizzes.draw import BlueprintRow, PoolQuestion, pool_size
+from course_app.quizzes.grading import QuestionType, Scoring
+from course_app.quizzes.models import Question, QuestionVersion, Quiz
+from course_app.quizzes.rules import FeedbackPolicy
+
+
+def save_draft(session: Session, lesson: Lesson, markdown: str, actor_id: int) -> None:
+    lesson.draft_markdown, lesson.draft_saved_at = markdown, utcnow()
+    record(session, actor_id, "lesson.draft_saved", ("lesson", lesson.id))
+
+
+def publish(session: Session, lesson: Lesson, title: str, markdown: str, actor_id: int) -> int:
+    """Publish the text learners read; returns the new revision number."""
+    if not markdown.strip():
+        raise DomainError("A lesson needs some text.")
+    number = _next_revision_number(session, lesson.id)
+    before = {"title": lesson.title, "revision": number - 1}
+    session.add(
+        LessonRevision(
+            lesson_id=lesson.id,
+            number=number,
+            title=title,
+            body_markdown=markdown,
+            origin="browser",
+            author_id=actor_id,
+        )
+    )
+    lesson.title, lesson.body_markdown = title, markdown
+    lesson.body_html, lesson.updated_at = render_markdown(markdown), utcnow()
+    lesson.draft_markdown, lesson.draft_saved_at, lesson.edited_in_browser = None, None, True
+    record(
+        session,
+        actor_id,
+        "lesson.published",
+        ("lesson", lesson.id),
+        before,
+        {"title": title, "revision": number},
+    )
+    return number
+
+
+def _next_revision_number(session: Session, lesson_id: int) -> int:
+    query = select(func.max(LessonRevision.number)).where(LessonRevision.lesson_id == lesson_id)
+    return (session.scalar(query) or 0) + 1
+
+
+def revisions(session: Session, lesson: Lesson) -> list[LessonRevision]:
+    query = select(LessonRevision).where(LessonRevision.lesson_id == lesson.id)
+    return list(session.scalars(query.order_by(LessonRevision.number.desc())))
+
+
+def find_revision(session: Session, lesson: Lesson, number: int) -> LessonRevision | None:
+    query = select(LessonRevision).where(
+        LessonRevision.lesson_id == lesson.id, LessonRevision.number == number
+    )
+    return session.scalar(query)
+
+
+def restore(session: Session, lesson: Lesson, revision: LessonRevision, actor_id: int) -> None:
+    """Put an old revision back as the draft, to be reviewed and published."""
+    lesson.draft_markdown, lesson.draft_saved_at = revision.body_markdown, utcnow()
+    record(
+        session,
+        actor_id,
+        "lesson.revision_restored",
+        ("lesson", lesson.id),
+        after={"revision": revision.number},
+    )
+
+
+def line_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Line by line: ("same" | "added" | "removed", text), for showing two versions."""
+    kinds = {" ": "same", "+": "added", "-": "removed"}
+    return [
+        (kinds[line[0]], line[2:])
+        for line in difflib.ndiff(old.splitlines(), new.splitlines())
+        if line[0] in kinds
+    ]
+
+
+@dataclass(frozen=True)
+class QuestionEdit:
+    prompt: str
+    options: tuple[tuple[str, bool], ...]  # (text, correct), blank rows already dropped
+    rationale: str
+    source: str
+    objective: str
+    must_pass: bool
+
+
+def edit_question(
+    session: Session,
+    question: Question,
+    current: QuestionVersion,
+    edit: QuestionEdit,
+    actor_id: int,
+) -> QuestionVersion:
+    """Save an edit as a new version; attempts keep the version they showed."""
+    kind = QuestionType(current.type)
+    options = _checked_options(kind, edit.options)
+    spec = QuestionSpec(
+        key=question.key,
+        module="",
+        type=kind,
+        objective=edit.objective,
+        case_title=current.case_title,
+        case_text=current.case_text,
+        prompt=edit.prompt,
+        options=options,
+        rationale=edit.rationale,
+        source=edit.source,
+        must_pass=edit.must_pass,
+        case=current.case_key,
+    )
+    if spec.content_hash == current.content_hash:
+        raise DomainError("Nothing changed: the question is saved as it was.")
+    question.version += 1
+    version = QuestionVersion(
+        question_id=question.id,
+        number=question.version,
+        type=kind,
+        objective=edit.objective,
+        case_key=current.case_key,
+        case_title=current.case_title,
+        case_text=current.case_text,
+        case_html=current.case_html,
+        prompt=edit.prompt,
+        options=[{"key": o.key, "text": o.text, "correct": o.correct} for o in options],
+        rationale=edit.rationale,
+        source=edit.source,
+        must_pass=edit.must_pass,
+        content_hash=spec.content_hash,
+        origin="browser",
+        author_id=actor_id,
+    )
+    session.add(version)
+    question.edited_in_browser = True
+    record(
+        session,
+        actor_id,
+        "question.edited",
+        ("question", question.id),
+        {"version": current.number},
+        {"version": question.version},
+    )
+    return version
+
+
+def _checked_options(kind: QuestionType, rows: tuple[tuple[str, bool], ...]):
+    if kind is QuestionType.TRUE_FALSE:
+        answer = next((correct for text, correct in rows if text == "true"), None)
+        return tuple(OptionSpec(k, t, (k == "true") == answer) for k, t in TRUE_FALSE_OPTIONS)
+    low, high = OPTION_COUNTS[kind]
+    if not low <= len(rows) <= high:
+        raise DomainError(f"A {kind} question needs {low} to {high} options.")
+    right = sum(correct for _text, correct in rows)
+    if kind is QuestionType.SINGLE and right != 1:
+        raise DomainError("Mark exactly one option as the right answer.")
+    if kind is QuestionType.MULTIPLE and not 1 <= right < len(rows):
+        raise DomainError("Mark at least one right and one wrong option.")
+    return tuple(
+        OptionSpec(k, text, correct) for k, (text, correct) in zip(OPTION_KEYS, rows, strict=False)
+    )
+
+
+@dataclass(frozen=True)
+class QuizSettingsEdit:
+    pass_mark: int
+    max_attempts: int
+    cooldown_minutes: int
+    time_limit_minutes: int
+    shuffle_questions: bool
+    shuffle_options: bool
+    feedback: FeedbackPolicy
+    must_pass_fails_attempt: bool
+    scoring: Scoring
+    blueprint: tuple[BlueprintRow, ...]
+
+
+def update_quiz_settings(
+    session: Session, quiz: Quiz, edit: QuizSettingsEdit, actor_id: int
+) -> None:
+    """Change a quiz's settings; attempts already started keep theirs (their snapshot)."""
+    _check_blueprint(session, quiz, edit.blueprint)
+    before = _settings_of(quiz)
+    for name in (
+        "pass_mark",
+        "max_attempts",
+        "cooldown_minutes",
+        "time_limit_minutes",
+        "shuffle_questions",
+        "shuffle_options",
+        "must_pass_fails_attempt",
+    ):
+        setattr(quiz, name, getattr(edit, name))
+    quiz.feedback, quiz.scoring = str(edit.feedback), str(edit.scoring)
+    quiz.blueprint = [
+        {"count": r.count, "module": r.module, "objective": r.objective} for r in edit.blueprint
+    ]
+    quiz.edited_in_browser, quiz.updated_at = True, utcnow()
+    record(
+        session, actor_id, "quiz.settings_changed", ("quiz", quiz.id), before, _settings_of(quiz)
+    )
+
+
+def _settings_of(quiz: Quiz) -> dict:
+    names = (
+        "pass_mark",
+        "max_attempts",
+        "cooldown_minutes",
+        "time_limit_minutes",
+        "shuffle_questions",
+        "shuffle_options",
+        "feedback",
+        "must_pass_fails_attempt",
+        "scoring",
+        "blueprint",
+    )
+    return {name: getattr(quiz, name) for name in names}
+
+
+def pool_of(session: Session, quiz: Quiz) -> list[PoolQuestion]:
+    """The live questions a quiz draws from (current versions)."""
+    rows = session.execute(
+        select(Question.key, CourseModule.slug, QuestionVersion.objective, QuestionVersion.case_key)
+        .join(
+            QuestionVersion,
+            (QuestionVersion.question_id == Question.id)
+            & (QuestionVersion.number == Question.version),
+        )
+        .join(CourseModule, CourseModule.id == Question.module_id)
+        .where(
+            Question.course_id == quiz.course_id,
+            ~Question.is_archived,
+            *([Question.module_id == quiz.module_id] if quiz.module_id else []),
+        )
+    )
+    return [PoolQuestion(key, module, objective, case, ()) for key, module, objective, case in rows]
+
+
+def _check_blueprint(session: Session, quiz: Quiz, blueprint: tuple[BlueprintRow, ...]) -> None:
+    pool = pool_of(session, quiz)
+    for row in blueprint:
+        available = pool_size(pool, row)
+        if row.count > available:
+            what = row.objective or row.module
+            raise DomainError(
+                f"Only {available} question(s) are available for “{what}”; "
+                f"you asked to draw {row.count}."
+            )
+    if blueprint and not sum(row.count for row in blueprint):
+        raise DomainError("Draw at least one question.")

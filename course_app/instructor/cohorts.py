@@ -1,0 +1,301 @@
+"""Cohorts, their members and the practical sign-off (services: no commits, domain errors)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from course_app.audit.services import record
+from course_app.auth.models import Role, User
+from course_app.auth.services import find_by_email
+from course_app.exceptions import DomainError
+from course_app.instructor.models import (
+    Cohort,
+    CohortInstructor,
+    CohortMember,
+    CompetencySignoff,
+    CourseStaff,
+)
+from course_app.instructor.practical import (
+    Competency,
+    PracticalStatus,
+    practical_status,
+    signoff_block_reason,
+)
+from course_app.modules.models import Course, Enrollment
+from course_app.modules.services import checklist_of
+
+
+@dataclass(frozen=True)
+class CohortData:
+    name: str
+    starts_on: date
+    ends_on: date
+    location: str
+    capacity: int
+    lab_hours: float
+    instructor_emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    member: CohortMember
+    learner: User
+    results: dict[str, CompetencySignoff]
+    status: PracticalStatus
+
+    @property
+    def block_reason(self) -> str | None:
+        return signoff_block_reason(self.learner.register_class)
+
+
+def cohorts_of(session: Session, course_id: int) -> list[tuple[Cohort, int]]:
+    """The course's cohorts, newest first, with their member counts (one query)."""
+    members = (
+        select(CohortMember.cohort_id, func.count().label("n"))
+        .group_by(CohortMember.cohort_id)
+        .subquery()
+    )
+    query = (
+        select(Cohort, func.coalesce(members.c.n, 0))
+        .outerjoin(members, members.c.cohort_id == Cohort.id)
+        .where(Cohort.course_id == course_id)
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    )
+    return [(cohort, count) for cohort, count in session.execute(query)]
+
+
+def create_cohort(session: Session, course: Course, data: CohortData, actor: User) -> Cohort:
+    if data.ends_on < data.starts_on:
+        raise DomainError("The cohort cannot end before it starts.")
+    instructors = _instructors(session, data.instructor_emails)
+    if actor.role == Role.INSTRUCTOR and actor not in instructors:
+        instructors.append(actor)
+    cohort = Cohort(
+        course_id=course.id,
+        name=data.name,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        location=data.location,
+        capacity=data.capacity,
+        lab_hours=data.lab_hours,
+    )
+    session.add(cohort)
+    session.flush()
+    session.add_all(CohortInstructor(cohort_id=cohort.id, user_id=u.id) for u in instructors)
+    record(session, actor.id, "cohort.created", ("cohort", cohort.id), after={"name": data.name})
+    return cohort
+
+
+def _instructors(session: Session, emails: tuple[str, ...]) -> list[User]:
+    users = []
+    for email in emails:
+        user = find_by_email(session, email)
+        if user is None or user.role != Role.INSTRUCTOR:
+            raise DomainError(f"{email} is not an instructor's e-mail address.")
+        users.append(user)
+    return users
+
+
+def cohort_instructors(session: Session, cohort_id: int) -> list[User]:
+    query = (
+        select(User)
+        .join(CohortInstructor, CohortInstructor.user_id == User.id)
+        .where(CohortInstructor.cohort_id == cohort_id)
+        .order_by(User.full_name)
+    )
+    return list(session.scalars(query))
+
+
+def add_member(session: Session, cohort: Cohort, email: str, actor_id: int) -> User:
+    """Add an enrolled learner to the cohort, within its capacity."""
+    learner = find_by_email(session, email)
+    if learner is None or learner.role != Role.LEARNER:
+        raise DomainError("No learner has this e-mail address.")
+    enrolled = session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.user_id == learner.id, Enrollment.course_id == cohort.course_id
+        )
+    )
+    if enrolled is None:
+        raise DomainError(f"{learner.full_name} is not enrolled in this course yet.")
+    already = session.scalar(
+        select(CohortMember.id).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.user_id == learner.id
+        )
+    )
+    if already is not None:
+        raise DomainError(f"{learner.full_name} is already in this cohort.")
+    count = session.scalar(select(func.count()).where(CohortMember.cohort_id == cohort.id))
+    if count >= cohort.capacity:
+        raise DomainError(f"The cohort is full ({cohort.capacity} places).")
+    try:
+        with session.begin_nested():
+            session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id))
+    except IntegrityError as error:
+        raise DomainError(f"{learner.full_name} is already in this cohort.") from error
+    record(
+        session,
+        actor_id,
+        "cohort.member_added",
+        ("cohort", cohort.id),
+        after={"learner": learner.id},
+    )
+    return learner
+
+
+def find_member(
+    session: Session, cohort_id: int, learner_id: int
+) -> tuple[CohortMember, User] | None:
+    query = (
+        select(CohortMember, User)
+        .join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort_id, CohortMember.user_id == learner_id)
+    )
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row else None
+
+
+def roster(session: Session, cohort: Cohort) -> list[RosterRow]:
+    """Every member with their results and practical status (two queries)."""
+    members = session.execute(
+        select(CohortMember, User)
+        .join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.cohort_id == cohort.id)
+        .order_by(User.full_name)
+    ).all()
+    signoffs = session.scalars(
+        select(CompetencySignoff).where(CompetencySignoff.cohort_id == cohort.id)
+    )
+    by_learner: dict[int, dict[str, CompetencySignoff]] = defaultdict(dict)
+    for signoff in signoffs:
+        by_learner[signoff.user_id][signoff.competency_key] = signoff
+    checklist = checklist_of(cohort.course)
+    return [
+        RosterRow(member, user, by_learner[user.id], _status(checklist, by_learner[user.id]))
+        for member, user in members
+    ]
+
+
+def _status(checklist: list[Competency], results: dict[str, CompetencySignoff]):
+    return practical_status(checklist, {key: s.result for key, s in results.items()})
+
+
+def set_practical_hours(
+    session: Session, member: CohortMember, hours: float, actor_id: int
+) -> None:
+    before = {"practical_hours": member.practical_hours}
+    member.practical_hours = hours
+    record(
+        session,
+        actor_id,
+        "cohort.practical_hours",
+        ("cohort_member", member.id),
+        before,
+        {"practical_hours": hours},
+    )
+
+
+@dataclass(frozen=True)
+class SignoffData:
+    competency_key: str
+    result: str  # "pass" or "not-yet"
+    assessed_on: date
+    notes: str
+
+
+def record_signoff(
+    session: Session, cohort: Cohort, learner: User, data: SignoffData, assessor_id: int
+) -> CompetencySignoff:
+    """Record (or change) one competency's result; every change goes to the audit trail."""
+    reason = signoff_block_reason(learner.register_class)
+    if reason:
+        raise DomainError(reason)
+    if data.competency_key not in {c.key for c in checklist_of(cohort.course)}:
+        raise DomainError("That competency is not on this level's checklist.")
+    row = session.scalar(
+        select(CompetencySignoff).where(
+            CompetencySignoff.cohort_id == cohort.id,
+            CompetencySignoff.user_id == learner.id,
+            CompetencySignoff.competency_key == data.competency_key,
+        )
+    )
+    before = _signoff_state(row)
+    if row is None:
+        row = CompetencySignoff(
+            cohort_id=cohort.id, user_id=learner.id, competency_key=data.competency_key
+        )
+        session.add(row)
+    row.result, row.assessed_on, row.notes = data.result, data.assessed_on, data.notes
+    row.assessor_id = assessor_id
+    session.flush()
+    record(
+        session,
+        assessor_id,
+        "signoff.recorded",
+        ("competency_signoff", row.id),
+        before,
+        _signoff_state(row),
+    )
+    return row
+
+
+def _signoff_state(row: CompetencySignoff | None) -> dict | None:
+    if row is None:
+        return None
+    return {
+        "competency": row.competency_key,
+        "result": row.result,
+        "assessed_on": row.assessed_on.isoformat(),
+        "notes": row.notes,
+    }
+
+
+def staff_of(session: Session, course_id: int) -> list[User]:
+    query = (
+        select(User)
+        .join(CourseStaff, CourseStaff.user_id == User.id)
+        .where(CourseStaff.course_id == course_id)
+        .order_by(User.full_name)
+    )
+    return list(session.scalars(query))
+
+
+def assign_instructor(session: Session, course: Course, email: str, actor_id: int) -> User:
+    user = find_by_email(session, email)
+    if user is None or user.role != Role.INSTRUCTOR:
+        raise DomainError("No instructor has this e-mail address.")
+    try:
+        with session.begin_nested():
+            session.add(CourseStaff(course_id=course.id, user_id=user.id))
+    except IntegrityError as error:
+        raise DomainError(f"{user.full_name} already teaches this course.") from error
+    record(
+        session,
+        actor_id,
+        "course.instructor_assigned",
+        ("course", course.id),
+        after={"user": user.id},
+    )
+    return user
+
+
+def unassign_instructor(session: Session, course: Course, user_id: int, actor_id: int) -> None:
+    row = session.scalar(
+        select(CourseStaff).where(
+            CourseStaff.course_id == course.id, CourseStaff.user_id == user_id
+        )
+    )
+    if row is None:
+        raise DomainError("That instructor does not teach this course.")
+    session.delete(row)
+    record(
+        session,
+        actor_id,
+        "course.instructor_removed",
+        ("course", course.id),
+        before={"user": user_id},
+    )

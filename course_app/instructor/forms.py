@@ -1,0 +1,158 @@
+"""Forms of the instructor workspace."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    FieldList,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+
+def _email(label: str) -> EmailField:
+    return EmailField(label, validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class StaffForm(FlaskForm):
+    email = _email("Instructor's e-mail address")
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired(), Length(max=120)],
+        description="For instance: Toronto, spring 2027.",
+    )
+    starts_on = DateField("First day", validators=[InputRequired()])
+    ends_on = DateField("Last day", validators=[InputRequired()])
+    location = StringField("Location", validators=[DataRequired(), Length(max=200)])
+    capacity = IntegerField("Places", validators=[InputRequired(), NumberRange(min=1, max=500)])
+    lab_hours = DecimalField(
+        "In-person lab hours",
+        places=1,
+        validators=[InputRequired(), NumberRange(min=0, max=200)],
+        description="Supervised practical hours it provides (kept apart from online minutes).",
+    )
+    instructors = StringField(
+        "Other instructors' e-mail addresses (optional)",
+        validators=[Optional(), Length(max=1000)],
+        description="Separated by commas. You are added yourself if you are an instructor.",
+    )
+
+    def instructor_emails(self) -> tuple[str, ...]:
+        raw = self.instructors.data or ""
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+class MemberForm(FlaskForm):
+    email = _email("Learner's e-mail address")
+
+
+class HoursForm(FlaskForm):
+    hours = DecimalField(
+        "Practical hours attended",
+        places=1,
+        validators=[InputRequired(), NumberRange(min=0, max=200)],
+    )
+
+
+class SignoffForm(FlaskForm):
+    result = RadioField(
+        "Result",
+        choices=[SelectChoice("pass", "Pass"), SelectChoice("not-yet", "Not yet")],
+        validators=[InputRequired(message="Choose Pass or Not yet.")],
+    )
+    assessed_on = DateField("Assessed on", validators=[InputRequired()])
+    notes = TextAreaField("Notes (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with only the CSRF token, for actions confirmed by a button."""
+
+
+class LessonForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(
+        "Text (Markdown)",
+        validators=[DataRequired(), Length(max=200_000)],
+        description="Headings start at ##. Label claims Supported, Proposed or Contested and "
+        "cite sources as [S1]. The preview is rendered and sanitized exactly as learners see it.",
+    )
+
+
+class OptionForm(FlaskForm):
+    class Meta:
+        csrf = False  # part of QuestionForm, which carries the token
+
+    text = StringField("Option text", validators=[Optional(), Length(max=500)])
+    correct = BooleanField("Right answer")
+
+
+class QuestionForm(FlaskForm):
+    prompt = TextAreaField("Question", validators=[DataRequired(), Length(max=2000)])
+    options = FieldList(FormField(OptionForm), min_entries=8, max_entries=8)
+    answer = RadioField(
+        "Right answer",
+        choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
+        validators=[Optional()],
+    )
+    rationale = TextAreaField(
+        "Rationale (shown as feedback)", validators=[DataRequired(), Length(max=4000)]
+    )
+    source = SelectField("Source", validators=[DataRequired()])
+    objective = SelectField("Learning objective", validators=[DataRequired()])
+    must_pass = BooleanField("Must-pass (safety-critical): a wrong answer fails the attempt")
+
+
+class QuizSettingsForm(FlaskForm):
+    pass_mark = IntegerField("Pass mark (%)", validators=[InputRequired(), NumberRange(1, 100)])
+    max_attempts = IntegerField(
+        "Attempts allowed (0 = unlimited)", validators=[InputRequired(), NumberRange(0, 50)]
+    )
+    cooldown_minutes = IntegerField(
+        "Wait after a failed attempt (minutes)", validators=[InputRequired(), NumberRange(0, 10080)]
+    )
+    time_limit_minutes = IntegerField(
+        "Time limit (minutes, 0 = none)", validators=[InputRequired(), NumberRange(0, 600)]
+    )
+    shuffle_questions = BooleanField("Shuffle the questions")
+    shuffle_options = BooleanField("Shuffle the options")
+    feedback = SelectField(
+        "When right answers and rationales show",
+        choices=[
+            SelectChoice("immediately", "Immediately after each attempt"),
+            SelectChoice("after-passing", "Once the learner has passed"),
+            SelectChoice("never", "Never (score only)"),
+        ],
+    )
+    must_pass_fails_attempt = BooleanField("A wrong must-pass answer fails the attempt")
+    scoring = SelectField(
+        "Multiple-response scoring",
+        choices=[
+            SelectChoice("all-or-nothing", "All or nothing"),
+            SelectChoice("partial", "Partial credit (wrong ticks cost as much as right ones earn)"),
+        ],
+    )
+
+
+def settings_form_for(draw_labels: list[str]) -> type[QuizSettingsForm]:
+    """The settings form with one "questions drawn" field per objective or module."""
+
+    class Form(QuizSettingsForm):
+        pass
+
+    for index, label in enumerate(draw_labels):
+        field = IntegerField(
+            f"Questions drawn: {label}", validators=[InputRequired(), NumberRange(0, 200)]
+        )
+        setattr(Form, f"draw_{index}", field)
+    return Form

@@ -1,0 +1,216 @@
+"""The gradebook: learners × quizzes for one course, in a fixed number of queries.
+
+Filters narrow the learners (cohort, enrolment dates, status); sorting is by name, progress or
+one quiz's best score. The same rows feed the page and the CSV export.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Integer, case, func, select
+from sqlalchemy.orm import Session
+
+from course_app.auth.models import User
+from course_app.instructor.models import Cohort, CohortMember, CompetencySignoff
+from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress
+from course_app.modules.services import CourseOutline, course_outline
+from course_app.progress import CourseProgress, QuizItem
+from course_app.quizzes.grading import score_percent
+from course_app.quizzes.models import Attempt
+
+STATUSES = ("not-started", "in-progress", "complete")
+
+
+@dataclass(frozen=True)
+class Filters:
+    cohort_id: int | None = None
+    status: str | None = None
+    enrolled_from: date | None = None
+    enrolled_to: date | None = None
+    sort: str = "name"  # "name", "progress", "minutes" or a quiz slug
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Cell:
+    best: float | None
+    attempts: int
+    passed: bool
+
+
+@dataclass
+class Row:
+    learner: User
+    enrolled_at: datetime
+    progress: CourseProgress
+    cells: dict[int, Cell] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        if self.progress.is_complete:
+            return "complete"
+        started = self.progress.lessons_done or self.cells
+        return "in-progress" if started else "not-started"
+
+
+@dataclass(frozen=True)
+class Gradebook:
+    course: Course
+    quizzes: tuple[QuizItem, ...]
+    rows: list[Row]
+
+
+def gradebook(session: Session, course: Course, filters: Filters) -> Gradebook:
+    outline = course_outline(session, course)
+    learners = _learners(session, course, filters)
+    ids = [user.id for user, _enrolled in learners]
+    lessons = _completed_lessons(session, course, ids)
+    cells = _cells(session, outline, ids)
+    results = _practical_results(session, course, ids)
+    rows = [
+        _row(course, outline, user, enrolled, lessons, cells, results)
+        for user, enrolled in learners
+    ]
+    rows = [row for row in rows if filters.status in (None, row.status)]
+    return Gradebook(course, outline.quizzes, _sorted(rows, filters))
+
+
+def _row(course, outline: CourseOutline, user, enrolled, lessons, cells, results) -> Row:
+    learner_cells = cells.get(user.id, {})
+    passed = frozenset(quiz for quiz, cell in learner_cells.items() if cell.passed)
+    progress = outline.progress(
+        course, lessons.get(user.id, frozenset()), passed, results.get(user.id, {})
+    )
+    return Row(user, enrolled, progress, learner_cells)
+
+
+def _learners(session: Session, course: Course, filters: Filters) -> list[tuple[User, datetime]]:
+    query = (
+        select(User, Enrollment.enrolled_at)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.course_id == course.id)
+    )
+    if filters.cohort_id is not None:
+        query = query.join(CohortMember, CohortMember.user_id == User.id).where(
+            CohortMember.cohort_id == filters.cohort_id
+        )
+    if filters.enrolled_from:
+        query = query.where(Enrollment.enrolled_at >= _start_of(filters.enrolled_from))
+    if filters.enrolled_to:
+        query = query.where(Enrollment.enrolled_at < _start_of(filters.enrolled_to, next_day=True))
+    return [(user, enrolled) for user, enrolled in session.execute(query.order_by(User.full_name))]
+
+
+def _start_of(day: date, next_day: bool = False) -> datetime:
+    moment = datetime.combine(day, time.min, tzinfo=UTC)
+    return moment + timedelta(days=1) if next_day else moment
+
+
+def _completed_lessons(session: Session, course: Course, ids: list[int]) -> dict[int, frozenset]:
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(LessonProgress.user_id, LessonProgress.lesson_id)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(Lesson.course_id == course.id, LessonProgress.user_id.in_(ids))
+    )
+    done: dict[int, set[int]] = defaultdict(set)
+    for user_id, lesson_id in rows:
+        done[user_id].add(lesson_id)
+    return {user_id: frozenset(lessons) for user_id, lessons in done.items()}
+
+
+def _cells(session: Session, outline: CourseOutline, ids: list[int]) -> dict[int, dict[int, Cell]]:
+    quiz_ids = [quiz.id for quiz in outline.quizzes]
+    if not ids or not quiz_ids:
+        return {}
+    passed = func.max(case((Attempt.passed, 1), else_=0)).cast(Integer)
+    rows = session.execute(
+        select(Attempt.user_id, Attempt.quiz_id, func.max(Attempt.score), func.count(), passed)
+        .where(Attempt.user_id.in_(ids), Attempt.quiz_id.in_(quiz_ids))
+        .group_by(Attempt.user_id, Attempt.quiz_id)
+    )
+    cells: dict[int, dict[int, Cell]] = defaultdict(dict)
+    for user_id, quiz_id, best, count, was_passed in rows:
+        cells[user_id][quiz_id] = Cell(best, count, bool(was_passed))
+    return cells
+
+
+def _practical_results(session: Session, course: Course, ids: list[int]) -> dict[int, dict]:
+    if not ids or not course.competencies:
+        return {}
+    rows = session.execute(
+        select(
+            CompetencySignoff.user_id, CompetencySignoff.competency_key, CompetencySignoff.result
+        )
+        .join(Cohort, Cohort.id == CompetencySignoff.cohort_id)
+        .where(Cohort.course_id == course.id, CompetencySignoff.user_id.in_(ids))
+        .order_by(CompetencySignoff.recorded_at, CompetencySignoff.id)
+    )
+    results: dict[int, dict[str, str]] = defaultdict(dict)
+    for user_id, key, result in rows:
+        results[user_id][key] = result
+    return results
+
+
+def _sorted(rows: list[Row], filters: Filters) -> list[Row]:
+    """Sort by name, progress, CE minutes or one quiz's best score (no attempt sorts lowest)."""
+
+    def key(row: Row) -> tuple[float, str]:
+        name = row.learner.full_name.casefold()
+        if filters.sort == "progress":
+            return (row.progress.percent, name)
+        if filters.sort == "minutes":
+            return (row.progress.minutes_done, name)
+        quiz = next((q for q in row.progress.quizzes if q.slug == filters.sort), None)
+        if quiz is not None:
+            cell = row.cells.get(quiz.id)
+            return (cell.best if cell and cell.best is not None else -1.0, name)
+        return (0, name)
+
+    return sorted(rows, key=key, reverse=filters.descending)
+
+
+def as_csv(book: Gradebook) -> str:
+    """The gradebook as CSV (one row per learner), for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    quiz_headers = [h for q in book.quizzes for h in (f"{q.title}: best %", f"{q.title}: attempts")]
+    writer.writerow(
+        [
+            "Name",
+            "E-mail",
+            "Registration",
+            "Enrolled",
+            "Lessons done",
+            "CE minutes",
+            *quiz_headers,
+            "Status",
+        ]
+    )
+    for row in book.rows:
+        cells = [row.cells.get(q.id) for q in book.quizzes]
+        quiz_values = [
+            v
+            for c in cells
+            for v in (
+                (score_percent(c.best) if c and c.best is not None else ""),
+                (c.attempts if c else 0),
+            )
+        ]
+        writer.writerow(
+            [
+                row.learner.full_name,
+                row.learner.email,
+                row.learner.registration_number or "",
+                row.enrolled_at.date().isoformat(),
+                row.progress.lessons_done,
+                row.progress.minutes_done,
+                *quiz_values,
+                row.status,
+            ]
+        )
+    return out.getvalue()

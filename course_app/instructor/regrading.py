@@ -1,0 +1,184 @@
+"""Regrading: fix one question version's answer key, see what would change, apply it at once.
+
+The preview and the application run the same pure grading rules over the attempts' own
+settings snapshots, so what the instructor previews is what learners get. Every changed
+attempt, and the key itself, is written to the audit trail (who, when, what, before → after).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from course_app.audit.services import record
+from course_app.auth.models import User
+from course_app.exceptions import DomainError
+from course_app.quizzes.grading import (
+    AttemptResult,
+    GradableItem,
+    QuestionType,
+    grade_attempt,
+)
+from course_app.quizzes.models import (
+    Attempt,
+    AttemptItem,
+    AttemptRegrade,
+    Question,
+    QuestionVersion,
+    Regrade,
+)
+from course_app.quizzes.rules import AttemptStatus
+from course_app.quizzes.services import decode, grading_rules
+
+
+@dataclass(frozen=True)
+class AttemptChange:
+    attempt: Attempt
+    learner: User
+    before: AttemptResult
+    after: AttemptResult
+    old_scores: dict[int, float | None]  # item id → score, as stored
+
+    @property
+    def changes_result(self) -> bool:
+        return self.before.score != self.after.score or self.before.passed != self.after.passed
+
+
+def check_key(version: QuestionVersion, correct: frozenset[str]) -> None:
+    """A new key must name this question's options; one for single and true/false."""
+    keys = {option["key"] for option in version.options}
+    if not correct or not correct <= keys:
+        raise DomainError("Choose the right answer(s) among this question's options.")
+    if version.type != QuestionType.MULTIPLE and len(correct) != 1:
+        raise DomainError("This question has exactly one right answer.")
+    if version.type == QuestionType.MULTIPLE and correct == keys:
+        raise DomainError("A multiple-response question needs at least one wrong option.")
+    if correct == version.correct_keys:
+        raise DomainError("That is the current answer key: nothing would change.")
+
+
+def preview(
+    session: Session, version: QuestionVersion, correct: frozenset[str]
+) -> list[AttemptChange]:
+    """What regrading every graded attempt that showed this version would do (two queries)."""
+    check_key(version, correct)
+    attempts = session.execute(
+        select(Attempt, User)
+        .join(User, User.id == Attempt.user_id)
+        .where(
+            Attempt.status != AttemptStatus.IN_PROGRESS,
+            Attempt.id.in_(
+                select(AttemptItem.attempt_id).where(AttemptItem.question_version_id == version.id)
+            ),
+        )
+        .order_by(User.full_name, Attempt.number)
+    ).all()
+    items = _items_of(session, [attempt.id for attempt, _user in attempts])
+    return [
+        _change(attempt, user, items[attempt.id], version.id, correct) for attempt, user in attempts
+    ]
+
+
+def _items_of(session: Session, attempt_ids: list[int]) -> dict[int, list]:
+    if not attempt_ids:
+        return {}
+    rows = session.execute(
+        select(AttemptItem, QuestionVersion, Question.key)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(AttemptItem.attempt_id.in_(attempt_ids))
+        .order_by(AttemptItem.attempt_id, AttemptItem.position)
+    )
+    grouped: dict[int, list] = defaultdict(list)
+    for item, item_version, key in rows:
+        grouped[item.attempt_id].append((item, item_version, key))
+    return grouped
+
+
+def _change(attempt, user, rows, version_id: int, correct: frozenset[str]) -> AttemptChange:
+    rules = grading_rules(attempt.settings)
+
+    def gradable(key_for_version):
+        return [
+            GradableItem(
+                key,
+                QuestionType(v.type),
+                key_for_version if v.id == version_id else v.correct_keys,
+                decode(item.response),
+                v.must_pass,
+            )
+            for item, v, key in rows
+        ]
+
+    current = next(v.correct_keys for _item, v, _key in rows if v.id == version_id)
+    before = grade_attempt(gradable(current), rules)
+    after = grade_attempt(gradable(correct), rules)
+    return AttemptChange(
+        attempt, user, before, after, {item.id: item.score for item, _v, _k in rows}
+    )
+
+
+def apply(
+    session: Session, version: QuestionVersion, correct: frozenset[str], reason: str, actor_id: int
+) -> Regrade:
+    """Fix the key and regrade every affected attempt, in the caller's one transaction."""
+    if not reason.strip():
+        raise DomainError("Say why the key is being changed: learners will see it.")
+    changes = preview(session, version, correct)
+    before_key = sorted(version.correct_keys)
+    version.options = [{**o, "correct": o["key"] in correct} for o in version.options]
+    session.execute(
+        update(Question).where(Question.id == version.question_id).values(edited_in_browser=True)
+    )
+    regrade = Regrade(
+        question_version_id=version.id,
+        actor_id=actor_id,
+        reason=reason.strip(),
+        before_correct=before_key,
+        after_correct=sorted(correct),
+    )
+    session.add(regrade)
+    session.flush()
+    record(
+        session,
+        actor_id,
+        "question.key_fixed",
+        ("question_version", version.id),
+        {"correct": before_key},
+        {"correct": sorted(correct)},
+        reason.strip(),
+    )
+    for change in changes:
+        _apply_change(session, regrade, change, actor_id)
+    return regrade
+
+
+def _apply_change(session: Session, regrade: Regrade, change: AttemptChange, actor_id: int) -> None:
+    item_ids = list(change.old_scores)
+    session.execute(
+        update(AttemptItem),
+        [{"id": i, "score": s} for i, s in zip(item_ids, change.after.item_scores, strict=True)],
+    )
+    attempt = change.attempt
+    attempt.score, attempt.passed = change.after.score, change.after.passed
+    attempt.failed_must_pass = list(change.after.failed_must_pass)
+    session.add(
+        AttemptRegrade(
+            regrade_id=regrade.id,
+            attempt_id=attempt.id,
+            old_score=change.before.score,
+            new_score=change.after.score,
+            old_passed=change.before.passed,
+            new_passed=change.after.passed,
+        )
+    )
+    record(
+        session,
+        actor_id,
+        "attempt.regraded",
+        ("attempt", attempt.id),
+        {"score": change.before.score, "passed": change.before.passed},
+        {"score": change.after.score, "passed": change.after.passed},
+        regrade.reason,
+    )

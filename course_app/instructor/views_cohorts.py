@@ -1,0 +1,161 @@
+"""Workspace home, cohorts, members and the practical sign-off."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from course_app import permissions
+from course_app.db import get_session
+from course_app.exceptions import DomainError
+from course_app.instructor import bp, cohorts
+from course_app.instructor.forms import CohortForm, HoursForm, MemberForm, SignoffForm
+from course_app.instructor.loading import (
+    run_cohort_or_404,
+    taught_course_or_404,
+    workspace_courses,
+)
+from course_app.modules.services import checklist_of
+
+
+@bp.before_request
+@login_required
+def _staff_only():
+    permissions.require(
+        permissions.can_use_workspace(current_user),
+        "The instructor workspace is for instructors and administrators.",
+    )
+
+
+@bp.get("/")
+def index():
+    """The courses this instructor teaches, with links to each tool."""
+    return render_template("instructor/index.html", courses=workspace_courses())
+
+
+@bp.route("/courses/<course_slug>/cohorts", methods=["GET", "POST"])
+def course_cohorts(course_slug: str):
+    """A course's cohorts, and the form to create one."""
+    course = taught_course_or_404(course_slug)
+    form, db = CohortForm(), get_session()
+    if form.validate_on_submit():
+        data = cohorts.CohortData(
+            form.name.data.strip(),
+            form.starts_on.data,
+            form.ends_on.data,
+            form.location.data.strip(),
+            form.capacity.data,
+            float(form.lab_hours.data),
+            form.instructor_emails(),
+        )
+        try:
+            cohort = cohorts.create_cohort(db, course, data, current_user)
+        except DomainError as error:
+            db.rollback()
+            form.name.errors.append(error.message)
+        else:
+            db.commit()
+            flash(f"Cohort “{cohort.name}” created.", "success")
+            return redirect(url_for("instructor.cohort", cohort_id=cohort.id))
+    rows = cohorts.cohorts_of(db, course.id)
+    status = 400 if form.errors else 200
+    return render_template("instructor/cohorts.html", course=course, rows=rows, form=form), status
+
+
+@bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
+def cohort(cohort_id: int):
+    """The roster with each learner's practical status, and the form to add a learner."""
+    cohort = run_cohort_or_404(cohort_id)
+    form, db = MemberForm(), get_session()
+    if form.validate_on_submit():
+        try:
+            learner = cohorts.add_member(db, cohort, form.email.data, current_user.id)
+        except DomainError as error:
+            db.rollback()
+            form.email.errors.append(error.message)
+        else:
+            db.commit()
+            flash(f"{learner.full_name} added to the cohort.", "success")
+            return redirect(url_for("instructor.cohort", cohort_id=cohort.id))
+    return render_template(
+        "instructor/cohort.html",
+        cohort=cohort,
+        roster=cohorts.roster(db, cohort),
+        instructors=cohorts.cohort_instructors(db, cohort.id),
+        checklist=checklist_of(cohort.course),
+        form=form,
+    ), 400 if form.errors else 200
+
+
+def _member_or_404(cohort_id: int, learner_id: int):
+    return cohorts.find_member(get_session(), cohort_id, learner_id) or abort(404)
+
+
+def _practical_page(cohort, learner, forms=None, hours_form=None, status=200):
+    db = get_session()
+    row = next(r for r in cohorts.roster(db, cohort) if r.learner.id == learner.id)
+    checklist = checklist_of(cohort.course)
+    forms = forms or {}
+    for item in checklist:
+        if item.key not in forms:
+            current = row.results.get(item.key)
+            forms[item.key] = SignoffForm(
+                prefix=item.key,
+                formdata=None,
+                result=current.result if current else None,
+                assessed_on=current.assessed_on if current else date.today(),
+                notes=current.notes if current else "",
+            )
+    hours_form = hours_form or HoursForm(formdata=None, hours=row.member.practical_hours)
+    return render_template(
+        "instructor/practical.html",
+        cohort=cohort,
+        row=row,
+        checklist=checklist,
+        forms=forms,
+        hours_form=hours_form,
+    ), status
+
+
+@bp.get("/cohorts/<int:cohort_id>/learners/<int:learner_id>")
+def practical(cohort_id: int, learner_id: int):
+    """One learner's practical: each competency's result and the hours attended."""
+    cohort = run_cohort_or_404(cohort_id)
+    _member, learner = _member_or_404(cohort.id, learner_id)
+    return _practical_page(cohort, learner)
+
+
+@bp.post("/cohorts/<int:cohort_id>/learners/<int:learner_id>/competencies/<key>")
+def sign_off(cohort_id: int, learner_id: int, key: str):
+    """Record one competency's result (pass / not yet) for one learner."""
+    cohort = run_cohort_or_404(cohort_id)
+    _member, learner = _member_or_404(cohort.id, learner_id)
+    form, db = SignoffForm(prefix=key), get_session()
+    if form.validate_on_submit():
+        data = cohorts.SignoffData(
+            key, form.result.data, form.assessed_on.data, form.notes.data or ""
+        )
+        try:
+            cohorts.record_signoff(db, cohort, learner, data, current_user.id)
+        except DomainError as error:
+            db.rollback()
+            flash(error.message, "error")
+            return _practical_page(cohort, learner, status=400)
+        db.commit()
+        flash("Result recorded.", "success")
+        return redirect(url_for("instructor.practical", cohort_id=cohort.id, learner_id=learner.id))
+    return _practical_page(cohort, learner, forms={key: form}, status=400)
+
+
+@bp.post("/cohorts/<int:cohort_id>/learners/<int:learner_id>/hours")
+def practical_hours(cohort_id: int, learner_id: int):
+    """Record the in-person hours a learner attended."""
+    cohort = run_cohort_or_404(cohort_id)
+    member, learner = _member_or_404(cohort.id, learner_id)
+    form, db = HoursForm(), get_session()
+    if not form.validate_on_submit():
+        return _practical_page(cohort, learner, hours_form=form, status=400)
+    cohorts.set_practical_hours(db, member, float(form.hours.data), current_user.id)
+    db.commit()
+    flash("Practical hours recorded.", "success")
+    return redirect(url_for("instructor.practical", cohort_id=cohort.id, learner_id=learner.id))

@@ -1,0 +1,206 @@
+"""Gradebook, a learner's attempts, one attempt's answers, item analysis and regrading."""
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from course_app import permissions
+from course_app.auth.models import User
+from course_app.db import get_session
+from course_app.exceptions import DomainError
+from course_app.instructor import analysis, bp, cohorts, gradebook, regrading
+from course_app.instructor.loading import taught_course_or_404
+from course_app.modules.models import Course, Enrollment
+from course_app.quizzes import services as quiz_services
+from course_app.quizzes.models import Attempt, Question, QuestionVersion, Quiz
+
+
+def _filters() -> gradebook.Filters:
+    args = request.args
+    status = args.get("status") if args.get("status") in gradebook.STATUSES else None
+    return gradebook.Filters(
+        cohort_id=args.get("cohort", type=int),
+        status=status,
+        enrolled_from=_date(args.get("from")),
+        enrolled_to=_date(args.get("to")),
+        sort=args.get("sort", "name"),
+        descending=args.get("order") == "desc",
+    )
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@bp.get("/courses/<course_slug>/gradebook", endpoint="gradebook")
+def gradebook_page(course_slug: str):
+    """Learners × quizzes: best score and attempts per cell, completion and CE minutes."""
+    course = taught_course_or_404(course_slug)
+    db = get_session()
+    book = gradebook.gradebook(db, course, _filters())
+    return render_template(
+        "instructor/gradebook.html",
+        book=book,
+        filters=_filters(),
+        cohorts=[c for c, _n in cohorts.cohorts_of(db, course.id)],
+        statuses=gradebook.STATUSES,
+    )
+
+
+@bp.get("/courses/<course_slug>/gradebook.csv")
+def gradebook_csv(course_slug: str):
+    """The same rows, filtered and sorted the same way, as CSV."""
+    course = taught_course_or_404(course_slug)
+    book = gradebook.gradebook(get_session(), course, _filters())
+    filename = f"gradebook-{course.slug}-{date.today().isoformat()}.csv"
+    return Response(
+        gradebook.as_csv(book),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _enrolled_learner_or_404(course: Course, learner_id: int) -> User:
+    query = (
+        select(User)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(User.id == learner_id, Enrollment.course_id == course.id)
+    )
+    return get_session().scalar(query) or abort(404)
+
+
+@bp.get("/courses/<course_slug>/learners/<int:learner_id>")
+def learner(course_slug: str, learner_id: int):
+    """Every attempt of one learner in this course."""
+    course = taught_course_or_404(course_slug)
+    person = _enrolled_learner_or_404(course, learner_id)
+    query = (
+        select(Attempt, Quiz)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id == person.id, Quiz.course_id == course.id)
+        .order_by(Quiz.module_id.is_(None), Quiz.id, Attempt.number)
+    )
+    attempts = get_session().execute(query).all()
+    return render_template(
+        "instructor/learner.html", course=course, person=person, attempts=attempts
+    )
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def attempt(attempt_id: int):
+    """One attempt with every answer, the right answers and any regrades."""
+    db = get_session()
+    attempt = db.get(Attempt, attempt_id) or abort(404)
+    permissions.require(
+        permissions.can_teach(current_user, attempt.quiz.course_id), "You do not teach this course."
+    )
+    references = {ref["id"]: ref["citation"] for ref in attempt.quiz.course.references}
+    return render_template(
+        "instructor/attempt.html",
+        attempt=attempt,
+        person=db.get(User, attempt.user_id),
+        items=quiz_services.shown_items(db, attempt),
+        regrades=quiz_services.regrades_of(db, attempt.id),
+        references=references,
+        shows_feedback=True,
+    )
+
+
+def _quiz_or_404(course: Course, quiz_slug: str) -> Quiz:
+    return quiz_services.find_quiz(get_session(), course.id, quiz_slug) or abort(404)
+
+
+@bp.get("/courses/<course_slug>/quizzes")
+def quizzes(course_slug: str):
+    """The course's quizzes and their question banks."""
+    course = taught_course_or_404(course_slug)
+    db = get_session()
+    quiz_rows = db.scalars(
+        select(Quiz)
+        .where(Quiz.course_id == course.id, ~Quiz.is_archived)
+        .order_by(Quiz.module_id.is_(None), Quiz.id)
+    ).all()
+    questions = db.execute(
+        select(Question, QuestionVersion)
+        .join(
+            QuestionVersion,
+            (QuestionVersion.question_id == Question.id)
+            & (QuestionVersion.number == Question.version),
+        )
+        .where(Question.course_id == course.id, ~Question.is_archived)
+        .order_by(Question.module_id, Question.key)
+    ).all()
+    return render_template(
+        "instructor/quizzes.html", course=course, quizzes=quiz_rows, questions=questions
+    )
+
+
+@bp.get("/courses/<course_slug>/quizzes/<quiz_slug>/analysis")
+def item_analysis(course_slug: str, quiz_slug: str):
+    """Facility, discrimination, distractors and reliability, with charts and tables."""
+    course = taught_course_or_404(course_slug)
+    result = analysis.analyse(get_session(), _quiz_or_404(course, quiz_slug))
+    return render_template("instructor/analysis.html", course=course, result=result)
+
+
+def _version_or_404(course: Course, key: str, number: int | None) -> QuestionVersion:
+    db = get_session()
+    question = db.scalar(
+        select(Question).where(Question.course_id == course.id, Question.key == key)
+    )
+    if question is None:
+        abort(404)
+    query = select(QuestionVersion).where(
+        QuestionVersion.question_id == question.id,
+        QuestionVersion.number == (number or question.version),
+    )
+    return db.scalar(query) or abort(404)
+
+
+@bp.get("/courses/<course_slug>/questions/<key>/regrade")
+def regrade(course_slug: str, key: str):
+    """Choose the corrected key; with one chosen, preview which attempts would change."""
+    course = taught_course_or_404(course_slug)
+    version = _version_or_404(course, key, request.args.get("version", type=int))
+    correct = frozenset(request.args.getlist("correct"))
+    changes, error = None, None
+    if "correct" in request.args:
+        try:
+            changes = regrading.preview(get_session(), version, correct)
+        except DomainError as problem:
+            error = problem.message
+    return render_template(
+        "instructor/regrade.html",
+        course=course,
+        key=key,
+        version=version,
+        correct=correct or version.correct_keys,
+        changes=changes,
+        error=error,
+    ), 400 if error else 200
+
+
+@bp.post("/courses/<course_slug>/questions/<key>/regrade")
+def apply_regrade(course_slug: str, key: str):
+    """Apply the corrected key to every attempt that showed this version, in one transaction."""
+    course = taught_course_or_404(course_slug)
+    version = _version_or_404(course, key, request.form.get("version", type=int))
+    correct = frozenset(request.form.getlist("correct"))
+    db = get_session()
+    try:
+        regrading.apply(db, version, correct, request.form.get("reason", ""), current_user.id)
+    except DomainError as error:
+        db.rollback()
+        flash(error.message, "error")
+        args = {"version": version.number, "correct": sorted(correct)}
+        return redirect(
+            url_for("instructor.regrade", course_slug=course.slug, key=key, **args), 303
+        )
+    db.commit()
+    flash(f"Regraded: the new key of “{key}” applies to every attempt that used it.", "success")
+    return redirect(url_for("instructor.quizzes", course_slug=course.slug))
