@@ -301,3 +301,104 @@ def test_quiz_journey(test_course_server, browser, tmp_path):
     page.get_by_role("button", name="Enrol in this course").click()
     assert page.get_by_text("You are enrolled").is_visible()
     visit.assert_clean()
+
+
+@pytest.fixture
+def real_course_server(database_url, tmp_path):
+    """The app with the real curriculum (whose levels have practical checklists)."""
+    yield from _serve(database_url, tmp_path, REPO_ROOT / "content")
+
+
+def _arrange_teaching(app) -> None:
+    """An instructor of Level 1 and a learner who has taken its first quiz."""
+    from sqlalchemy import select
+
+    from course_app.auth.models import Role
+    from course_app.db import EXTENSION_KEY
+    from course_app.instructor.models import CourseStaff
+    from course_app.modules.models import Course
+    from tests.helpers import login, make_user, post, take_quiz
+
+    with app.extensions[EXTENSION_KEY]() as db:
+        teacher = make_user(
+            db, email="tess@example.org", role=Role.INSTRUCTOR, full_name="Tess Teacher"
+        )
+        course_id = db.scalar(select(Course.id).where(Course.slug == "dry-needling-level-1"))
+        db.add(CourseStaff(course_id=course_id, user_id=teacher.id))
+        db.commit()
+        make_user(db, email="ada@example.org", full_name="Ada Learner")
+        client = app.test_client()
+        login(client, "ada@example.org")
+        post(client, "/courses/dry-needling-level-1/enrol")
+        take_quiz(client, db, "dry-needling-level-1", "what-dry-needling-is", right=False)
+
+
+def test_instructor_journey(real_course_server, browser, tmp_path):
+    """Edit a lesson with live preview and publish; gradebook; a learner's attempt; item
+    analysis with its charts; fix a key and regrade; create a cohort and sign off a skill."""
+    app, url = real_course_server
+    _arrange_teaching(app)
+    page = browser.new_context(bypass_csp=True).new_page()
+    visit = Visit(page, "instructor", tmp_path)
+    page.goto(url + "/auth/login")
+    page.get_by_label("E-mail address").fill("tess@example.org")
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Teaching").click()
+    visit.check("workspace")
+
+    page.get_by_role("link", name="Lessons").first.click()
+    page.get_by_role("link", name="Edit Defining dry needling").click()
+    editor = page.get_by_label("Text (Markdown)")
+    editor.fill(
+        editor.input_value() + "\n\n## A note added in the browser\n\nLive **preview** works."
+    )
+    page.locator("#preview-body").get_by_role(
+        "heading", name="A note added in the browser"
+    ).wait_for()
+    visit.check("lesson-editor")
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_text("Published as revision 2").is_visible()
+
+    page.goto(url + "/instructor/courses/dry-needling-level-1/gradebook")
+    assert page.get_by_role("link", name="Ada Learner").is_visible()
+    visit.check("gradebook")
+    page.get_by_role("link", name="Ada Learner").click()
+    page.get_by_role("link", name="Attempt 1").click()
+    assert page.get_by_role("heading", name="Answers").is_visible()
+    visit.check("attempt-review")
+
+    page.goto(url + "/instructor/courses/dry-needling-level-1/quizzes")
+    visit.check("quizzes")
+    page.get_by_role("link", name=re.compile(r"^Item analysis\s*: Module 1 ")).click()
+    assert page.get_by_role("img", name="Histogram of attempt scores").is_visible()
+    visit.check("item-analysis")
+
+    page.goto(url + "/instructor/courses/dry-needling-level-1/quizzes")
+    page.get_by_role("link", name="Fix key and regrade m1-long-term").click()
+    page.get_by_label("True", exact=True).check()
+    page.get_by_label(re.compile("^False")).uncheck()
+    page.get_by_role("button", name="Preview the regrade").click()
+    visit.check("regrade-preview")
+    page.get_by_label(re.compile("^Why the key changes")).fill("Testing the regrade journey.")
+    page.get_by_role("button", name="Apply the regrade").click()
+    assert page.get_by_text("Regraded:").is_visible()
+
+    page.goto(url + "/instructor/courses/dry-needling-level-1/cohorts")
+    page.get_by_label("Name").fill("Toronto, spring 2027")
+    page.get_by_label("First day").fill("2027-04-09")
+    page.get_by_label("Last day").fill("2027-04-11")
+    page.get_by_label("Location").fill("Toronto")
+    page.get_by_label("Places").fill("12")
+    page.get_by_label("In-person lab hours").fill("24")
+    page.get_by_role("button", name="Create cohort").click()
+    page.get_by_label("Learner's e-mail address").fill("ada@example.org")
+    page.get_by_role("button", name="Add to cohort").click()
+    visit.check("cohort")
+    page.get_by_role("link", name="Ada Learner").click()
+    first = page.locator(".competency-list > li").first
+    first.get_by_label("Pass").check()
+    first.get_by_role("button", name=re.compile("^Record result")).click()
+    assert page.get_by_text("Result recorded.").is_visible()
+    visit.check("practical")
+    visit.assert_clean()
