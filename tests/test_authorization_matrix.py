@@ -108,6 +108,8 @@ MATRIX = {
     ("POST", "instructor.quiz_settings", f"{WS}/quizzes/first/settings"): teaching(400),
     ("GET", "instructor.edit_question", f"{WS}/questions/q-single/edit"): teaching(200),
     ("POST", "instructor.edit_question", f"{WS}/questions/q-single/edit"): teaching(400),
+    ("GET", "instructor.new_question", f"{WS}/quizzes/first/questions/new"): teaching(200),
+    ("POST", "instructor.new_question", f"{WS}/quizzes/first/questions/new"): teaching(400),
     ("GET", "instructor.preview_question", f"{WS}/questions/q-single/preview"): teaching(200),
     ("GET", "instructor.regrade", f"{WS}/questions/q-single/regrade"): teaching(200),
     ("POST", "instructor.apply_regrade", f"{WS}/questions/q-single/regrade"): teaching(303),

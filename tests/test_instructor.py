@@ -356,3 +356,42 @@ def test_question_edits_export_to_a_quiz_file_that_loads_back(app, db, instructo
     assert "x one is true, edited." in (tree / "basics/quizzes/second.toml").read_text()
     assert runner.invoke(args=["check-content", "--dir", str(tree)]).exit_code == 0
     assert "nothing changed" in runner.invoke(args=["load-content", "--dir", str(tree)]).output
+
+
+def test_a_question_created_in_the_browser_is_kept_by_load_and_written_by_export(
+    app, db, instructor, tmp_path
+):
+    import shutil
+
+    from tests.conftest import TEST_CONTENT
+
+    form = {
+        "key": "q-new",
+        "type": "multiple",
+        "prompt": "Which are even numbers?",
+        "rationale": "Divisible by two.",
+        "source": "S1",
+        "objective": "recall",
+    }
+    for index, (text, right) in enumerate(
+        [("Two", True), ("Four", True), ("Five", False), ("Seven", False)]
+    ):
+        form[f"options-{index}-text"] = text
+        form[f"options-{index}-correct"] = "y" if right else ""
+    url = f"{WS}/quizzes/first/questions/new"
+    assert post(instructor.browser, url, form).status_code == 302
+    assert "Which are even numbers?" in text_of(
+        instructor.browser.get(f"{WS}/questions/q-new/preview")
+    )
+    duplicate = post(instructor.browser, url, form)
+    assert duplicate.status_code == 400 and "already used" in text_of(duplicate)
+    tree = tmp_path / "content"
+    shutil.copytree(TEST_CONTENT, tree)
+    runner = app.test_cli_runner()
+    assert (
+        "archived question basics/q-new"
+        not in runner.invoke(args=["load-content", "--dir", str(tree)]).output
+    )
+    runner.invoke(args=["export-content", "--dir", str(tree)])
+    assert 'key = "q-new"' in (tree / "basics/quizzes/first.toml").read_text()
+    assert runner.invoke(args=["check-content", "--dir", str(tree)]).exit_code == 0

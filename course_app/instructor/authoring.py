@@ -171,6 +171,60 @@ def edit_question(
     return version
 
 
+def create_question(
+    session: Session, quiz: Quiz, key: str, kind: QuestionType, edit: QuestionEdit, actor_id: int
+) -> Question:
+    """Add a question to a module quiz's bank (version 1, made in the browser)."""
+    if quiz.module_id is None:
+        raise DomainError("Questions belong to a module's bank; the final exam draws from them.")
+    taken = session.scalar(
+        select(Question.id).where(Question.course_id == quiz.course_id, Question.key == key)
+    )
+    if taken is not None:
+        raise DomainError(f"The key “{key}” is already used in this course: keys are permanent.")
+    options = _checked_options(kind, edit.options)
+    spec = QuestionSpec(
+        key=key,
+        module="",
+        type=kind,
+        objective=edit.objective,
+        case_title="",
+        case_text="",
+        prompt=edit.prompt,
+        options=options,
+        rationale=edit.rationale,
+        source=edit.source,
+        must_pass=edit.must_pass,
+    )
+    question = Question(
+        course_id=quiz.course_id,
+        module_id=quiz.module_id,
+        key=key,
+        version=1,
+        edited_in_browser=True,
+    )
+    session.add(question)
+    session.flush()
+    session.add(
+        QuestionVersion(
+            question_id=question.id,
+            number=1,
+            type=kind,
+            objective=edit.objective,
+            prompt=edit.prompt,
+            options=[{"key": o.key, "text": o.text, "correct": o.correct} for o in options],
+            rationale=edit.rationale,
+            source=edit.source,
+            must_pass=edit.must_pass,
+            content_hash=spec.content_hash,
+            origin="browser",
+            author_id=actor_id,
+        )
+    )
+    record(session, actor_id, "question.created", ("question", question.id), after={"key": key})
+    return question
+
+
 def _checked_options(kind: QuestionType, rows: tuple[tuple[str, bool], ...]):
     if kind is QuestionType.TRUE_FALSE:
         answer = next((correct for text, correct in rows if text == "true"), None)

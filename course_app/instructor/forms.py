@@ -15,7 +15,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 
 def _email(label: str) -> EmailField:
@@ -111,6 +119,28 @@ class QuestionForm(FlaskForm):
     source = SelectField("Source", validators=[DataRequired()])
     objective = SelectField("Learning objective", validators=[DataRequired()])
     must_pass = BooleanField("Must-pass (safety-critical): a wrong answer fails the attempt")
+
+
+class NewQuestionForm(QuestionForm):
+    key = StringField(
+        "Key",
+        validators=[
+            DataRequired(),
+            Length(max=80),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens."
+            ),
+        ],
+        description="Permanent: attempts and files refer to the question by it.",
+    )
+    type = SelectField(
+        "Type",
+        choices=[
+            SelectChoice("single", "Single best answer"),
+            SelectChoice("multiple", "Multiple response (select all that apply)"),
+            SelectChoice("true-false", "True / false"),
+        ],
+    )
 
 
 class QuizSettingsForm(FlaskForm):

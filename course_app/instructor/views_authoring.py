@@ -8,7 +8,12 @@ from sqlalchemy import select
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.instructor import authoring, bp
-from course_app.instructor.forms import LessonForm, QuestionForm, settings_form_for
+from course_app.instructor.forms import (
+    LessonForm,
+    NewQuestionForm,
+    QuestionForm,
+    settings_form_for,
+)
 from course_app.instructor.loading import taught_course_or_404
 from course_app.markdown import render_markdown
 from course_app.modules.models import Course, CourseModule, Lesson
@@ -179,7 +184,7 @@ def edit_question(course_slug: str, key: str):
         db = get_session()
         try:
             new = authoring.edit_question(
-                db, question, version, _edit_from(form, version), current_user.id
+                db, question, version, _edit_from(form, version.type), current_user.id
             )
         except DomainError as error:
             db.rollback()
@@ -202,8 +207,8 @@ def edit_question(course_slug: str, key: str):
     ), 400 if form.errors else 200
 
 
-def _edit_from(form: QuestionForm, version: QuestionVersion) -> authoring.QuestionEdit:
-    if version.type == QuestionType.TRUE_FALSE:
+def _edit_from(form: QuestionForm, kind: str) -> authoring.QuestionEdit:
+    if kind == QuestionType.TRUE_FALSE:
         if form.answer.data not in ("true", "false"):
             raise DomainError("Choose whether the statement is true or false.")
         rows = (("true", form.answer.data == "true"),)
@@ -221,6 +226,34 @@ def _edit_from(form: QuestionForm, version: QuestionVersion) -> authoring.Questi
         objective=form.objective.data,
         must_pass=form.must_pass.data,
     )
+
+
+@bp.route("/courses/<course_slug>/quizzes/<quiz_slug>/questions/new", methods=["GET", "POST"])
+def new_question(course_slug: str, quiz_slug: str):
+    """Add a question to a module quiz's bank."""
+    course = taught_course_or_404(course_slug)
+    quiz = quiz_services.find_quiz(get_session(), course.id, quiz_slug) or abort(404)
+    form = NewQuestionForm()
+    form.source.choices = [(r["id"], f"{r['id']}: {r['citation'][:80]}") for r in course.references]
+    form.objective.choices = [(key, text) for key, text in quiz.objectives.items()]
+    if form.validate_on_submit():
+        db = get_session()
+        kind = QuestionType(form.type.data)
+        try:
+            edit = _edit_from(form, kind)
+            authoring.create_question(db, quiz, form.key.data, kind, edit, current_user.id)
+        except DomainError as error:
+            db.rollback()
+            form.key.errors.append(error.message)
+        else:
+            db.commit()
+            flash(f"Question “{form.key.data}” added to the bank.", "success")
+            return redirect(
+                url_for("instructor.preview_question", course_slug=course.slug, key=form.key.data)
+            )
+    return render_template(
+        "instructor/new_question.html", course=course, quiz=quiz, form=form
+    ), 400 if form.errors else 200
 
 
 @bp.get("/courses/<course_slug>/questions/<key>/preview")

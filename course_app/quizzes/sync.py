@@ -151,6 +151,8 @@ def _sync_questions(
             report.updated.append(name)
     for key in sorted(set(current) - {spec.key for spec, _module, _path in specs}):
         question = current[key][0]
+        if question.edited_in_browser:
+            continue  # made or changed in the browser: export-content writes it to the file
         if not question.is_archived:
             question.is_archived = True
             report.archived.append(f"question {course.slug}/{key}")
