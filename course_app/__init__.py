@@ -43,6 +43,7 @@ def _init_subsystems(app: Flask) -> None:
     from course_app import (
         admin,
         auth,
+        certificates,
         cli,
         db,
         errors,
@@ -60,6 +61,7 @@ def _init_subsystems(app: Flask) -> None:
         modules,
         quizzes,
         instructor,
+        certificates,
         admin,
         errors,
         permissions,

@@ -1,6 +1,7 @@
 """Command-line tools: ``flask --app course_app <command>``."""
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -8,7 +9,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from course_app import mail
+from course_app.audit.services import all_entries, verify_chain
 from course_app.auth import services as auth_services
+from course_app.certificates import checking
+from course_app.certificates.keys import load_keys, rotate
 from course_app.db import get_engine, get_session, utcnow
 from course_app.instructor import export
 from course_app.migrate import make_revision, upgrade_to_head
@@ -27,6 +31,9 @@ def init_app(app: Flask) -> None:
         send_mail,
         close_expired_attempts,
         export_content,
+        verify_credential,
+        audit_verify,
+        rotate_signing_key,
     )
     for command in commands:
         app.cli.add_command(command)
@@ -178,3 +185,42 @@ def export_content(directory: str | None) -> None:
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"{len(written)} file(s) written." if written else "No browser edits to export.")
+
+
+@click.command("verify")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_credential(file: Path) -> None:
+    """Check a certificate PDF or credential JSON offline: signature and status. Exit 1 if bad."""
+    document = checking.credential_from_upload(file.read_bytes())
+    if document is None:
+        click.echo("No credential found in this file.", err=True)
+        sys.exit(1)
+    result = checking.check_credential(
+        get_session(), document, load_keys(current_app.instance_path)
+    )
+    click.echo(result.message)
+    current = (
+        result.certificate is not None and result.certificate.status_on(date.today()) == "valid"
+    )
+    if not (result.signature_valid and current):
+        sys.exit(1)
+
+
+@click.command("audit-verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Check the audit trail's hash chain; exit 1 at the first edited or deleted entry."""
+    problem = verify_chain(all_entries(get_session()))
+    if problem is not None:
+        click.echo(f"Audit chain broken at entry {problem.entry_id}: {problem.message}.", err=True)
+        sys.exit(1)
+    click.echo("Audit chain intact.")
+
+
+@click.command("rotate-signing-key")
+@with_appcontext
+def rotate_signing_key() -> None:
+    """Make a new credential-signing key; the old public key stays published as retired."""
+    old, new = rotate(current_app.instance_path)
+    click.echo(f"Retired {old}; now signing with {new}.")

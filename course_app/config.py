@@ -38,6 +38,8 @@ class DefaultConfig:
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     RESET_RATE_LIMIT = "5 per minute;30 per hour"
+    #: Public certificate verification (pages, JSON and uploads), per client address.
+    VERIFY_RATE_LIMIT = "30 per minute;500 per hour"
 
     # Outgoing mail: empty MAIL_SERVER means "log it and keep it in the admin outbox only".
     MAIL_SERVER = ""
@@ -49,3 +51,7 @@ class DefaultConfig:
 
     #: E-mail of the administrator that ``create-admin`` makes on the first run.
     FIRST_ADMIN_EMAIL = "admin@example.org"
+    #: Printed on certificates and named as the issuer of signed credentials.
+    ISSUER_NAME = "course_app Continuing Education"
+    #: Public address of the site (for QR codes and credential ids); empty: the request's.
+    PUBLIC_BASE_URL = ""

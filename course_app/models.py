@@ -2,6 +2,7 @@
 
 from course_app.audit.models import AuditEntry
 from course_app.auth.models import User
+from course_app.certificates.models import Certificate
 from course_app.db import Base
 from course_app.instructor.models import (
     Cohort,
@@ -38,6 +39,7 @@ __all__ = [
     "AttemptItem",
     "AttemptRegrade",
     "AuditEntry",
+    "Certificate",
     "Cohort",
     "CohortInstructor",
     "CohortMember",

@@ -1,10 +1,17 @@
 """Administration pages."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from course_app.admin import bp
+from course_app.admin import bp, services
+from course_app.audit.services import entries_for
+from course_app.auth.jurisdictions import jurisdiction_name
+from course_app.auth.models import Role, User
+from course_app.certificates import services as certificate_services
+from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.instructor import cohorts
@@ -91,3 +98,148 @@ def remove_staff(course_slug: str, user_id: int):
     db.commit()
     flash("Instructor removed from the course.", "success")
     return redirect(url_for("admin.courses"))
+
+
+def _user_or_404(user_id: int) -> User:
+    return get_session().get(User, user_id) or abort(404)
+
+
+@bp.get("/users")
+def users():
+    """Search users by name, e-mail or registration number."""
+    text = request.args.get("q", "")
+    return render_template(
+        "admin/users.html", users=services.search_users(get_session(), text), q=text
+    )
+
+
+@bp.get("/users/<int:user_id>")
+def user(user_id: int):
+    """One user: role, activation, licence verification, name, certificates and history."""
+    db = get_session()
+    person = _user_or_404(user_id)
+    return render_template(
+        "admin/user.html",
+        person=person,
+        roles=list(Role),
+        verifier=db.get(User, person.licence_verified_by_id)
+        if person.licence_verified_by_id
+        else None,
+        certificates=certificate_services.certificates_of(db, person.id),
+        history=entries_for(db, "user", person.id),
+        jurisdiction_name=jurisdiction_name,
+    )
+
+
+def _user_action(user_id: int, change, success: str):
+    db = get_session()
+    person = _user_or_404(user_id)
+    try:
+        change(db, person)
+    except DomainError as error:
+        db.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.user", user_id=user_id), 303)
+    db.commit()
+    flash(success.format(name=person.full_name), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/role")
+def user_role(user_id: int):
+    role = request.form.get("role", "")
+    return _user_action(
+        user_id,
+        lambda db, p: services.set_role(db, p, role, current_user.id),
+        "{name}'s role changed.",
+    )
+
+
+@bp.post("/users/<int:user_id>/active")
+def user_active(user_id: int):
+    active = request.form.get("active") == "1"
+    message = "{name} can log in again." if active else "{name} is deactivated and logged out."
+    return _user_action(
+        user_id, lambda db, p: services.set_active(db, p, active, current_user.id), message
+    )
+
+
+@bp.post("/users/<int:user_id>/licence")
+def user_licence(user_id: int):
+    note = request.form.get("note", "")
+    response = _user_action(
+        user_id,
+        lambda db, p: services.verify_licence(db, p, current_user.id, note),
+        "{name}'s registration number is recorded as verified.",
+    )
+    db = get_session()
+    issued = [
+        cert
+        for course in db.scalars(select(Course).where(Course.auto_issue_certificates))
+        if (cert := certificate_services.auto_issue(db, course.id, user_id, current_issuer()))
+    ]
+    if issued:
+        db.commit()
+        flash(f"Now eligible: issued {', '.join(c.public_id for c in issued)}.", "success")
+    return response
+
+
+@bp.post("/users/<int:user_id>/name")
+def user_name(user_id: int):
+    name = request.form.get("full_name", "")
+    return _user_action(
+        user_id, lambda db, p: services.rename(db, p, name, current_user.id), "Name saved: {name}."
+    )
+
+
+def _audit_filters() -> services.AuditFilters:
+    args = request.args
+
+    def day(key):
+        try:
+            return date.fromisoformat(args.get(key, ""))
+        except ValueError:
+            return None
+
+    return services.AuditFilters(
+        args.get("action", ""), args.get("actor", type=int), day("from"), day("to")
+    )
+
+
+@bp.get("/audit")
+def audit():
+    """The audit trail, newest first, with filters."""
+    db = get_session()
+    filters = _audit_filters()
+    return render_template(
+        "admin/audit.html",
+        rows=services.audit_entries(db, filters),
+        actions=services.audit_actions(db),
+        filters=filters,
+    )
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    rows = services.audit_entries(get_session(), _audit_filters(), limit=None)
+    return Response(
+        services.audit_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+    )
+
+
+@bp.get("/reports")
+def reports():
+    """Completion rates per course and per cohort."""
+    return render_template("admin/reports.html", rows=services.completion_report(get_session()))
+
+
+@bp.get("/reports.csv")
+def reports_csv():
+    rows = services.completion_report(get_session())
+    return Response(
+        services.completion_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="completion.csv"'},
+    )

@@ -24,3 +24,7 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: The hash of the entry before this one, and of this entry (fields + previous hash):
+    #: editing or deleting any entry breaks the chain (``flask --app course_app audit-verify``).
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), default="")

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.db import Base, UTCDateTime, utcnow
@@ -58,6 +58,8 @@ class User(UserMixin, Base):
     register_class: Mapped[str | None] = mapped_column(String(20))
     #: Set by an administrator after checking the public register.
     licence_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The administrator who checked the registration number with the regulator.
+    licence_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: What Flask-Login stores in the cookie; rotating it logs out every other session.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)

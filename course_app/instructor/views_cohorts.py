@@ -6,6 +6,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from course_app import permissions
+from course_app.certificates import services as certificates
+from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.instructor import bp, cohorts
@@ -142,6 +144,9 @@ def sign_off(cohort_id: int, learner_id: int, key: str):
             flash(error.message, "error")
             return _practical_page(cohort, learner, status=400)
         db.commit()
+        if certificates.auto_issue(db, cohort.course_id, learner.id, current_issuer()):
+            db.commit()
+            flash(f"{learner.full_name} is now eligible: the certificate was issued.", "success")
         flash("Result recorded.", "success")
         return redirect(url_for("instructor.practical", cohort_id=cohort.id, learner_id=learner.id))
     return _practical_page(cohort, learner, forms={key: form}, status=400)

@@ -48,6 +48,10 @@ class Course(Base):
     references: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     #: The in-person practical checklist: [{"key": ..., "title": ..., "critical": bool}].
     competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: Years a certificate stays valid (set by administrators; 0: no expiry).
+    certificate_valid_years: Mapped[int] = mapped_column(Integer, default=3)
+    #: Issue certificates automatically as soon as a learner becomes eligible.
+    auto_issue_certificates: Mapped[bool] = mapped_column(Boolean, default=False)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
     prerequisite: Mapped["Course | None"] = relationship(remote_side=[id])

@@ -13,6 +13,8 @@ from flask_wtf.csrf import CSRFError
 from course_app import permissions
 from course_app.auth.models import Role
 from course_app.auth.services import find_by_email
+from course_app.certificates import services as certificates
+from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session, utcnow
 from course_app.errors import csrf_error_page
 from course_app.modules import services as learning
@@ -120,12 +122,22 @@ def submit(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     db = get_session()
     try:
-        services.submit_attempt(db, attempt, _posted_answers(request.form), utcnow())
+        graded = services.submit_attempt(db, attempt, _posted_answers(request.form), utcnow())
     except services.QuizError as error:
         db.rollback()
         return _refused(attempt, error.message)
     db.commit()
+    if graded:
+        _auto_issue(attempt.quiz.course_id, attempt.user_id)
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+def _auto_issue(course_id: int, learner_id: int) -> None:
+    """A passed final exam can complete the course: issue the certificate if the course says so."""
+    db = get_session()
+    if certificates.auto_issue(db, course_id, learner_id, current_issuer()):
+        db.commit()
+        flash("Your certificate has been issued: see Certificates.", "success")
 
 
 def _posted_answers(form: Mapping) -> dict[int, list[str]]:

@@ -1,0 +1,195 @@
+"""Administration use cases: users (roles, activation, licence verification), the audit log
+and completion reports. Every change is written to the audit trail; nothing commits here."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from course_app.audit.models import AuditEntry
+from course_app.audit.services import record
+from course_app.auth.models import Role, User
+from course_app.db import utcnow
+from course_app.exceptions import DomainError
+from course_app.instructor import cohorts, gradebook
+from course_app.modules.models import Course
+
+PAGE_SIZE = 50
+
+
+def search_users(session: Session, text: str) -> list[User]:
+    query = select(User).order_by(User.full_name).limit(PAGE_SIZE)
+    if text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(User.full_name).like(pattern),
+                func.lower(User.email).like(pattern),
+                func.lower(func.coalesce(User.registration_number, "")).like(pattern),
+            )
+        )
+    return list(session.scalars(query))
+
+
+def _admins_left(session: Session, excluding: int) -> int:
+    query = select(func.count()).where(
+        User.role == Role.ADMIN, User.is_active, User.id != excluding
+    )
+    return session.scalar(query)
+
+
+def set_role(session: Session, user: User, role: str, actor_id: int) -> None:
+    if role not in tuple(Role):
+        raise DomainError("Unknown role.")
+    if role == user.role:
+        raise DomainError(f"{user.full_name} already has this role.")
+    if user.role == Role.ADMIN and not _admins_left(session, user.id):
+        raise DomainError("The last active administrator cannot be demoted.")
+    if role == Role.LEARNER and not user.registration_number:
+        raise DomainError("A learner needs a registration number; this account has none.")
+    before = {"role": user.role}
+    user.role = role
+    record(session, actor_id, "user.role_changed", ("user", user.id), before, {"role": role})
+
+
+def set_active(session: Session, user: User, active: bool, actor_id: int) -> None:
+    if not active and user.role == Role.ADMIN and not _admins_left(session, user.id):
+        raise DomainError("The last active administrator cannot be deactivated.")
+    before = {"is_active": user.is_active}
+    user.is_active = active
+    record(
+        session,
+        actor_id,
+        "user.activated" if active else "user.deactivated",
+        ("user", user.id),
+        before,
+        {"is_active": active},
+    )
+
+
+def verify_licence(session: Session, user: User, actor_id: int, note: str) -> None:
+    """Record that an administrator checked the registration number with the regulator."""
+    if not user.registration_number:
+        raise DomainError("This account has no registration number to verify.")
+    before = {
+        "licence_verified_at": user.licence_verified_at.isoformat()
+        if user.licence_verified_at
+        else None
+    }
+    user.licence_verified_at = utcnow()
+    user.licence_verified_by_id = actor_id
+    record(
+        session,
+        actor_id,
+        "user.licence_verified",
+        ("user", user.id),
+        before,
+        {
+            "licence_verified_at": user.licence_verified_at.isoformat(),
+            "registration_number": user.registration_number,
+        },
+        note.strip(),
+    )
+
+
+def rename(session: Session, user: User, name: str, actor_id: int) -> None:
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise DomainError("Enter the full name (at most 200 characters).")
+    before = {"full_name": user.full_name}
+    user.full_name = name
+    record(session, actor_id, "user.renamed", ("user", user.id), before, {"full_name": name})
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str = ""
+    actor_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def audit_entries(session: Session, filters: AuditFilters, limit: int | None = 200):
+    query = (
+        select(AuditEntry, User.full_name)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .order_by(AuditEntry.id.desc())
+    )
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.actor_id is not None:
+        query = query.where(AuditEntry.actor_id == filters.actor_id)
+    if filters.since:
+        query = query.where(AuditEntry.at >= datetime.combine(filters.since, time.min, tzinfo=UTC))
+    if filters.until:
+        end = datetime.combine(filters.until, time.min, tzinfo=UTC) + timedelta(days=1)
+        query = query.where(AuditEntry.at < end)
+    if limit:
+        query = query.limit(limit)
+    return session.execute(query).all()
+
+
+def audit_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def audit_csv(rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "at", "actor", "action", "subject", "before", "after", "reason", "hash"])
+    for entry, actor in rows:
+        writer.writerow(
+            [
+                entry.id,
+                entry.at.isoformat(),
+                actor or "system",
+                entry.action,
+                f"{entry.subject_type} {entry.subject_id}",
+                entry.before,
+                entry.after,
+                entry.reason,
+                entry.entry_hash,
+            ]
+        )
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    scope: str
+    enrolled: int
+    complete: int
+
+    @property
+    def rate(self) -> int:
+        return (100 * self.complete) // self.enrolled if self.enrolled else 0
+
+
+def completion_report(session: Session) -> list[CompletionRow]:
+    """Completion per course and per cohort (a cohort's learners who completed the course)."""
+    report = []
+    courses = session.scalars(select(Course).where(~Course.is_archived).order_by(Course.position))
+    for course in courses:
+        rows = gradebook.gradebook(session, course, gradebook.Filters()).rows
+        complete = {row.learner.id for row in rows if row.progress.is_complete}
+        report.append(CompletionRow(course.title, len(rows), len(complete)))
+        for cohort, _count in cohorts.cohorts_of(session, course.id):
+            members = {r.learner.id for r in cohorts.roster(session, cohort)}
+            report.append(
+                CompletionRow(
+                    f"{course.title} — cohort {cohort.name}", len(members), len(members & complete)
+                )
+            )
+    return report
+
+
+def completion_csv(rows: list[CompletionRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Course or cohort", "Enrolled", "Complete", "Completion %"])
+    for row in rows:
+        writer.writerow([row.scope, row.enrolled, row.complete, row.rate])
+    return out.getvalue()

@@ -1,0 +1,314 @@
+"""Issuing, revoking and reissuing certificates; the eligibility queue; public lookup.
+
+Services take a session and plain data and never commit. Issuing inserts under a unique
+index (one valid certificate per learner and course), so two concurrent issues yield one.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from course_app.audit.services import record
+from course_app.auth.jurisdictions import jurisdiction_name
+from course_app.auth.models import User
+from course_app.certificates import credential as ob3
+from course_app.certificates import pdf, signing
+from course_app.certificates.eligibility import (
+    LearnerRecord,
+    Requirement,
+    is_eligible,
+    requirements,
+)
+from course_app.certificates.ids import new_public_id
+from course_app.certificates.keys import KeyRing
+from course_app.certificates.models import Certificate
+from course_app.db import utcnow
+from course_app.exceptions import DomainError
+from course_app.instructor import gradebook
+from course_app.instructor.models import Cohort, CohortMember, CompetencySignoff
+from course_app.modules.models import Course
+
+
+class NotEligible(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who signs, and where the public pages live."""
+
+    name: str
+    base_url: str
+    keys: KeyRing
+
+
+@dataclass(frozen=True)
+class Candidate:
+    learner: User
+    checks: list[Requirement]
+    certificate: Certificate | None
+
+    @property
+    def eligible(self) -> bool:
+        return is_eligible(self.checks)
+
+
+@dataclass(frozen=True)
+class PracticalRecord:
+    hours: float
+    required_hours: float
+    cohort: Cohort | None
+    passed_titles: tuple[str, ...]
+    assessors: tuple[str, ...]
+
+
+def candidates(session: Session, course: Course) -> list[Candidate]:
+    """Every enrolled learner with what they have met (a fixed number of queries)."""
+    book = gradebook.gradebook(session, course, gradebook.Filters())
+    practical = practical_records(session, course)
+    valid = {
+        c.user_id: c
+        for c in session.scalars(
+            select(Certificate).where(
+                Certificate.course_id == course.id, Certificate.status == "valid"
+            )
+        )
+    }
+    rows = []
+    for row in book.rows:
+        record_ = practical.get(row.learner.id, PracticalRecord(0.0, 0.0, None, (), ()))
+        learner = LearnerRecord(
+            row.learner.licence_verified_at is not None, record_.hours, record_.required_hours
+        )
+        rows.append(
+            Candidate(row.learner, requirements(row.progress, learner), valid.get(row.learner.id))
+        )
+    return rows
+
+
+def practical_records(session: Session, course: Course) -> dict[int, PracticalRecord]:
+    """Per learner: hours attended and required (their latest cohort), skills passed, assessors."""
+    members = session.execute(
+        select(CohortMember, Cohort)
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .where(Cohort.course_id == course.id)
+        .order_by(Cohort.starts_on)
+    ).all()
+    signoffs = session.execute(
+        select(CompetencySignoff, User.full_name)
+        .join(Cohort, Cohort.id == CompetencySignoff.cohort_id)
+        .join(User, User.id == CompetencySignoff.assessor_id)
+        .where(Cohort.course_id == course.id, CompetencySignoff.result == "pass")
+    ).all()
+    titles = {c["key"]: c["title"] for c in course.competencies}
+    passed: dict[int, list[str]] = defaultdict(list)
+    assessors: dict[int, set[str]] = defaultdict(set)
+    for signoff, assessor in signoffs:
+        passed[signoff.user_id].append(titles.get(signoff.competency_key, signoff.competency_key))
+        assessors[signoff.user_id].add(assessor)
+    records = {}
+    for member, cohort in members:  # the latest cohort wins
+        records[member.user_id] = PracticalRecord(
+            member.practical_hours,
+            cohort.lab_hours,
+            cohort,
+            tuple(passed[member.user_id]),
+            tuple(sorted(assessors[member.user_id])),
+        )
+    return records
+
+
+def issue(
+    session: Session, course: Course, learner_id: int, issuer: Issuer, actor_id: int | None
+) -> Certificate:
+    """Issue the learner's certificate; NotEligible says what is missing."""
+    candidate = next((c for c in candidates(session, course) if c.learner.id == learner_id), None)
+    if candidate is None:
+        raise NotEligible("This learner is not enrolled in the course.")
+    if candidate.certificate is not None:
+        raise NotEligible(f"{candidate.learner.full_name} already holds a valid certificate.")
+    if not candidate.eligible:
+        missing = "; ".join(c.label for c in candidate.checks if not c.met)
+        raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
+    practical = practical_records(session, course).get(learner_id)
+    cert = _snapshot(course, candidate.learner, practical, issuer, actor_id)
+    return _store(session, cert, candidate.learner, course, issuer, "certificate.issued")
+
+
+def auto_issue(
+    session: Session, course_id: int, learner_id: int, issuer: Issuer
+) -> Certificate | None:
+    """Issue at once if the course issues automatically and the learner has just become
+    eligible; otherwise nothing. Called after events that can complete a course."""
+    course = session.get(Course, course_id)
+    if course is None or not course.auto_issue_certificates:
+        return None
+    try:
+        return issue(session, course, learner_id, issuer, None)
+    except NotEligible:
+        return None
+
+
+def _snapshot(
+    course, learner, practical: PracticalRecord | None, issuer: Issuer, actor_id
+) -> Certificate:
+    issued = utcnow()
+    years = course.certificate_valid_years
+    expires = date(issued.year + years, issued.month, min(issued.day, 28)) if years else None
+    cohort = practical.cohort if practical else None
+    return Certificate(
+        public_id=new_public_id(course.level),
+        user_id=learner.id,
+        course_id=course.id,
+        status="valid",
+        holder_name=learner.full_name,
+        registration_number=learner.registration_number or "",
+        jurisdiction=jurisdiction_name(learner.jurisdiction) if learner.jurisdiction else "",
+        course_title=course.title,
+        level=course.level,
+        theory_minutes=course.ce_minutes,
+        practical_hours=practical.hours if practical else 0.0,
+        competencies=list(practical.passed_titles) if practical else [],
+        cohort_name=cohort.name if cohort else "",
+        cohort_starts_on=cohort.starts_on if cohort else None,
+        cohort_ends_on=cohort.ends_on if cohort else None,
+        assessors=list(practical.assessors) if practical else [],
+        issuer_name=issuer.name,
+        issued_at=issued,
+        expires_on=expires,
+        issued_by_id=actor_id,
+    )
+
+
+def _store(
+    session, cert: Certificate, learner: User, course: Course, issuer: Issuer, action: str
+) -> Certificate:
+    unsigned = ob3.credential_for(cert, learner.email, issuer.base_url, course.slug)
+    method = f"{ob3.issuer_url(issuer.base_url)}#{issuer.keys.current_id}"
+    cert.credential = signing.sign(unsigned, issuer.keys.current, method, cert.issued_at)
+    cert.key_id = issuer.keys.current_id
+    document = pdf.with_attachment(pdf.certificate_pdf(_printed(cert, issuer)), cert.credential)
+    cert.pdf, cert.pdf_sha256 = document, hashlib.sha256(document).hexdigest()
+    try:
+        with session.begin_nested():
+            session.add(cert)
+            session.flush()
+    except IntegrityError as error:
+        raise NotEligible(f"{learner.full_name} already holds a valid certificate.") from error
+    record(
+        session,
+        cert.issued_by_id,
+        action,
+        ("certificate", cert.id),
+        after={"public_id": cert.public_id, "holder": cert.holder_name},
+    )
+    return cert
+
+
+def _printed(cert: Certificate, issuer: Issuer) -> pdf.CertificateText:
+    cohort = ""
+    if cert.cohort_name:
+        cohort = f"{cert.cohort_name}, {cert.cohort_starts_on} to {cert.cohort_ends_on}"
+    return pdf.CertificateText(
+        public_id=cert.public_id,
+        holder_name=cert.holder_name,
+        registration=f"{cert.registration_number} ({cert.jurisdiction})",
+        course_title=cert.course_title,
+        level=cert.level,
+        theory_hours=round(cert.theory_minutes / 60, 2),
+        practical_hours=cert.practical_hours,
+        competencies=tuple(cert.competencies),
+        cohort=cohort,
+        assessors=", ".join(cert.assessors),
+        issued_on=cert.issued_at.date().isoformat(),
+        expires_on=cert.expires_on.isoformat() if cert.expires_on else "no expiry",
+        issuer=cert.issuer_name,
+        verify_url=ob3.verify_url(issuer.base_url, cert.public_id),
+    )
+
+
+def revoke(session: Session, cert: Certificate, reason: str, actor_id: int) -> None:
+    if cert.status != "valid":
+        raise DomainError("Only a valid certificate can be revoked.")
+    if not reason.strip():
+        raise DomainError("Give the reason: it is shown on the public verification page.")
+    cert.status, cert.revoked_at, cert.revoked_reason = "revoked", utcnow(), reason.strip()
+    record(
+        session,
+        actor_id,
+        "certificate.revoked",
+        ("certificate", cert.id),
+        {"status": "valid"},
+        {"status": "revoked"},
+        reason.strip(),
+    )
+
+
+def reissue(session: Session, old: Certificate, issuer: Issuer, actor_id: int) -> Certificate:
+    """A new certificate from the learner's current details (e.g. a corrected name); the old
+    one is marked superseded by it. Hours, skills and dates are carried over unchanged."""
+    if old.status != "valid":
+        raise DomainError("Only a valid certificate can be reissued.")
+    learner = session.get(User, old.user_id)
+    course = session.get(Course, old.course_id)
+    old.status = "superseded"
+    session.flush()
+    new = Certificate(
+        **{c: getattr(old, c) for c in _CARRIED},
+        public_id=new_public_id(old.level),
+        status="valid",
+        holder_name=learner.full_name,
+        registration_number=learner.registration_number or "",
+        issued_at=utcnow(),
+        issued_by_id=actor_id,
+        issuer_name=issuer.name,
+    )
+    _store(session, new, learner, course, issuer, "certificate.reissued")
+    old.superseded_by_id = new.id
+    record(
+        session,
+        actor_id,
+        "certificate.superseded",
+        ("certificate", old.id),
+        {"status": "valid"},
+        {"status": "superseded", "by": new.public_id},
+    )
+    return new
+
+
+_CARRIED = (
+    "user_id",
+    "course_id",
+    "jurisdiction",
+    "course_title",
+    "level",
+    "theory_minutes",
+    "practical_hours",
+    "competencies",
+    "cohort_name",
+    "cohort_starts_on",
+    "cohort_ends_on",
+    "assessors",
+    "expires_on",
+)
+
+
+def find(session: Session, public_id: str) -> Certificate | None:
+    return session.scalar(select(Certificate).where(Certificate.public_id == public_id))
+
+
+def certificates_of(session: Session, user_id: int) -> list[Certificate]:
+    query = select(Certificate).where(Certificate.user_id == user_id)
+    return list(session.scalars(query.order_by(Certificate.issued_at)))
+
+
+def mask(registration: str) -> str:
+    """Show only the last three characters of a registration number."""
+    if len(registration) <= 3:
+        return "•" * len(registration)
+    return "•" * (len(registration) - 3) + registration[-3:]

@@ -1,0 +1,328 @@
+"""Public verification; learners' certificates and transcript; administration of certificates."""
+
+from datetime import date
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from course_app import permissions
+from course_app.audit.services import record
+from course_app.certificates import bp, checking, services, transcript
+from course_app.certificates.credential import issuer_url
+from course_app.certificates.ids import normalise
+from course_app.certificates.issuer import current_issuer
+from course_app.certificates.signing import public_key_multibase
+from course_app.db import get_session
+from course_app.exceptions import DomainError
+from course_app.modules.models import Course
+from course_app.security import limiter
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _verify_limit():
+    return limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"])
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@_verify_limit()
+def verify_form():
+    """Enter a certificate id, or upload a certificate PDF or credential file."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload and upload.filename:
+            return _check_upload(upload.read(MAX_UPLOAD + 1))
+        public_id = normalise(request.form.get("certificate_id", ""))
+        if public_id:
+            return redirect(url_for("certificates.verify", public_id=public_id))
+        flash("Enter a certificate id, or choose a file to check.", "error")
+    return render_template("certificates/verify_form.html")
+
+
+def _check_upload(data: bytes):
+    if len(data) > MAX_UPLOAD:
+        return render_template(
+            "certificates/verify_form.html", error="The file is too large (5 MB at most)."
+        ), 400
+    document = checking.credential_from_upload(data)
+    if document is None:
+        error = "No credential in this file: upload one of our certificate PDFs or its credential."
+        return render_template("certificates/verify_form.html", error=error), 400
+    result = checking.check_credential(get_session(), document, current_issuer().keys)
+    return render_template("certificates/verify_file.html", result=result, today=date.today())
+
+
+@bp.get("/verify/<public_id>")
+@_verify_limit()
+def verify(public_id: str):
+    """Public: is this certificate genuine and current? No login."""
+    cert = services.find(get_session(), public_id)
+    if cert is None:
+        return render_template("certificates/not_found.html"), 404
+    return render_template(
+        "certificates/verify.html",
+        cert=cert,
+        status=cert.status_on(date.today()),
+        masked=services.mask(cert.registration_number),
+        superseded_by=_successor(cert),
+    )
+
+
+@bp.get("/verify/<public_id>.json")
+@_verify_limit()
+def verify_json(public_id: str):
+    """The same facts for software."""
+    cert = services.find(get_session(), public_id)
+    if cert is None:
+        return jsonify(error="not found"), 404
+    successor = _successor(cert)
+    return jsonify(
+        id=cert.public_id,
+        status=cert.status_on(date.today()),
+        holder=cert.holder_name,
+        registration_number=services.mask(cert.registration_number),
+        jurisdiction=cert.jurisdiction,
+        course=cert.course_title,
+        level=cert.level,
+        theory_hours=round(cert.theory_minutes / 60, 2),
+        practical_hours=cert.practical_hours,
+        issued=cert.issued_at.date().isoformat(),
+        expires=cert.expires_on.isoformat() if cert.expires_on else None,
+        revoked={"date": cert.revoked_at.date().isoformat(), "reason": cert.revoked_reason}
+        if cert.revoked_at
+        else None,
+        superseded_by=successor.public_id if successor else None,
+        pdf_sha256=cert.pdf_sha256,
+        issuer=cert.issuer_name,
+    )
+
+
+def _successor(cert):
+    return get_session().get(type(cert), cert.superseded_by_id) if cert.superseded_by_id else None
+
+
+@bp.get("/issuers/course-app")
+def issuer_profile():
+    """The issuer profile with current and retired public keys (for verifying credentials)."""
+    issuer = current_issuer()
+    own = issuer_url(issuer.base_url)
+    methods = [
+        {
+            "id": f"{own}#{key_id}",
+            "type": "Multikey",
+            "controller": own,
+            "publicKeyMultibase": public_key_multibase(key),
+            "status": "current" if key_id == issuer.keys.current_id else "retired",
+        }
+        for key_id, key in issuer.keys.public_keys().items()
+    ]
+    return jsonify(
+        {
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+            ],
+            "id": own,
+            "type": ["Profile"],
+            "name": issuer.name,
+            "url": issuer.base_url,
+            "verificationMethod": methods,
+            "assertionMethod": [m["id"] for m in methods],
+        }
+    )
+
+
+def _own_or_admin(public_id: str):
+    cert = services.find(get_session(), public_id) or abort(404)
+    if cert.user_id != current_user.id and not permissions.is_admin(current_user):
+        abort(404)
+    return cert
+
+
+@bp.get("/certificates")
+@login_required
+def mine():
+    """The learner's certificates, and the CE transcript."""
+    certs = services.certificates_of(get_session(), current_user.id)
+    return render_template("certificates/mine.html", certs=certs, today=date.today())
+
+
+@bp.get("/certificates/<public_id>.pdf")
+@login_required
+def certificate_pdf(public_id: str):
+    cert = _own_or_admin(public_id)
+    return Response(
+        cert.pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{cert.public_id}.pdf"'},
+    )
+
+
+@bp.get("/certificates/<public_id>/credential.json")
+@login_required
+def credential_json(public_id: str):
+    cert = _own_or_admin(public_id)
+    response = jsonify(cert.credential)
+    response.headers["Content-Disposition"] = f'attachment; filename="{cert.public_id}.json"'
+    return response
+
+
+@bp.get("/transcript.<any(pdf, csv):kind>")
+@login_required
+def transcript_file(kind: str):
+    """The learner's CE transcript: every course, hours split, dates and certificate ids."""
+    rows = transcript.rows(get_session(), current_user.id)
+    if kind == "csv":
+        return Response(
+            transcript.as_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="ce-transcript.csv"'},
+        )
+    data = transcript.as_pdf(current_user, rows, current_issuer().name)
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="ce-transcript.pdf"'},
+    )
+
+
+def _admin() -> None:
+    if not current_user.is_authenticated:
+        from course_app.auth import login_manager
+
+        abort(login_manager.unauthorized())
+    permissions.require(
+        permissions.is_admin(current_user), "Only administrators can manage certificates."
+    )
+
+
+def _course_or_404(course_slug: str) -> Course:
+    query = select(Course).where(Course.slug == course_slug, ~Course.is_archived)
+    return get_session().scalar(query) or abort(404)
+
+
+@bp.get("/admin/certificates")
+@login_required
+def queue():
+    """Per course: every enrolled learner, what they have met, and issued certificates."""
+    _admin()
+    db = get_session()
+    courses = db.scalars(select(Course).where(~Course.is_archived).order_by(Course.position)).all()
+    return render_template(
+        "certificates/queue.html",
+        sections=[(course, services.candidates(db, course)) for course in courses],
+    )
+
+
+@bp.post("/admin/certificates/<course_slug>/issue")
+@login_required
+def issue(course_slug: str):
+    """Issue certificates to the chosen eligible learners (one or many)."""
+    _admin()
+    course = _course_or_404(course_slug)
+    db, issuer = get_session(), current_issuer()
+    issued, problems = [], []
+    for learner_id in request.form.getlist("learner", type=int):
+        try:
+            issued.append(services.issue(db, course, learner_id, issuer, current_user.id))
+        except DomainError as error:
+            problems.append(error.message)
+    db.commit()
+    if issued:
+        flash(
+            f"Issued {len(issued)} certificate(s): {', '.join(c.public_id for c in issued)}.",
+            "success",
+        )
+    for problem in problems:
+        flash(problem, "error")
+    if not issued and not problems:
+        flash("Choose at least one learner.", "error")
+    return redirect(url_for("certificates.queue"), 303 if problems or not issued else 302)
+
+
+@bp.post("/admin/certificates/<course_slug>/settings")
+@login_required
+def course_settings(course_slug: str):
+    """Validity in years, and whether to issue automatically on eligibility."""
+    _admin()
+    course = _course_or_404(course_slug)
+    years = request.form.get("valid_years", type=int)
+    if years is None or not 0 <= years <= 20:
+        flash("Validity must be a whole number of years from 0 (no expiry) to 20.", "error")
+        return redirect(url_for("certificates.queue"), 303)
+    db = get_session()
+    before = {
+        "valid_years": course.certificate_valid_years,
+        "auto_issue": course.auto_issue_certificates,
+    }
+    course.certificate_valid_years = years
+    course.auto_issue_certificates = request.form.get("auto_issue") == "on"
+
+    record(
+        db,
+        current_user.id,
+        "course.certificate_settings",
+        ("course", course.id),
+        before,
+        {"valid_years": years, "auto_issue": course.auto_issue_certificates},
+    )
+    db.commit()
+    flash(f"Certificate settings of {course.title} saved.", "success")
+    return redirect(url_for("certificates.queue"))
+
+
+@bp.get("/admin/certificates/<public_id>")
+@login_required
+def detail(public_id: str):
+    _admin()
+    cert = services.find(get_session(), public_id) or abort(404)
+    return render_template(
+        "certificates/detail.html",
+        cert=cert,
+        status=cert.status_on(date.today()),
+        superseded_by=_successor(cert),
+    )
+
+
+@bp.post("/admin/certificates/<public_id>/revoke")
+@login_required
+def revoke(public_id: str):
+    _admin()
+    db = get_session()
+    cert = services.find(db, public_id) or abort(404)
+    try:
+        services.revoke(db, cert, request.form.get("reason", ""), current_user.id)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("certificates.detail", public_id=public_id), 303)
+    db.commit()
+    flash(f"Certificate {public_id} is revoked.", "success")
+    return redirect(url_for("certificates.detail", public_id=public_id))
+
+
+@bp.post("/admin/certificates/<public_id>/reissue")
+@login_required
+def reissue(public_id: str):
+    _admin()
+    db = get_session()
+    cert = services.find(db, public_id) or abort(404)
+    try:
+        new = services.reissue(db, cert, current_issuer(), current_user.id)
+    except DomainError as error:
+        db.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("certificates.detail", public_id=public_id), 303)
+    db.commit()
+    flash(f"Reissued as {new.public_id}; {public_id} is now superseded.", "success")
+    return redirect(url_for("certificates.detail", public_id=new.public_id))
