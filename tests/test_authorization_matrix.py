@@ -45,6 +45,7 @@ STAFF_ONLY = expect(LOGIN, 403, instructor=200, admin=200)
 OWNER_ONLY = expect(LOGIN, 200, 404, 404, 404)
 LOGGED_IN = expect(LOGIN, 200)
 ADMIN_ONLY = expect(LOGIN, 403, instructor=403, admin=200)
+NO_CERT = "DN1-0000-0000-0000"
 WORKSPACE = expect(LOGIN, 403, 403, 200, 200)  # any instructor, and admins
 INVALID_FORM = expect(400, 400)  # posted empty: refused with the form's errors
 
@@ -131,6 +132,39 @@ MATRIX = {
     ),
     ("POST", "instructor.practical_hours", "/instructor/cohorts/1/learners/1/hours"): teaching(400),
     ("GET", "admin.courses", "/admin/courses"): ADMIN_ONLY,
+    ("GET", "certificates.verify_form", "/verify"): OPEN,
+    ("POST", "certificates.verify_form", "/verify"): OPEN,  # nothing entered: asked again
+    ("GET", "certificates.verify", f"/verify/{NO_CERT}"): expect(404, 404),
+    ("GET", "certificates.verify_json", f"/verify/{NO_CERT}.json"): expect(404, 404),
+    ("GET", "certificates.issuer_profile", "/issuers/course-app"): OPEN,
+    ("GET", "certificates.mine", "/certificates"): LOGGED_IN,
+    ("GET", "certificates.certificate_pdf", f"/certificates/{NO_CERT}.pdf"): expect(LOGIN, 404),
+    ("GET", "certificates.credential_json", f"/certificates/{NO_CERT}/credential.json"): expect(
+        LOGIN, 404
+    ),
+    ("GET", "certificates.transcript_file", "/transcript.csv"): LOGGED_IN,
+    ("GET", "certificates.transcript_file", "/transcript.pdf"): LOGGED_IN,
+    ("GET", "certificates.queue", "/admin/certificates"): ADMIN_ONLY,
+    ("POST", "certificates.issue", "/admin/certificates/basics/issue"): ADMIN_ONLY | {"admin": 303},
+    ("POST", "certificates.course_settings", "/admin/certificates/basics/settings"): ADMIN_ONLY
+    | {"admin": 303},
+    ("GET", "certificates.detail", f"/admin/certificates/{NO_CERT}"): ADMIN_ONLY | {"admin": 404},
+    ("POST", "certificates.revoke", f"/admin/certificates/{NO_CERT}/revoke"): ADMIN_ONLY
+    | {"admin": 404},
+    ("POST", "certificates.reissue", f"/admin/certificates/{NO_CERT}/reissue"): ADMIN_ONLY
+    | {"admin": 404},
+    ("GET", "admin.users", "/admin/users"): ADMIN_ONLY,
+    ("GET", "admin.user", "/admin/users/1"): ADMIN_ONLY,
+    ("GET", "admin.user", "/admin/users/999"): ADMIN_ONLY | {"admin": 404},
+    ("POST", "admin.user_role", "/admin/users/1/role"): ADMIN_ONLY
+    | {"admin": 303},  # no role given
+    ("POST", "admin.user_active", "/admin/users/1/active"): ADMIN_ONLY | {"admin": 302},
+    ("POST", "admin.user_licence", "/admin/users/1/licence"): ADMIN_ONLY | {"admin": 302},
+    ("POST", "admin.user_name", "/admin/users/1/name"): ADMIN_ONLY | {"admin": 303},  # empty name
+    ("GET", "admin.audit", "/admin/audit"): ADMIN_ONLY,
+    ("GET", "admin.audit_csv", "/admin/audit.csv"): ADMIN_ONLY,
+    ("GET", "admin.reports", "/admin/reports"): ADMIN_ONLY,
+    ("GET", "admin.reports_csv", "/admin/reports.csv"): ADMIN_ONLY,
     ("POST", "admin.assign_staff", "/admin/courses/basics/staff"): expect(
         LOGIN, 403, instructor=403, admin=303
     ),

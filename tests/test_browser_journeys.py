@@ -402,3 +402,80 @@ def test_instructor_journey(real_course_server, browser, tmp_path):
     assert page.get_by_text("Result recorded.").is_visible()
     visit.check("practical")
     visit.assert_clean()
+
+
+def test_administrator_journey(real_course_server, browser, tmp_path):
+    """Eligibility queue → issue → download the PDF → public verification says valid →
+    revoke → verification says revoked, with the reason."""
+    from sqlalchemy import select
+
+    from course_app.auth.models import Role
+    from course_app.db import EXTENSION_KEY
+    from course_app.instructor.models import CourseStaff
+    from course_app.modules.models import Course
+    from tests.helpers import complete_course, login, make_user, post
+    from tests.test_practical import create_cohort, sign_off_everything
+
+    app, url = real_course_server
+    with app.extensions[EXTENSION_KEY]() as db:
+        make_user(db, email="root@example.org", role=Role.ADMIN, full_name="Ada Admin")
+        teacher = make_user(db, email="tess@example.org", role=Role.INSTRUCTOR)
+        course_id = db.scalar(select(Course.id).where(Course.slug == "dry-needling-level-1"))
+        db.add(CourseStaff(course_id=course_id, user_id=teacher.id))
+        db.commit()
+        learner = make_user(db, email="zoe@example.org", full_name="Zoë Ñúñez-Łukasz 王芳")
+        client = app.test_client()
+        login(client, learner.email)
+        complete_course(client, db, "dry-needling-level-1")
+        instructor = app.test_client()
+        login(instructor, teacher.email)
+        cohort_id = create_cohort(instructor)
+        post(instructor, f"/instructor/cohorts/{cohort_id}", {"email": learner.email})
+        post(
+            instructor,
+            f"/instructor/cohorts/{cohort_id}/learners/{learner.id}/hours",
+            {"hours": "24"},
+        )
+        sign_off_everything(instructor, db, cohort_id, learner.id)
+        learner_id = learner.id
+
+    context = browser.new_context(bypass_csp=True, accept_downloads=True)
+    page = context.new_page()
+    visit = Visit(page, "admin", tmp_path)
+    page.goto(url + "/auth/login")
+    page.get_by_label("E-mail address").fill("root@example.org")
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(url + f"/admin/users/{learner_id}")
+    visit.check("user")
+    page.get_by_role("button", name="Record as verified").click()
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_role("main").get_by_role("link", name="Certificates", exact=True).click()
+    visit.check("queue")
+    page.get_by_label("Issue to Zoë Ñúñez-Łukasz 王芳").check()
+    page.get_by_role("button", name="Issue to the selected learners").first.click()
+    assert page.get_by_text("Issued 1 certificate(s)").is_visible()
+    page.get_by_role("link", name=re.compile("^DN1-")).click()
+    visit.check("certificate")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the PDF").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    public_id = page.get_by_role("heading", level=1).inner_text().split()[-1]
+
+    anonymous = browser.new_context(bypass_csp=True).new_page()
+    visit.page = anonymous
+    anonymous.goto(url + "/verify")
+    anonymous.get_by_label("Certificate id").fill(public_id.lower())
+    anonymous.get_by_role("button", name="Check this id").click()
+    assert anonymous.get_by_role("status").get_by_text("Valid").is_visible()
+    visit.check("verify-valid")
+
+    visit.page = page
+    page.get_by_label(re.compile("^Reason")).fill("Issued in error")
+    page.get_by_role("button", name="Revoke this certificate").click()
+    visit.check("revoked")
+    visit.page = anonymous
+    anonymous.reload()
+    assert anonymous.get_by_text("Reason: Issued in error").is_visible()
+    visit.check("verify-revoked")
+    visit.assert_clean()

@@ -20,6 +20,15 @@ class LearnerRecord:
     required_practical_hours: float
 
 
+MODULES = "Every module complete: lessons read and quiz passed"
+FINAL_EXAM = "Final exam passed"
+PRACTICAL = "Practical competencies signed off"
+HOURS = "Online minutes and in-person practical hours met"
+LICENCE = "Registration number verified by an administrator"
+#: The requirements, in the order they are checked and shown.
+LABELS = (MODULES, FINAL_EXAM, PRACTICAL, HOURS, LICENCE)
+
+
 def requirements(progress: CourseProgress, record: LearnerRecord) -> list[Requirement]:
     """Each condition of a certificate, and whether this learner meets it.
 

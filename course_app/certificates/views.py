@@ -20,6 +20,7 @@ from course_app import permissions
 from course_app.audit.services import record
 from course_app.certificates import bp, checking, services, transcript
 from course_app.certificates.credential import issuer_url
+from course_app.certificates.eligibility import LABELS
 from course_app.certificates.ids import normalise
 from course_app.certificates.issuer import current_issuer
 from course_app.certificates.signing import public_key_multibase
@@ -221,6 +222,7 @@ def queue():
     courses = db.scalars(select(Course).where(~Course.is_archived).order_by(Course.position)).all()
     return render_template(
         "certificates/queue.html",
+        labels=LABELS,
         sections=[(course, services.candidates(db, course)) for course in courses],
     )
 
