@@ -169,11 +169,20 @@ def test_reissue_supersedes_the_old_certificate(real_app, admin, db, finished):
     assert "Superseded by" in page and new.public_id in page
 
 
-def test_an_expired_certificate_shows_as_expired(real_app, admin, db, finished):
+def test_an_expired_certificate_shows_as_expired_and_can_be_renewed(real_app, admin, db, finished):
     verify_licence(admin, finished)
     cert = issue(admin, db, finished)
     db.execute(update(Certificate).values(expires_on=date.today() - timedelta(days=1)))
     db.commit()
+    assert real_app.test_client().get(f"/verify/{cert.public_id}.json").json["status"] == "expired"
+    renewed = issue(admin, db, finished)
+    assert renewed.public_id != cert.public_id and renewed.expires_on > date.today()
+    old = db.get(Certificate, cert.id)
+    assert (old.holder_name, old.pdf_sha256, old.status) == (
+        cert.holder_name,
+        cert.pdf_sha256,
+        "expired",
+    )
     assert real_app.test_client().get(f"/verify/{cert.public_id}.json").json["status"] == "expired"
 
 

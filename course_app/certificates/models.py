@@ -31,7 +31,9 @@ VALID = "status = 'valid'"
 class Certificate(Base):
     __tablename__ = "certificates"
     __table_args__ = (
-        CheckConstraint("status IN ('valid', 'revoked', 'superseded')", name="status_known"),
+        CheckConstraint(
+            "status IN ('valid', 'expired', 'revoked', 'superseded')", name="status_known"
+        ),
         Index(
             "uq_certificates_one_valid",
             "user_id",
@@ -77,7 +79,7 @@ class Certificate(Base):
     def status_on(self, today: date) -> str:
         """valid, expired, revoked or superseded, as of a day."""
         if self.status != "valid":
-            return self.status
+            return self.status  # expired (renewed), revoked or superseded
         if self.expires_on is not None and today > self.expires_on:
             return "expired"
         return "valid"

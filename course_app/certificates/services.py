@@ -71,6 +71,7 @@ def candidates(session: Session, course: Course) -> list[Candidate]:
     """Every enrolled learner with what they have met (a fixed number of queries)."""
     book = gradebook.gradebook(session, course, gradebook.Filters())
     practical = practical_records(session, course)
+    today = date.today()
     valid = {
         c.user_id: c
         for c in session.scalars(
@@ -78,6 +79,7 @@ def candidates(session: Session, course: Course) -> list[Candidate]:
                 Certificate.course_id == course.id, Certificate.status == "valid"
             )
         )
+        if c.status_on(today) == "valid"  # an expired one can be renewed
     }
     rows = []
     for row in book.rows:
@@ -136,8 +138,23 @@ def issue(
         missing = "; ".join(c.label for c in candidate.checks if not c.met)
         raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
     practical = practical_records(session, course).get(learner_id)
+    _close_expired(session, course.id, learner_id)
     cert = _snapshot(course, candidate.learner, practical, issuer, actor_id)
     return _store(session, cert, candidate.learner, course, issuer, "certificate.issued")
+
+
+def _close_expired(session: Session, course_id: int, learner_id: int) -> None:
+    """Renewal: an expired certificate is recorded as expired (as it already showed) and
+    otherwise left unchanged; the new one gets its own id and dates."""
+    for old in session.scalars(
+        select(Certificate).where(
+            Certificate.course_id == course_id,
+            Certificate.user_id == learner_id,
+            Certificate.status == "valid",
+        )
+    ):
+        old.status = "expired"
+    session.flush()
 
 
 def auto_issue(

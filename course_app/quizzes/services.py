@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from course_app.audit.services import record
 from course_app.auth.models import User
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
@@ -422,11 +423,21 @@ def set_accommodation(
 ) -> None:
     """Give a learner extra time on timed quizzes started from now on (1 removes it)."""
     row = session.scalar(select(Accommodation).where(Accommodation.user_id == learner_id))
+    before = {"time_multiplier": row.time_multiplier} if row else None
     if row is None:
         row = Accommodation(user_id=learner_id)
         session.add(row)
     row.time_multiplier, row.note, row.set_by_id, row.set_at = multiplier, note, set_by_id, utcnow()
     session.flush()
+    record(
+        session,
+        set_by_id,
+        "accommodation.set",
+        ("user", learner_id),
+        before,
+        {"time_multiplier": multiplier},
+        note,
+    )
 
 
 def accommodations(session: Session) -> list[tuple[Accommodation, User]]:

@@ -47,7 +47,7 @@ def upgrade() -> None:
     sa.Column('key_id', sa.String(length=120), nullable=False),
     sa.Column('pdf', sa.LargeBinary(), nullable=True),
     sa.Column('pdf_sha256', sa.String(length=64), nullable=False),
-    sa.CheckConstraint("status IN ('valid', 'revoked', 'superseded')", name=op.f('ck_certificates_status_known')),
+    sa.CheckConstraint("status IN ('valid', 'expired', 'revoked', 'superseded')", name=op.f('ck_certificates_status_known')),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_certificates_course_id_courses')),
     sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_certificates_issued_by_id_users')),
     sa.ForeignKeyConstraint(['superseded_by_id'], ['certificates.id'], name=op.f('fk_certificates_superseded_by_id_certificates')),
