@@ -101,17 +101,17 @@ def test_learner_journey(live_server, browser, tmp_path, viewport):
 
     page.goto(live_server + "/auth/register")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("alert").is_visible()  # errors are summarised and announced
+    page.get_by_role("alert").wait_for()  # errors are summarised and announced
     visit.check("register-errors")
     _register(page)
     visit.check("dashboard-new")
 
     page.get_by_role("link", name="Courses", exact=True).click()
-    assert page.get_by_text("Locked.").is_visible()
+    page.get_by_text("Locked.").wait_for()
     visit.check("catalog")
     page.get_by_role("link", name=LEVEL_1).click()
     page.get_by_role("button", name="Enrol in this course").click()
-    assert page.get_by_text("You are enrolled").is_visible()
+    page.get_by_text("You are enrolled").wait_for()
     visit.check("course-enrolled")
 
     page.get_by_role("link", name=re.compile("^Start: ")).click()
@@ -121,14 +121,14 @@ def test_learner_journey(live_server, browser, tmp_path, viewport):
     assert page.get_by_role("heading", level=1).inner_text().startswith("Trigger points")
 
     page.get_by_role("link", name="My learning").click()
-    assert page.get_by_role("table").get_by_text("15 of 480", exact=True).is_visible()
+    page.get_by_role("table").get_by_text("15 of 480", exact=True).wait_for()
     visit.check("dashboard-progress")
     page.get_by_role("link", name=re.compile("^Resume")).first.click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Trigger points")
 
     response = page.goto(live_server + "/courses/dry-needling-level-2/resume")
     assert response.status == 403
-    assert page.get_by_text("Complete Dry Needling Level 1").is_visible()
+    page.get_by_text("Complete Dry Needling Level 1").wait_for()
     visit.check("locked-403")
     visit.assert_clean()
 
@@ -147,7 +147,7 @@ def test_keyboard_alone_can_enrol_and_complete_a_lesson(live_server, browser, tm
         with page.expect_navigation():
             page.keyboard.press("Enter")
     assert page.url.endswith("/lessons/trigger-points-and-the-twitch-response")
-    assert page.get_by_text("is marked complete").is_visible()
+    page.get_by_text("is marked complete").wait_for()
 
 
 def _tab_to(page, name: str, limit: int = 60) -> None:
@@ -220,18 +220,19 @@ def _log_in(page, url: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def test_quiz_journey(test_course_server, browser, tmp_path):
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_quiz_journey(test_course_server, browser, tmp_path, viewport):
     """Fail a quiz, pass it after the cooldown, resume an attempt in a new browser, pass the
-    final exam, and see the next course unlock."""
+    final exam, and see the next course unlock (desktop and 390×844 mobile)."""
     from sqlalchemy import update
 
     from course_app.db import EXTENSION_KEY, utcnow
     from course_app.quizzes.models import Attempt
 
     app, url = test_course_server
-    context = browser.new_context(bypass_csp=True)
+    context = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True)
     page = context.new_page()
-    visit = Visit(page, "quiz", tmp_path)
+    visit = Visit(page, f"quiz-{viewport}", tmp_path)
     page.goto(url + "/auth/register")
     _register(page)
     page.goto(url + "/courses/basics")
@@ -239,22 +240,22 @@ def test_quiz_journey(test_course_server, browser, tmp_path):
     page.get_by_role("link", name=re.compile("^Start: ")).click()
     for _ in range(3):  # each lesson leads to the next, the last one back to the course
         page.get_by_role("button", name="Mark this lesson complete").click()
-    assert page.get_by_text("pass the remaining quizzes").is_visible()
+    page.get_by_text("pass the remaining quizzes").wait_for()
     visit.check("course-lessons-done")
 
     page.get_by_role("link", name="Quiz: First module").click()
     visit.check("quiz-overview")
     page.get_by_role("button", name="Start attempt 1").click()
-    assert page.get_by_role("heading", name="Case: A runner with calf pain").is_visible()
+    page.get_by_role("heading", name="Case: A runner with calf pain").wait_for()
     visit.check("attempt")
     _answer_all(page, {**RIGHT, **WRONG})
     page.get_by_role("button", name="Submit for grading").click()
-    assert page.get_by_text("Not passed").is_visible()
-    assert page.get_by_text("safety-critical (must-pass) question was not answered").is_visible()
+    page.get_by_text("Not passed").wait_for()
+    page.get_by_text("safety-critical (must-pass) question was not answered").wait_for()
     visit.check("result-failed")
 
     page.get_by_role("link", name="Back to the quiz").click()
-    assert page.get_by_text("after the cooldown").is_visible()
+    page.get_by_text("after the cooldown").wait_for()
     with app.extensions[EXTENSION_KEY]() as db:  # let the 10-minute cooldown pass
         db.execute(update(Attempt).values(finished_at=utcnow() - timedelta(minutes=11)))
         db.commit()
@@ -262,12 +263,12 @@ def test_quiz_journey(test_course_server, browser, tmp_path):
     page.get_by_role("button", name="Start attempt 2").click()
     _answer_all(page, RIGHT)
     page.get_by_role("button", name="Submit for grading").click()
-    assert page.get_by_text("Passed", exact=True).is_visible()
+    page.get_by_text("Passed", exact=True).wait_for()
     visit.check("result-passed")
 
     page.goto(url + "/courses/basics/quizzes/second")
     page.get_by_role("button", name="Start attempt 1").click()
-    assert page.get_by_text("time limit: your answers must be in by").is_visible()
+    page.get_by_text("time limit: your answers must be in by").wait_for()
     first = page.get_by_role("group").first
     prompt = first.locator(".prompt").inner_text()
     choice = next(v for k, v in RIGHT.items() if prompt.startswith(k))[0]
@@ -275,7 +276,7 @@ def test_quiz_journey(test_course_server, browser, tmp_path):
     page.get_by_text("Answers saved at").wait_for()
     context.close()
 
-    context = browser.new_context(bypass_csp=True)
+    context = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True)
     page = context.new_page()
     visit.page = page
     _log_in(page, url)
@@ -284,22 +285,22 @@ def test_quiz_journey(test_course_server, browser, tmp_path):
     assert page.get_by_role("group").first.get_by_label(choice, exact=True).is_checked()
     _answer_all(page, RIGHT)
     page.get_by_role("button", name="Submit for grading").click()
-    assert page.get_by_text("Passed", exact=True).is_visible()
+    page.get_by_text("Passed", exact=True).wait_for()
 
     page.goto(url + "/courses/basics/quizzes/final-exam")
     page.get_by_role("button", name="Start attempt 1").click()
     _answer_all(page, RIGHT)
     page.get_by_role("button", name="Submit for grading").click()
-    assert page.get_by_text("Passed", exact=True).is_visible()
+    page.get_by_text("Passed", exact=True).wait_for()
     visit.check("final-passed")
 
     page.get_by_role("link", name="My learning").click()
-    assert page.get_by_role("table").get_by_text("100% (3/3 lessons, 3/3 quizzes)").is_visible()
-    assert page.get_by_role("cell", name="Complete", exact=True).is_visible()
+    page.get_by_role("table").get_by_text("100% (3/3 lessons, 3/3 quizzes)").wait_for()
+    page.get_by_role("cell", name="Complete", exact=True).wait_for()
     visit.check("dashboard-complete")
     page.goto(url + "/courses/advanced")
     page.get_by_role("button", name="Enrol in this course").click()
-    assert page.get_by_text("You are enrolled").is_visible()
+    page.get_by_text("You are enrolled").wait_for()
     visit.assert_clean()
 
 
@@ -358,20 +359,20 @@ def test_instructor_journey(real_course_server, browser, tmp_path):
     ).wait_for()
     visit.check("lesson-editor")
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("Published as revision 2").is_visible()
+    page.get_by_text("Published as revision 2").wait_for()
 
     page.goto(url + "/instructor/courses/dry-needling-level-1/gradebook")
-    assert page.get_by_role("link", name="Ada Learner").is_visible()
+    page.get_by_role("link", name="Ada Learner").wait_for()
     visit.check("gradebook")
     page.get_by_role("link", name="Ada Learner").click()
     page.get_by_role("link", name="Attempt 1").click()
-    assert page.get_by_role("heading", name="Answers").is_visible()
+    page.get_by_role("heading", name="Answers").wait_for()
     visit.check("attempt-review")
 
     page.goto(url + "/instructor/courses/dry-needling-level-1/quizzes")
     visit.check("quizzes")
     page.get_by_role("link", name=re.compile(r"^Item analysis\s*: Module 1 ")).click()
-    assert page.get_by_role("img", name="Histogram of attempt scores").is_visible()
+    page.get_by_role("img", name="Histogram of attempt scores").wait_for()
     visit.check("item-analysis")
 
     page.goto(url + "/instructor/courses/dry-needling-level-1/quizzes")
@@ -382,7 +383,7 @@ def test_instructor_journey(real_course_server, browser, tmp_path):
     visit.check("regrade-preview")
     page.get_by_label(re.compile("^Why the key changes")).fill("Testing the regrade journey.")
     page.get_by_role("button", name="Apply the regrade").click()
-    assert page.get_by_text("Regraded:").is_visible()
+    page.get_by_text("Regraded:").wait_for()
 
     page.goto(url + "/instructor/courses/dry-needling-level-1/cohorts")
     page.get_by_label("Name").fill("Toronto, spring 2027")
@@ -399,7 +400,7 @@ def test_instructor_journey(real_course_server, browser, tmp_path):
     first = page.locator(".competency-list > li").first
     first.get_by_label("Pass").check()
     first.get_by_role("button", name=re.compile("^Record result")).click()
-    assert page.get_by_text("Result recorded.").is_visible()
+    page.get_by_text("Result recorded.").wait_for()
     visit.check("practical")
     visit.assert_clean()
 
@@ -454,7 +455,7 @@ def test_administrator_journey(real_course_server, browser, tmp_path):
     visit.check("queue")
     page.get_by_label("Issue to Zoë Ñúñez-Łukasz 王芳").check()
     page.get_by_role("button", name="Issue to the selected learners").first.click()
-    assert page.get_by_text("Issued 1 certificate(s)").is_visible()
+    page.get_by_text("Issued 1 certificate(s)").wait_for()
     page.get_by_role("link", name=re.compile("^DN1-")).click()
     visit.check("certificate")
     with page.expect_download() as download:
@@ -467,7 +468,7 @@ def test_administrator_journey(real_course_server, browser, tmp_path):
     anonymous.goto(url + "/verify")
     anonymous.get_by_label("Certificate id").fill(public_id.lower())
     anonymous.get_by_role("button", name="Check this id").click()
-    assert anonymous.get_by_role("status").get_by_text("Valid").is_visible()
+    anonymous.get_by_role("status").get_by_text("Valid").wait_for()
     visit.check("verify-valid")
 
     visit.page = page
@@ -476,6 +477,105 @@ def test_administrator_journey(real_course_server, browser, tmp_path):
     visit.check("revoked")
     visit.page = anonymous
     anonymous.reload()
-    assert anonymous.get_by_text("Reason: Issued in error").is_visible()
+    anonymous.get_by_text("Reason: Issued in error").wait_for()
     visit.check("verify-revoked")
     visit.assert_clean()
+
+
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
+
+
+def test_xss_payloads_in_free_text_never_run(real_course_server, browser, tmp_path):
+    """Script in every free-text field a person can fill, shown on the pages that display it,
+    must stay text: checked in the browser (CSP bypassed, so escaping alone is tested)."""
+    from sqlalchemy import select
+
+    from course_app.auth.models import Role
+    from course_app.db import EXTENSION_KEY
+    from course_app.instructor.models import CourseStaff
+    from course_app.modules.models import Course
+    from tests.helpers import login, make_user, post, take_quiz
+
+    app, url = real_course_server
+    with app.extensions[EXTENSION_KEY]() as db:
+        make_user(db, email="root@example.org", role=Role.ADMIN, full_name="Root " + XSS)
+        teacher = make_user(db, email="tess@example.org", role=Role.INSTRUCTOR)
+        course_id = db.scalar(select(Course.id).where(Course.slug == "dry-needling-level-1"))
+        db.add(CourseStaff(course_id=course_id, user_id=teacher.id))
+        db.commit()
+        learner = make_user(db, email="x@example.org", full_name="Xavier " + XSS)
+        client = app.test_client()
+        login(client, learner.email)
+        post(client, "/courses/dry-needling-level-1/enrol")
+        take_quiz(client, db, "dry-needling-level-1", "what-dry-needling-is", right=False)
+        staff = app.test_client()
+        login(staff, teacher.email)
+        base = "/instructor/courses/dry-needling-level-1"
+        post(
+            staff,
+            f"{base}/lessons/defining-dry-needling/edit",
+            {
+                "title": "Defining " + XSS,
+                "body": "Text " + XSS + "\n\n[link](javascript:window.__xss=1)",
+                "action": "publish",
+            },
+        )
+        cohort = post(
+            staff,
+            f"{base}/cohorts",
+            {
+                "name": "Cohort " + XSS,
+                "starts_on": "2027-04-09",
+                "ends_on": "2027-04-11",
+                "location": "Loc " + XSS,
+                "capacity": "5",
+                "lab_hours": "24",
+            },
+        )
+        cohort_url = cohort.headers["Location"]
+        post(staff, cohort_url, {"email": learner.email})
+        post(
+            staff,
+            "/staff/accommodations",
+            {"email": learner.email, "multiplier": "1.5", "note": XSS},
+        )
+        admin = app.test_client()
+        login(admin, "root@example.org")
+        post(admin, f"/admin/users/{learner.id}/licence", {"note": XSS})
+        learner_id = learner.id
+
+    pages = [
+        ("root@example.org", "/courses/dry-needling-level-1/lessons/defining-dry-needling"),
+        ("tess@example.org", f"{base}/gradebook"),
+        ("tess@example.org", f"{base}/learners/{learner_id}"),
+        ("tess@example.org", cohort_url),
+        ("tess@example.org", f"{cohort_url}/learners/{learner_id}"),
+        ("tess@example.org", "/staff/accommodations"),
+        ("tess@example.org", f"{base}/lessons/defining-dry-needling/edit"),
+        ("root@example.org", "/admin/users?q=xavier"),
+        ("root@example.org", f"/admin/users/{learner_id}"),
+        ("root@example.org", "/admin/audit"),
+    ]
+    dialogs: list[str] = []
+    for email, path in pages:
+        page = browser.new_context(bypass_csp=True).new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        _log_in_as(page, url, email)
+        page.goto(url + path)
+        page.wait_for_load_state("load")
+        for link in page.locator("a[href^='javascript']").all():
+            raise AssertionError(f"javascript: link kept on {path}: {link.get_attribute('href')}")
+        assert page.evaluate("window.__xss === undefined"), f"script ran on {path}"
+        assert (
+            "onerror" in page.content() or "&lt;img" in page.content() or XSS not in page.content()
+        )
+        page.context.close()
+    assert dialogs == []
+
+
+def _log_in_as(page, url: str, email: str) -> None:
+    page.goto(url + "/auth/login")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile("/dashboard$"))

@@ -320,3 +320,20 @@ def test_completion_report(admin, db, finished):
     assert [r[1:] for r in rows if r[0].startswith("Dry Needling Level 1")] == [
         ["1", "1", "100"]
     ] * 2
+
+
+def test_a_course_set_to_issue_automatically_issues_on_eligibility(admin, db, finished):
+    assert (
+        post(
+            admin,
+            f"/admin/certificates/{LEVEL_1}/settings",
+            {"valid_years": "2", "auto_issue": "on"},
+        ).status_code
+        == 302
+    )
+    verify_licence(admin, finished)  # the last missing requirement
+    db.expire_all()
+    cert = db.scalar(select(Certificate).where(Certificate.user_id == finished.id))
+    assert cert is not None and cert.issued_by_id is None
+    assert (cert.expires_on - cert.issued_at.date()).days in (730, 731)
+    assert cert.public_id in text_of(finished.browser.get("/certificates"))

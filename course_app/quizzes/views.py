@@ -201,13 +201,11 @@ def accommodations():
         if learner is None or learner.role != Role.LEARNER:
             form.email.errors.append("No learner has this e-mail address.")
         else:
-            services.set_accommodation(
-                db, learner.id, form.multiplier.data, form.note.data or "", current_user.id
-            )
+            multiplier = float(form.multiplier.data)  # the form gives a Decimal
+            note = form.note.data or ""
+            services.set_accommodation(db, learner.id, multiplier, note, current_user.id)
             db.commit()
-            flash(
-                f"Extra time for {learner.full_name} is now ×{form.multiplier.data:g}.", "success"
-            )
+            flash(f"Extra time for {learner.full_name} is now ×{multiplier:g}.", "success")
             return redirect(url_for("quizzes.accommodations"))
     return render_template(
         "quizzes/accommodations.html", form=form, rows=services.accommodations(db)
