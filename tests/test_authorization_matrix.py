@@ -67,6 +67,7 @@ MATRIX = {
     ("POST", "modules.enrol", "/courses/advanced/enrol"): expect(LOGIN, 302, 403, 403),
     ("POST", "modules.complete", "/courses/basics/lessons/two/complete"): expect(LOGIN, 302),
     ("GET", "auth.register", "/auth/register"): OPEN,
+    ("GET", "auth.registered", "/auth/registered"): OPEN,
     ("POST", "auth.register", "/auth/register"): INVALID_FORM,
     ("GET", "auth.login", "/auth/login"): OPEN,
     ("POST", "auth.login", "/auth/login"): INVALID_FORM,

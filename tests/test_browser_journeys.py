@@ -168,6 +168,11 @@ def _register(page) -> None:
     page.get_by_label("Province or territory of registration").select_option("BC")
     page.get_by_label("Full (general) register").check()
     page.get_by_role("button", name="Create account").click()
+    page.get_by_role("heading", name="Check your e-mail").wait_for()
+    page.get_by_role("main").get_by_role("link", name="log in").click()
+    page.get_by_label("E-mail address").fill("wang.fang@example.org")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile("/dashboard$"))
 
 

@@ -46,12 +46,16 @@ def find_by_email(session: Session, email: str) -> User | None:
 
 
 def register_learner(session: Session, data: Registration) -> User:
-    """Create a learner account; raises EmailTaken if the address is in use."""
+    """Create a learner account; raises EmailTaken if the address is in use.
+
+    The password is hashed first in both cases, so the time taken does not tell them apart.
+    """
+    password_hash = passwords.hash_password(data.password)
     if find_by_email(session, data.email) is not None:
         raise EmailTaken("An account with this e-mail address already exists.")
     user = User(
         email=normalize_email(data.email),
-        password_hash=passwords.hash_password(data.password),
+        password_hash=password_hash,
         full_name=data.full_name.strip(),
         role=Role.LEARNER,
         registration_number=data.registration_number.strip().upper(),

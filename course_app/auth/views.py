@@ -35,16 +35,42 @@ def register():
     if form.validate_on_submit():
         db = get_session()
         data = services.Registration(**{name: form[name].data for name in _REGISTRATION_FIELDS})
-        try:
-            user = services.register_learner(db, data)
-        except DomainError as error:
-            form.email.errors.append(error.message)
-        else:
-            db.commit()
-            _start_session(user)
-            flash("Welcome! Your account is ready. Choose a course to begin.", "success")
-            return redirect(url_for("modules.dashboard"))
+        message_ids = _register_or_warn_owner(db, data)
+        db.commit()
+        for message_id in message_ids:
+            mail.deliver(message_id)
+        return redirect(url_for("auth.registered"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+def _register_or_warn_owner(db, data: services.Registration) -> list[int]:
+    """Create the account and welcome its owner, or, if the address is taken, tell the owner.
+
+    Both cases end on the same page, so the form never reveals whether an address has an
+    account (no enumeration); the password is hashed either way, so timing does not either.
+    """
+    login_url = url_for("auth.login", _external=True)
+    try:
+        user = services.register_learner(db, data)
+    except services.EmailTaken:
+        owner = services.find_by_email(db, data.email)
+        reset_url = url_for("auth.request_reset", _external=True)
+        body = render_template(
+            "auth/email/registration_taken.txt",
+            user=owner,
+            login_url=login_url,
+            reset_url=reset_url,
+        )
+        subject = "Someone tried to register with your address"
+        return [mail.queue_message(db, owner.email, subject, body).id]
+    body = render_template("auth/email/welcome.txt", user=user, login_url=login_url)
+    return [mail.queue_message(db, user.email, "Your course_app account is ready", body).id]
+
+
+@bp.get("/registered")
+def registered():
+    """The same page after every registration, whether the address was new or not."""
+    return render_template("auth/registered.html")
 
 
 _REGISTRATION_FIELDS = (
