@@ -25,7 +25,7 @@ from course_app.quizzes.content import (
 )
 from course_app.quizzes.draw import BlueprintRow, PoolQuestion, pool_size
 from course_app.quizzes.grading import QuestionType, Scoring
-from course_app.quizzes.models import Question, QuestionVersion, Quiz
+from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
 from course_app.quizzes.rules import FeedbackPolicy
 
 
@@ -140,24 +140,7 @@ def edit_question(
     if spec.content_hash == current.content_hash:
         raise DomainError("Nothing changed: the question is saved as it was.")
     question.version += 1
-    version = QuestionVersion(
-        question_id=question.id,
-        number=question.version,
-        type=kind,
-        objective=edit.objective,
-        case_key=current.case_key,
-        case_title=current.case_title,
-        case_text=current.case_text,
-        case_html=current.case_html,
-        prompt=edit.prompt,
-        options=[{"key": o.key, "text": o.text, "correct": o.correct} for o in options],
-        rationale=edit.rationale,
-        source=edit.source,
-        must_pass=edit.must_pass,
-        content_hash=spec.content_hash,
-        origin="browser",
-        author_id=actor_id,
-    )
+    version = _browser_version(question, kind, edit, options, spec.content_hash, actor_id, current)
     session.add(version)
     question.edited_in_browser = True
     record(
@@ -205,24 +188,44 @@ def create_question(
     )
     session.add(question)
     session.flush()
-    session.add(
-        QuestionVersion(
-            question_id=question.id,
-            number=1,
-            type=kind,
-            objective=edit.objective,
-            prompt=edit.prompt,
-            options=[{"key": o.key, "text": o.text, "correct": o.correct} for o in options],
-            rationale=edit.rationale,
-            source=edit.source,
-            must_pass=edit.must_pass,
-            content_hash=spec.content_hash,
-            origin="browser",
-            author_id=actor_id,
-        )
-    )
+    session.add(_browser_version(question, kind, edit, options, spec.content_hash, actor_id))
     record(session, actor_id, "question.created", ("question", question.id), after={"key": key})
     return question
+
+
+def _browser_version(
+    question: Question,
+    kind: QuestionType,
+    edit: QuestionEdit,
+    options: tuple[OptionSpec, ...],
+    content_hash: str,
+    actor_id: int,
+    case_from: QuestionVersion | None = None,
+) -> QuestionVersion:
+    """A version made in the browser; an edit keeps the case vignette of the version before."""
+    case = {}
+    if case_from is not None:
+        case = {
+            "case_key": case_from.case_key,
+            "case_title": case_from.case_title,
+            "case_text": case_from.case_text,
+            "case_html": case_from.case_html,
+        }
+    return QuestionVersion(
+        question_id=question.id,
+        number=question.version,
+        type=kind,
+        objective=edit.objective,
+        prompt=edit.prompt,
+        options=[{"key": o.key, "text": o.text, "correct": o.correct} for o in options],
+        rationale=edit.rationale,
+        source=edit.source,
+        must_pass=edit.must_pass,
+        content_hash=content_hash,
+        origin="browser",
+        author_id=actor_id,
+        **case,
+    )
 
 
 def _checked_options(kind: QuestionType, rows: tuple[tuple[str, bool], ...]):
@@ -304,8 +307,7 @@ def pool_of(session: Session, quiz: Quiz) -> list[PoolQuestion]:
         select(Question.key, CourseModule.slug, QuestionVersion.objective, QuestionVersion.case_key)
         .join(
             QuestionVersion,
-            (QuestionVersion.question_id == Question.id)
-            & (QuestionVersion.number == Question.version),
+            is_current_version(),
         )
         .join(CourseModule, CourseModule.id == Question.module_id)
         .where(

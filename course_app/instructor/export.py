@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from course_app.modules.content import CourseSpec, parse_content
 from course_app.modules.models import Course, CourseModule, Lesson
 from course_app.quizzes.content import FINAL_EXAM_SLUG, QuizSpec
-from course_app.quizzes.models import Question, QuestionVersion, Quiz
+from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
 from course_app.quizzes.sync import quiz_values, settings_hash
 
 FENCE = "+++\n"
@@ -146,8 +146,7 @@ def _current_versions(session: Session, quiz: Quiz) -> list[tuple[Question, Ques
         select(Question, QuestionVersion)
         .join(
             QuestionVersion,
-            (QuestionVersion.question_id == Question.id)
-            & (QuestionVersion.number == Question.version),
+            is_current_version(),
         )
         .where(Question.module_id == quiz.module_id, ~Question.is_archived)
         .order_by(Question.id)

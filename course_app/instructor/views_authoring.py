@@ -20,7 +20,7 @@ from course_app.modules.models import Course, CourseModule, Lesson
 from course_app.quizzes import services as quiz_services
 from course_app.quizzes.draw import BlueprintRow
 from course_app.quizzes.grading import QuestionType, Scoring
-from course_app.quizzes.models import Question, QuestionVersion, Quiz
+from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
 from course_app.quizzes.rules import FeedbackPolicy
 
 PREVIEW_LIMIT = 200_000
@@ -148,8 +148,7 @@ def _question_or_404(course: Course, key: str) -> tuple[Question, QuestionVersio
         select(Question, QuestionVersion, Quiz)
         .join(
             QuestionVersion,
-            (QuestionVersion.question_id == Question.id)
-            & (QuestionVersion.number == Question.version),
+            is_current_version(),
         )
         .join(Quiz, Quiz.module_id == Question.module_id)
         .where(Question.course_id == course.id, Question.key == key)

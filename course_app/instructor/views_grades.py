@@ -14,7 +14,7 @@ from course_app.instructor import analysis, bp, cohorts, gradebook, regrading
 from course_app.instructor.loading import taught_course_or_404
 from course_app.modules.models import Course, Enrollment
 from course_app.quizzes import services as quiz_services
-from course_app.quizzes.models import Attempt, Question, QuestionVersion, Quiz
+from course_app.quizzes.models import Attempt, Question, QuestionVersion, Quiz, is_current_version
 
 
 def _filters() -> gradebook.Filters:
@@ -129,8 +129,7 @@ def quizzes(course_slug: str):
         select(Question, QuestionVersion)
         .join(
             QuestionVersion,
-            (QuestionVersion.question_id == Question.id)
-            & (QuestionVersion.number == Question.version),
+            is_current_version(),
         )
         .where(Question.course_id == course.id, ~Question.is_archived)
         .order_by(Question.module_id, Question.key)

@@ -139,6 +139,13 @@ class QuestionVersion(Base):
         return frozenset(option["key"] for option in self.options if option["correct"])
 
 
+def is_current_version():
+    """Join condition: a question with its current version (QuestionVersion ⋈ Question)."""
+    return (QuestionVersion.question_id == Question.id) & (
+        QuestionVersion.number == Question.version
+    )
+
+
 class Attempt(Base):
     __tablename__ = "attempts"
     __table_args__ = (

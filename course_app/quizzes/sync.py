@@ -16,7 +16,7 @@ from course_app.db import utcnow
 from course_app.markdown import render_markdown
 from course_app.modules.models import Course, CourseModule
 from course_app.quizzes.content import QuestionSpec, QuizSpec
-from course_app.quizzes.models import Question, QuestionVersion, Quiz
+from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
 
 
 class Report(Protocol):
@@ -109,8 +109,7 @@ def _current_versions(session: Session, course: Course) -> dict[str, tuple[Quest
         select(Question, QuestionVersion.content_hash)
         .join(
             QuestionVersion,
-            (QuestionVersion.question_id == Question.id)
-            & (QuestionVersion.number == Question.version),
+            is_current_version(),
         )
         .where(Question.course_id == course.id)
     )
