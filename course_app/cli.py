@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from course_app import mail
+from course_app import backup, mail
 from course_app.audit.services import all_entries, verify_chain
 from course_app.auth import services as auth_services
 from course_app.certificates import checking
@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
         verify_credential,
         audit_verify,
         rotate_signing_key,
+        backup_command,
+        restore_command,
     )
     for command in commands:
         app.cli.add_command(command)
@@ -224,3 +226,25 @@ def rotate_signing_key() -> None:
     """Make a new credential-signing key; the old public key stays published as retired."""
     old, new = rotate(current_app.instance_path)
     click.echo(f"Retired {old}; now signing with {new}.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Copy the database to FILE (SQLite online backup; pg_dump for PostgreSQL).
+
+    Back up instance/ as well: the secret key and the signing key are not in the database.
+    """
+    backup.backup(get_engine(), file)
+    click.echo(f"Backup written to {file}.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="Replace every row of the database with the backup's?")
+def restore_command(file: Path) -> None:
+    """Replace the database's contents with a backup made by `backup` (stop the app first)."""
+    backup.restore(get_engine(), file)
+    click.echo(f"Restored from {file}.")

@@ -38,6 +38,8 @@ class DefaultConfig:
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     RESET_RATE_LIMIT = "5 per minute;30 per hour"
+    #: Reverse proxies in front of the app (e.g. 1 behind nginx): 0 trusts no forwarded header.
+    TRUSTED_PROXY_COUNT = 0
     #: Public certificate verification (pages, JSON and uploads), per client address.
     VERIFY_RATE_LIMIT = "30 per minute;500 per hour"
 

@@ -4,6 +4,7 @@ from flask import Flask, Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
@@ -35,6 +36,11 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(_add_security_headers)
+    proxies = app.config["TRUSTED_PROXY_COUNT"]
+    if proxies:
+        # Behind nginx: take the client address and scheme from the proxy's headers, trusting
+        # exactly this many proxies (so rate limits apply per client, not per proxy).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def _add_security_headers(response: Response) -> Response:

@@ -89,3 +89,13 @@ def test_admin_outbox_shows_reset_links(client, db):
     html = text_of(client.get("/admin/outbox"))
     assert "learner@example.org" in html and "/auth/reset/" in html
     assert "Not sent (no mail server)" in html
+
+
+@pytest.mark.parametrize(("proxies", "seen"), [(1, "203.0.113.7"), (0, "127.0.0.1")])
+def test_the_client_address_comes_from_a_trusted_proxy_only(make_app, proxies, seen):
+    from flask import request
+
+    app = make_app(TRUSTED_PROXY_COUNT=proxies)
+    app.add_url_rule("/whoami-test", "whoami_test", lambda: request.remote_addr or "")
+    response = app.test_client().get("/whoami-test", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.get_data(as_text=True) == seen
