@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app course_app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres lint format setup clean
+.PHONY: run test test-postgres lint format setup bench clean
 
 ## run: create .venv, install, migrate, load content/, create the first admin, serve.
 run: $(VENV)/.run-installed
@@ -54,6 +54,10 @@ $(VENV)/.run-installed: pyproject.toml $(VENV)/.venv-created
 $(VENV)/.dev-installed: pyproject.toml $(VENV)/.venv-created
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.run-installed
+
+## bench: benchmarks against a hello-world baseline (needs wrk); see benchmarks/README.md
+bench: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/run.py --learners 1000 --seconds 10
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

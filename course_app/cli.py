@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from course_app import backup, mail
+from course_app import backup, demo, mail
 from course_app.audit.services import all_entries, verify_chain
 from course_app.auth import services as auth_services
 from course_app.certificates import checking
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
         rotate_signing_key,
         backup_command,
         restore_command,
+        seed_demo_command,
     )
     for command in commands:
         app.cli.add_command(command)
@@ -248,3 +249,21 @@ def restore_command(file: Path) -> None:
     """Replace the database's contents with a backup made by `backup` (stop the app first)."""
     backup.restore(get_engine(), file)
     click.echo(f"Restored from {file}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--learners", default=1000, show_default=True, help="How many demo learners.")
+def seed_demo_command(learners: int) -> None:
+    """Insert demo learners with progress and graded attempts at Level 1's quizzes (bulk).
+
+    For benchmarks and for trying the instructor pages; run load-content first. Demo learners'
+    password is printed at the end.
+    """
+    session = get_session()
+    report = demo.seed_demo(session, learners)
+    session.commit()
+    click.echo(
+        f"Seeded {report.learners} learners, {report.attempts} attempts, {report.answers} answers "
+        f"(password: {demo.DEMO_PASSWORD})."
+    )

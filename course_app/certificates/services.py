@@ -157,6 +157,14 @@ def _close_expired(session: Session, course_id: int, learner_id: int) -> None:
     session.flush()
 
 
+def issue_unchecked(session: Session, course: Course, learner: User, issuer: Issuer) -> Certificate:
+    """Issue without the eligibility check: for benchmark fixtures only, never a page."""
+    cert = _snapshot(
+        course, learner, practical_records(session, course).get(learner.id), issuer, None
+    )
+    return _store(session, cert, learner, course, issuer, "certificate.issued")
+
+
 def auto_issue(
     session: Session, course_id: int, learner_id: int, issuer: Issuer
 ) -> Certificate | None:

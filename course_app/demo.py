@@ -1,0 +1,169 @@
+"""A realistic demo dataset, inserted in bulk: ``flask --app course_app seed-demo --learners N``.
+
+Learners enrolled in Level 1 with lesson progress and graded attempts (with answers) at its
+module quizzes, for benchmarks and for trying the instructor pages. Uses the loaded content;
+never touches existing rows. Every demo learner's password is ``DEMO_PASSWORD``.
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from course_app.auth import passwords
+from course_app.auth.models import Role, User
+from course_app.db import utcnow
+from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress
+from course_app.quizzes.grading import GradableItem, QuestionType, grade_attempt
+from course_app.quizzes.models import (
+    Attempt,
+    AttemptItem,
+    Question,
+    QuestionVersion,
+    Quiz,
+    is_current_version,
+)
+from course_app.quizzes.services import grading_rules, settings_snapshot
+
+DEMO_PASSWORD = "demo password 1234"  # noqa: S105  # nosec B105 - documented demo accounts
+BATCH = 5000
+ITEMS_PER_ATTEMPT = 6
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    learners: int
+    attempts: int
+    answers: int
+
+
+def seed_demo(
+    session: Session, learners: int, course_slug: str = "dry-needling-level-1", seed: int = 7
+) -> DemoReport:
+    rng = random.Random(seed)  # noqa: S311  # nosec B311 - demo data, not secrets
+    course = session.scalar(select(Course).where(Course.slug == course_slug))
+    if course is None:
+        raise ValueError(f"course {course_slug!r} is not loaded: run load-content first")
+    user_ids = _insert_learners(session, learners)
+    now = utcnow()
+    _bulk(
+        session,
+        Enrollment,
+        [{"user_id": u, "course_id": course.id, "enrolled_at": now} for u in user_ids],
+    )
+    lessons = session.scalars(select(Lesson.id).where(Lesson.course_id == course.id)).all()
+    progress = [
+        {"user_id": u, "lesson_id": lesson, "completed_at": now}
+        for u in user_ids
+        for lesson in lessons
+        if rng.random() < 0.7
+    ]
+    _bulk(session, LessonProgress, progress)
+    attempts, answers = 0, 0
+    for quiz in session.scalars(
+        select(Quiz).where(Quiz.course_id == course.id, Quiz.module_id.is_not(None))
+    ):
+        made, given = _attempts_for(session, quiz, user_ids, rng, now)
+        attempts, answers = attempts + made, answers + given
+    return DemoReport(len(user_ids), attempts, answers)
+
+
+def _bulk(session: Session, model, rows: list[dict]) -> None:
+    for start in range(0, len(rows), BATCH):
+        session.execute(insert(model), rows[start : start + BATCH])
+
+
+def _insert_learners(session: Session, count: int) -> list[int]:
+    password_hash = passwords.hash_password(DEMO_PASSWORD)
+    tag = secrets.token_hex(3)
+    rows = [
+        {
+            "email": f"learner{n}.{tag}@demo.example",
+            "password_hash": password_hash,
+            "full_name": f"Demo Learner {n}",
+            "role": Role.LEARNER,
+            "registration_number": f"PT-{n:06d}",
+            "jurisdiction": "ON",
+            "regulator": "College of Physiotherapists of Ontario",
+            "register_class": "full",
+            "session_token": secrets.token_hex(16),
+            "is_active": True,
+        }
+        for n in range(count)
+    ]
+    _bulk(session, User, rows)
+    return list(session.scalars(select(User.id).where(User.email.like(f"%.{tag}@demo.example"))))
+
+
+def _attempts_for(session: Session, quiz: Quiz, user_ids: list[int], rng, now) -> tuple[int, int]:
+    versions = session.scalars(
+        select(QuestionVersion)
+        .join(Question, is_current_version())
+        .where(Question.module_id == quiz.module_id, ~Question.is_archived)
+    ).all()[:ITEMS_PER_ATTEMPT]
+    if not versions:
+        return 0, 0
+    settings = settings_snapshot(quiz)
+    rules = grading_rules(settings)
+    attempt_rows, item_rows = [], []
+    for user_id in user_ids:
+        for number in range(1, rng.choice((1, 1, 2)) + 1):
+            chosen = [_answer(version, rng) for version in versions]
+            gradable = [
+                GradableItem(
+                    str(v.id), QuestionType(v.type), v.correct_keys, frozenset(c), v.must_pass
+                )
+                for v, c in zip(versions, chosen, strict=True)
+            ]
+            result = grade_attempt(gradable, rules)
+            started = now - timedelta(days=rng.randint(1, 60), minutes=number * 90)
+            attempt_rows.append(
+                {
+                    "user_id": user_id,
+                    "quiz_id": quiz.id,
+                    "number": number,
+                    "seed": rng.getrandbits(40),
+                    "status": "submitted",
+                    "started_at": started,
+                    "finished_at": started + timedelta(minutes=12),
+                    "score": result.score,
+                    "passed": result.passed,
+                    "failed_must_pass": list(result.failed_must_pass),
+                    "settings": settings,
+                    "time_multiplier": 1.0,
+                }
+            )
+            item_rows.append((chosen, result.item_scores))
+    ids = []
+    for start in range(0, len(attempt_rows), BATCH):
+        ids += session.scalars(
+            insert(Attempt).returning(Attempt.id, sort_by_parameter_order=True),
+            attempt_rows[start : start + BATCH],
+        ).all()
+    items = [
+        {
+            "attempt_id": attempt_id,
+            "position": position,
+            "question_version_id": version.id,
+            "option_order": [o["key"] for o in version.options],
+            "response": ",".join(sorted(choice)) or None,
+            "score": score,
+        }
+        for attempt_id, (chosen, scores) in zip(ids, item_rows, strict=True)
+        for position, (version, choice, score) in enumerate(
+            zip(versions, chosen, scores, strict=True), start=1
+        )
+    ]
+    _bulk(session, AttemptItem, items)
+    return len(ids), len(items)
+
+
+def _answer(version: QuestionVersion, rng) -> list[str]:
+    keys = [o["key"] for o in version.options]
+    right = sorted(version.correct_keys)
+    if rng.random() < 0.7:
+        return right
+    return [rng.choice(keys)]
