@@ -107,58 +107,66 @@ def _attempts_for(session: Session, quiz: Quiz, user_ids: list[int], rng, now) -
     if not versions:
         return 0, 0
     settings = settings_snapshot(quiz)
-    rules = grading_rules(settings)
-    attempt_rows, item_rows = [], []
-    for user_id in user_ids:
-        for number in range(1, rng.choice((1, 1, 2)) + 1):
-            chosen = [_answer(version, rng) for version in versions]
-            gradable = [
-                GradableItem(
-                    str(v.id), QuestionType(v.type), v.correct_keys, frozenset(c), v.must_pass
-                )
-                for v, c in zip(versions, chosen, strict=True)
-            ]
-            result = grade_attempt(gradable, rules)
-            started = now - timedelta(days=rng.randint(1, 60), minutes=number * 90)
-            attempt_rows.append(
-                {
-                    "user_id": user_id,
-                    "quiz_id": quiz.id,
-                    "number": number,
-                    "seed": rng.getrandbits(40),
-                    "status": "submitted",
-                    "started_at": started,
-                    "finished_at": started + timedelta(minutes=12),
-                    "score": result.score,
-                    "passed": result.passed,
-                    "failed_must_pass": list(result.failed_must_pass),
-                    "settings": settings,
-                    "time_multiplier": 1.0,
-                }
-            )
-            item_rows.append((chosen, result.item_scores))
-    ids = []
-    for start in range(0, len(attempt_rows), BATCH):
-        ids += session.scalars(
-            insert(Attempt).returning(Attempt.id, sort_by_parameter_order=True),
-            attempt_rows[start : start + BATCH],
-        ).all()
+    graded = [
+        _graded_attempt(quiz, user_id, number, versions, settings, rng, now)
+        for user_id in user_ids
+        for number in range(1, rng.choice((1, 1, 2)) + 1)
+    ]
+    ids = _insert_attempts(session, [row for row, _answers in graded])
     items = [
-        {
-            "attempt_id": attempt_id,
-            "position": position,
-            "question_version_id": version.id,
-            "option_order": [o["key"] for o in version.options],
-            "response": ",".join(sorted(choice)) or None,
-            "score": score,
-        }
-        for attempt_id, (chosen, scores) in zip(ids, item_rows, strict=True)
-        for position, (version, choice, score) in enumerate(
-            zip(versions, chosen, scores, strict=True), start=1
-        )
+        _item(attempt_id, position, version, choice, score)
+        for attempt_id, (_row, answers) in zip(ids, graded, strict=True)
+        for position, (version, choice, score) in enumerate(answers, start=1)
     ]
     _bulk(session, AttemptItem, items)
     return len(ids), len(items)
+
+
+def _graded_attempt(quiz, user_id, number, versions, settings, rng, now):
+    """One submitted attempt (a row to insert) and its answers with their scores."""
+    chosen = [_answer(version, rng) for version in versions]
+    gradable = [
+        GradableItem(str(v.id), QuestionType(v.type), v.correct_keys, frozenset(c), v.must_pass)
+        for v, c in zip(versions, chosen, strict=True)
+    ]
+    result = grade_attempt(gradable, grading_rules(settings))
+    started = now - timedelta(days=rng.randint(1, 60), minutes=number * 90)
+    row = {
+        "user_id": user_id,
+        "quiz_id": quiz.id,
+        "number": number,
+        "seed": rng.getrandbits(40),
+        "status": "submitted",
+        "started_at": started,
+        "finished_at": started + timedelta(minutes=12),
+        "score": result.score,
+        "passed": result.passed,
+        "failed_must_pass": list(result.failed_must_pass),
+        "settings": settings,
+        "time_multiplier": 1.0,
+    }
+    return row, list(zip(versions, chosen, result.item_scores, strict=True))
+
+
+def _insert_attempts(session: Session, rows: list[dict]) -> list[int]:
+    ids: list[int] = []
+    for start in range(0, len(rows), BATCH):
+        ids += session.scalars(
+            insert(Attempt).returning(Attempt.id, sort_by_parameter_order=True),
+            rows[start : start + BATCH],
+        ).all()
+    return ids
+
+
+def _item(attempt_id: int, position: int, version, choice: list[str], score: float) -> dict:
+    return {
+        "attempt_id": attempt_id,
+        "position": position,
+        "question_version_id": version.id,
+        "option_order": [o["key"] for o in version.options],
+        "response": ",".join(sorted(choice)) or None,
+        "score": score,
+    }
 
 
 def _answer(version: QuestionVersion, rng) -> list[str]:

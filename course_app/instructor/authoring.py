@@ -22,11 +22,11 @@ from course_app.quizzes.content import (
     TRUE_FALSE_OPTIONS,
     OptionSpec,
     QuestionSpec,
+    QuizSettings,
 )
 from course_app.quizzes.draw import BlueprintRow, PoolQuestion, pool_size
-from course_app.quizzes.grading import QuestionType, Scoring
+from course_app.quizzes.grading import QuestionType
 from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
-from course_app.quizzes.rules import FeedbackPolicy
 
 
 def save_draft(session: Session, lesson: Lesson, markdown: str, actor_id: int) -> None:
@@ -246,17 +246,10 @@ def _checked_options(kind: QuestionType, rows: tuple[tuple[str, bool], ...]):
 
 
 @dataclass(frozen=True)
-class QuizSettingsEdit:
-    pass_mark: int
-    max_attempts: int
-    cooldown_minutes: int
-    time_limit_minutes: int
-    shuffle_questions: bool
-    shuffle_options: bool
-    feedback: FeedbackPolicy
-    must_pass_fails_attempt: bool
-    scoring: Scoring
-    blueprint: tuple[BlueprintRow, ...]
+class QuizSettingsEdit(QuizSettings):
+    """The settings an instructor edits: those of the quiz file, plus the draw blueprint."""
+
+    blueprint: tuple[BlueprintRow, ...] = ()
 
 
 def update_quiz_settings(

@@ -18,6 +18,7 @@ from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session, utcnow
 from course_app.errors import csrf_error_page
 from course_app.modules import services as learning
+from course_app.quizzes import accommodations as accommodations_service
 from course_app.quizzes import bp, services
 from course_app.quizzes.forms import AccommodationForm
 from course_app.quizzes.models import Attempt
@@ -203,10 +204,12 @@ def accommodations():
         else:
             multiplier = float(form.multiplier.data)  # the form gives a Decimal
             note = form.note.data or ""
-            services.set_accommodation(db, learner.id, multiplier, note, current_user.id)
+            accommodations_service.set_accommodation(
+                db, learner.id, multiplier, note, current_user.id
+            )
             db.commit()
             flash(f"Extra time for {learner.full_name} is now ×{multiplier:g}.", "success")
             return redirect(url_for("quizzes.accommodations"))
     return render_template(
-        "quizzes/accommodations.html", form=form, rows=services.accommodations(db)
+        "quizzes/accommodations.html", form=form, rows=accommodations_service.accommodations(db)
     ), 400 if form.errors else 200
