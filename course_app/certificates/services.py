@@ -67,9 +67,9 @@ class PracticalRecord:
     assessors: tuple[str, ...]
 
 
-def candidates(session: Session, course: Course) -> list[Candidate]:
-    """Every enrolled learner with what they have met (a fixed number of queries)."""
-    book = gradebook.gradebook(session, course, gradebook.Filters())
+def candidates(session: Session, course: Course, learner_id: int | None = None) -> list[Candidate]:
+    """Every enrolled learner (or just one) with what they have met (a fixed number of queries)."""
+    book = gradebook.gradebook(session, course, gradebook.Filters(learner_id=learner_id))
     practical = practical_records(session, course)
     today = date.today()
     valid = {
@@ -129,7 +129,7 @@ def issue(
     session: Session, course: Course, learner_id: int, issuer: Issuer, actor_id: int | None
 ) -> Certificate:
     """Issue the learner's certificate; NotEligible says what is missing."""
-    candidate = next((c for c in candidates(session, course) if c.learner.id == learner_id), None)
+    candidate = next(iter(candidates(session, course, learner_id)), None)
     if candidate is None:
         raise NotEligible("This learner is not enrolled in the course.")
     if candidate.certificate is not None:

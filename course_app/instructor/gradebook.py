@@ -32,6 +32,7 @@ class Filters:
     enrolled_to: date | None = None
     sort: str = "name"  # "name", "progress", "minutes" or a quiz slug
     descending: bool = False
+    learner_id: int | None = None  # one learner's row only (e.g. when issuing a certificate)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ def _learners(session: Session, course: Course, filters: Filters) -> list[tuple[
         .join(Enrollment, Enrollment.user_id == User.id)
         .where(Enrollment.course_id == course.id)
     )
+    if filters.learner_id is not None:
+        query = query.where(User.id == filters.learner_id)
     if filters.cohort_id is not None:
         query = query.join(CohortMember, CohortMember.user_id == User.id).where(
             CohortMember.cohort_id == filters.cohort_id
