@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from course_app import backup, demo, mail
-from course_app.audit.services import all_entries, verify_chain
+from course_app.audit.services import verify_all
 from course_app.auth import services as auth_services
 from course_app.certificates import checking
 from course_app.certificates.keys import load_keys, rotate
@@ -214,7 +214,7 @@ def verify_credential(file: Path) -> None:
 @with_appcontext
 def audit_verify() -> None:
     """Check the audit trail's hash chain; exit 1 at the first edited or deleted entry."""
-    problem = verify_chain(all_entries(get_session()))
+    problem = verify_all(get_session())
     if problem is not None:
         click.echo(f"Audit chain broken at entry {problem.entry_id}: {problem.message}.", err=True)
         sys.exit(1)

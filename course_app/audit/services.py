@@ -85,10 +85,11 @@ def verify_chain(entries: Iterable[AuditEntry]) -> ChainProblem | None:
     return None
 
 
-def all_entries(session: Session) -> Iterable[AuditEntry]:
-    return session.scalars(
-        select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=500)
-    )
+def verify_all(session: Session) -> ChainProblem | None:
+    """Check the whole trail, streaming it (a server-side cursor on PostgreSQL, closed after)."""
+    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=500)
+    with session.execute(query) as result:
+        return verify_chain(result.scalars())
 
 
 def entries_for(session: Session, subject_type: str, subject_id: int) -> list[AuditEntry]:

@@ -57,7 +57,7 @@ class QuizStats:
 
 def analyse(session: Session, quiz: Quiz) -> QuizStats:
     totals = _totals(quiz.id)
-    n, sum_t, sum_tt, sum_k = session.execute(
+    row = session.execute(
         select(
             func.count(),
             func.sum(totals.c.total),
@@ -65,15 +65,25 @@ def analyse(session: Session, quiz: Quiz) -> QuizStats:
             func.sum(totals.c.k),
         )
     ).one()
+    # PostgreSQL returns NUMERIC (Decimal) for some sums: compute in floats.
+    n = int(row[0])
+    sum_t, sum_tt, sum_k = (float(value or 0) for value in row[1:])
     sums = _item_sums(session, totals)
     groups = _upper_lower(session, quiz.id, n)
     items = _items(session, sums, groups, _responses(session, quiz.id))
     item_variances = [stats.variance(s.n, s.sx, s.sxx) for s in sums.values()]
     alpha = stats.cronbach_alpha(
-        (sum_k or 0) / n if n else 0, item_variances, stats.variance(n, sum_t or 0, sum_tt or 0)
+        sum_k / n if n else 0, item_variances, stats.variance(n, sum_t, sum_tt)
     )
     mean = session.scalar(select(func.avg(Attempt.score)).where(Attempt.quiz_id == quiz.id, GRADED))
-    return QuizStats(quiz, n, mean, alpha, _histogram(session, quiz.id), items)
+    return QuizStats(
+        quiz,
+        n,
+        float(mean) if mean is not None else None,
+        alpha,
+        _histogram(session, quiz.id),
+        items,
+    )
 
 
 def _totals(quiz_id: int):
@@ -106,8 +116,9 @@ def _item_sums(session: Session, totals) -> dict[int, stats.ItemSums]:
         .join(totals, totals.c.attempt_id == AttemptItem.attempt_id)
         .group_by(AttemptItem.question_version_id)
     )
+    # PostgreSQL returns NUMERIC (Decimal) for some sums: compute in floats.
     return {
-        version_id: stats.ItemSums(n, sx or 0, sxx or 0, sy or 0, syy or 0, sxy or 0)
+        version_id: stats.ItemSums(n, *(float(v or 0) for v in (sx, sxx, sy, syy, sxy)))
         for version_id, n, sx, sxx, sy, syy, sxy in rows
     }
 
@@ -132,7 +143,7 @@ def _upper_lower(session: Session, quiz_id: int, attempts: int) -> dict[int, dic
     )
     groups: dict[int, dict[str, float]] = defaultdict(dict)
     for version_id, name, mean in rows:
-        groups[version_id][name] = mean
+        groups[version_id][name] = float(mean) if mean is not None else None
     return groups
 
 
