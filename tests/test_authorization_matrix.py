@@ -265,3 +265,13 @@ def test_every_post_without_a_csrf_token_is_refused(
     else:
         assert response.status_code == 400
     assert row_counts(db) == before
+
+
+@pytest.mark.parametrize(("method", "endpoint", "url"), [key for key in MATRIX if key[0] == "GET"])
+@pytest.mark.parametrize("user", ["learner", "instructor", "admin"])
+def test_get_never_changes_state(client, db, as_user, user, method, endpoint, url):
+    as_user(user)
+    before = row_counts(db)
+    with client.get(url):
+        pass
+    assert row_counts(db) == before

@@ -584,3 +584,44 @@ def _log_in_as(page, url: str, email: str) -> None:
     page.get_by_label("Password").fill("a long enough passphrase")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile("/dashboard$"))
+
+
+def test_keyboard_alone_can_take_a_quiz(test_course_server, browser, tmp_path):
+    """Open a quiz, start it, answer by keyboard (Space on an option), submit, see the result."""
+    from course_app.db import EXTENSION_KEY
+    from tests.helpers import login, make_user, post
+
+    app, url = test_course_server
+    with app.extensions[EXTENSION_KEY]() as db:
+        make_user(db, email="kay@example.org", full_name="Kay Board")
+        client = app.test_client()
+        login(client, "kay@example.org")
+        post(client, "/courses/basics/enrol")
+    page = browser.new_context(bypass_csp=True).new_page()
+    page.goto(url + "/auth/login")
+    page.get_by_label("E-mail address").fill("kay@example.org")
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("/dashboard$"))
+    page.goto(url + "/courses/basics")
+    for name in ("Quiz: First module", "Start attempt 1"):
+        _tab_to(page, name)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    _tab_to_element(page, "input[type=radio], input[type=checkbox]")
+    page.keyboard.press("Space")
+    chosen = page.evaluate("document.activeElement.labels[0].innerText")
+    _tab_to(page, "Submit for grading")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Your answers").wait_for()
+    first = page.locator(".review").first
+    assert chosen in first.inner_text() and "Your answer" in first.inner_text()
+
+
+def _tab_to_element(page, selector: str, limit: int = 80) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"could not reach {selector} with the Tab key")
