@@ -52,6 +52,7 @@ class Candidate:
     learner: User
     checks: list[Requirement]
     certificate: Certificate | None
+    practical: "PracticalRecord | None" = None  # the learner's latest cohort, if any
 
     @property
     def eligible(self) -> bool:
@@ -83,13 +84,11 @@ def candidates(session: Session, course: Course, learner_id: int | None = None) 
     }
     rows = []
     for row in book.rows:
-        record_ = practical.get(row.learner.id, PracticalRecord(0.0, 0.0, None, (), ()))
-        learner = LearnerRecord(
-            row.learner.licence_verified_at is not None, record_.hours, record_.required_hours
-        )
-        rows.append(
-            Candidate(row.learner, requirements(row.progress, learner), valid.get(row.learner.id))
-        )
+        own = practical.get(row.learner.id)
+        hours, required = (own.hours, own.required_hours) if own else (0.0, 0.0)
+        learner = LearnerRecord(row.learner.licence_verified_at is not None, hours, required)
+        checks = requirements(row.progress, learner)
+        rows.append(Candidate(row.learner, checks, valid.get(row.learner.id), own))
     return rows
 
 
@@ -137,9 +136,8 @@ def issue(
     if not candidate.eligible:
         missing = "; ".join(c.label for c in candidate.checks if not c.met)
         raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
-    practical = practical_records(session, course).get(learner_id)
     _close_expired(session, course.id, learner_id)
-    cert = _snapshot(course, candidate.learner, practical, issuer, actor_id)
+    cert = _snapshot(course, candidate.learner, candidate.practical, issuer, actor_id)
     return _store(session, cert, candidate.learner, course, issuer, "certificate.issued")
 
 
