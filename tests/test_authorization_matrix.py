@@ -6,7 +6,7 @@ The matrix is checked against the app's URL map: a new route without an entry he
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from course_app.auth.models import Role
 from course_app.instructor.models import Cohort, CohortMember, CourseStaff
@@ -267,11 +267,31 @@ def test_every_post_without_a_csrf_token_is_refused(
     assert row_counts(db) == before
 
 
+def table_contents(db) -> dict[str, list[str]]:
+    """Every row of every table, so an UPDATE is caught as well as an INSERT or DELETE."""
+    return {
+        table.name: sorted(repr(tuple(row)) for row in db.execute(select(table)))
+        for table in metadata.sorted_tables
+    }
+
+
 @pytest.mark.parametrize(("method", "endpoint", "url"), [key for key in MATRIX if key[0] == "GET"])
 @pytest.mark.parametrize("user", ["learner", "instructor", "admin"])
 def test_get_never_changes_state(client, db, as_user, user, method, endpoint, url):
     as_user(user)
-    before = row_counts(db)
+    before = table_contents(db)
     with client.get(url):
         pass
-    assert row_counts(db) == before
+    db.expire_all()
+    assert table_contents(db) == before
+
+
+def test_the_state_check_sees_an_update_that_keeps_row_counts(db, as_user):
+    """The check above would be blind if it compared counts only: an UPDATE must show."""
+    from course_app.auth.models import User
+
+    as_user("learner")
+    counts, before = row_counts(db), table_contents(db)
+    db.execute(update(User).values(full_name="Someone Else"))
+    assert row_counts(db) == counts
+    assert table_contents(db) != before

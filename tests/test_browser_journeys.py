@@ -512,10 +512,13 @@ def test_xss_payloads_in_free_text_never_run(real_course_server, browser, tmp_pa
         client = app.test_client()
         login(client, learner.email)
         post(client, "/courses/dry-needling-level-1/enrol")
-        take_quiz(client, db, "dry-needling-level-1", "what-dry-needling-is", right=False)
         staff = app.test_client()
         login(staff, teacher.email)
         base = "/instructor/courses/dry-needling-level-1"
+        keys = _put_xss_in_every_question(staff, db, "what-dry-needling-is")
+        attempt_id = take_quiz(
+            client, db, "dry-needling-level-1", "what-dry-needling-is", right=False
+        )
         post(
             staff,
             f"{base}/lessons/defining-dry-needling/edit",
@@ -560,6 +563,11 @@ def test_xss_payloads_in_free_text_never_run(real_course_server, browser, tmp_pa
         ("root@example.org", "/admin/users?q=xavier"),
         ("root@example.org", f"/admin/users/{learner_id}"),
         ("root@example.org", "/admin/audit"),
+        ("x@example.org", f"/attempts/{attempt_id}"),
+        ("tess@example.org", f"/instructor/attempts/{attempt_id}"),
+        ("tess@example.org", f"{base}/quizzes/what-dry-needling-is/analysis"),
+        ("tess@example.org", f"{base}/questions/{keys[0]}/preview"),
+        ("tess@example.org", f"{base}/questions/{keys[0]}/edit"),
     ]
     dialogs: list[str] = []
     for email, path in pages:
@@ -576,6 +584,39 @@ def test_xss_payloads_in_free_text_never_run(real_course_server, browser, tmp_pa
         )
         page.context.close()
     assert dialogs == []
+
+
+def _put_xss_in_every_question(staff, db, quiz_slug: str) -> list[str]:
+    """Edit each question of a quiz in the question editor: the script goes into the prompt,
+    every option and the rationale. Returns the questions' keys."""
+    from sqlalchemy import select
+
+    from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
+    from tests.helpers import post
+
+    versions = db.execute(
+        select(Question.key, QuestionVersion)
+        .join(QuestionVersion, is_current_version())
+        .join(Quiz, Quiz.module_id == Question.module_id)
+        .where(Quiz.slug == quiz_slug)
+    ).all()
+    for key, version in versions:
+        form = {
+            "prompt": version.prompt + XSS,
+            "rationale": version.rationale + XSS,
+            "source": version.source,
+            "objective": version.objective,
+            "must_pass": "y" if version.must_pass else "",
+        }
+        if version.type == "true-false":
+            form["answer"] = "true" if version.options[0]["correct"] else "false"
+        for index, option in enumerate(version.options if version.type != "true-false" else []):
+            form[f"options-{index}-text"] = option["text"] + XSS
+            form[f"options-{index}-correct"] = "y" if option["correct"] else ""
+        url = f"/instructor/courses/dry-needling-level-1/questions/{key}/edit"
+        response = post(staff, url, form)
+        assert response.status_code == 302, response.get_data(as_text=True)
+    return [key for key, _ in versions]
 
 
 def _log_in_as(page, url: str, email: str) -> None:
