@@ -1,4 +1,8 @@
-"""Command-line tools: ``flask --app course_app <command>``."""
+"""Command-line tools: ``flask --app course_app <command>``.
+
+Commands import the heavier modules they use (alembic, pypdf, the seeder, backup) when they
+run: every web worker imports this module too, and would otherwise carry them in memory.
+"""
 
 import sys
 from datetime import date
@@ -8,14 +12,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from course_app import backup, demo, mail
+from course_app import mail
 from course_app.audit.services import verify_all
 from course_app.auth import services as auth_services
-from course_app.certificates import checking
 from course_app.certificates.keys import load_keys, rotate
 from course_app.db import get_engine, get_session, utcnow
-from course_app.instructor import export
-from course_app.migrate import make_revision, upgrade_to_head
 from course_app.modules.content import parse_content
 from course_app.modules.sync import sync_content
 from course_app.quizzes import services as quiz_services
@@ -46,6 +47,8 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema to the latest migration."""
+    from course_app.migrate import upgrade_to_head
+
     upgrade_to_head(get_engine())
     click.echo("Database is up to date.")
 
@@ -55,6 +58,8 @@ def init_db() -> None:
 @click.argument("message")
 def make_migration(message: str) -> None:
     """Write a new migration from the difference between the models and the database."""
+    from course_app.migrate import make_revision
+
     make_revision(get_engine(), message)
 
 
@@ -181,6 +186,8 @@ def export_content(directory: str | None) -> None:
     Afterwards the files and the database agree, so the files can be reviewed and committed,
     and load-content no longer reports those rows as edited in the browser.
     """
+    from course_app.instructor import export
+
     root = _content_dir(directory)
     session = get_session()
     written = export.export_edits(session, root)
@@ -195,6 +202,8 @@ def export_content(directory: str | None) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify_credential(file: Path) -> None:
     """Check a certificate PDF or credential JSON offline: signature and status. Exit 1 if bad."""
+    from course_app.certificates import checking
+
     document = checking.credential_from_upload(file.read_bytes())
     if document is None:
         click.echo("No credential found in this file.", err=True)
@@ -237,6 +246,8 @@ def backup_command(file: Path) -> None:
 
     Back up instance/ as well: the secret key and the signing key are not in the database.
     """
+    from course_app import backup
+
     backup.backup(get_engine(), file)
     click.echo(f"Backup written to {file}.")
 
@@ -247,6 +258,8 @@ def backup_command(file: Path) -> None:
 @click.confirmation_option(prompt="Replace every row of the database with the backup's?")
 def restore_command(file: Path) -> None:
     """Replace the database's contents with a backup made by `backup` (stop the app first)."""
+    from course_app import backup
+
     backup.restore(get_engine(), file)
     click.echo(f"Restored from {file}.")
 
@@ -260,6 +273,8 @@ def seed_demo_command(learners: int) -> None:
     For benchmarks and for trying the instructor pages; run load-content first. Demo learners'
     password is printed at the end.
     """
+    from course_app import demo
+
     session = get_session()
     report = demo.seed_demo(session, learners)
     session.commit()

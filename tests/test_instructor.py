@@ -395,3 +395,24 @@ def test_a_question_created_in_the_browser_is_kept_by_load_and_written_by_export
     runner.invoke(args=["export-content", "--dir", str(tree)])
     assert 'key = "q-new"' in (tree / "basics/quizzes/first.toml").read_text()
     assert runner.invoke(args=["check-content", "--dir", str(tree)]).exit_code == 0
+
+
+def test_gradebook_pages_long_lists_and_the_csv_keeps_every_row(db, learner, instructor):
+    from course_app.instructor.gradebook import PAGE_SIZE
+    from course_app.modules.models import Enrollment
+
+    course_id = db.scalar(select(Course.id).where(Course.slug == "basics"))
+    for number in range(PAGE_SIZE + 4):  # plus Ada: two pages
+        user = make_user(db, email=f"bulk{number:03}@example.org", full_name=f"Bulk {number:03}")
+        db.add(Enrollment(user_id=user.id, course_id=course_id))
+    db.commit()
+    first = text_of(instructor.browser.get(f"{WS}/gradebook?sort=name"))
+    assert f"Learners 1–{PAGE_SIZE} of {PAGE_SIZE + 5} (page 1 of 2)" in first
+    assert "Ada Learner" in first and "Bulk 103" not in first and "Previous page" not in first
+    second = text_of(instructor.browser.get(f"{WS}/gradebook?sort=name&page=2"))
+    assert "Bulk 103" in second and "Ada Learner" not in second and "Next page" not in second
+    assert "sort=name" in second.split("Previous page")[0].rsplit("href=", 1)[1]
+    beyond = text_of(instructor.browser.get(f"{WS}/gradebook?sort=name&page=99"))
+    assert "(page 2 of 2)" in beyond  # out of range: the last page, not an error
+    rows = list(csv.reader(io.StringIO(text_of(instructor.browser.get(f"{WS}/gradebook.csv")))))
+    assert len(rows) == 1 + PAGE_SIZE + 5

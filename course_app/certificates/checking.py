@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from course_app.certificates import pdf, services, signing
+from course_app.certificates import services, signing
 from course_app.certificates.keys import KeyRing
 from course_app.certificates.models import Certificate
 
@@ -21,6 +21,8 @@ class FileCheck:
 def credential_from_upload(data: bytes) -> dict | None:
     """The credential inside an uploaded file: a certificate PDF or a credential JSON."""
     if data[:5] == b"%PDF-":
+        from course_app.certificates import pdf  # pypdf on first use (~10 MiB per worker)
+
         return pdf.attached_credential(data)
     try:
         document = json.loads(data.decode("utf-8"))

@@ -8,6 +8,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,7 @@ from course_app.audit.services import record
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import User
 from course_app.certificates import credential as ob3
-from course_app.certificates import pdf, signing
+from course_app.certificates import signing
 from course_app.certificates.eligibility import (
     LearnerRecord,
     Requirement,
@@ -32,6 +33,9 @@ from course_app.exceptions import DomainError
 from course_app.instructor import gradebook
 from course_app.instructor.models import Cohort, CohortMember, CompetencySignoff
 from course_app.modules.models import Course
+
+if TYPE_CHECKING:
+    from course_app.certificates import pdf
 
 
 class NotEligible(DomainError):
@@ -215,6 +219,9 @@ def _store(
     method = f"{ob3.issuer_url(issuer.base_url)}#{issuer.keys.current_id}"
     cert.credential = signing.sign(unsigned, issuer.keys.current, method, cert.issued_at)
     cert.key_id = issuer.keys.current_id
+    # reportlab and pypdf are imported on first use: they cost each worker ~20 MiB.
+    from course_app.certificates import pdf
+
     document = pdf.with_attachment(pdf.certificate_pdf(_printed(cert, issuer)), cert.credential)
     cert.pdf, cert.pdf_sha256 = document, hashlib.sha256(document).hexdigest()
     try:
@@ -233,10 +240,12 @@ def _store(
     return cert
 
 
-def _printed(cert: Certificate, issuer: Issuer) -> pdf.CertificateText:
+def _printed(cert: Certificate, issuer: Issuer) -> "pdf.CertificateText":
     cohort = ""
     if cert.cohort_name:
         cohort = f"{cert.cohort_name}, {cert.cohort_starts_on} to {cert.cohort_ends_on}"
+    from course_app.certificates import pdf
+
     return pdf.CertificateText(
         public_id=cert.public_id,
         holder_name=cert.holder_name,

@@ -18,7 +18,6 @@ from typing import Any
 import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pyld import jsonld
 
 CONTEXTS = Path(__file__).parent / "contexts"
 LOCAL_CONTEXTS = {
@@ -40,7 +39,17 @@ def _context(url: str) -> dict:
     return json.loads((CONTEXTS / LOCAL_CONTEXTS[url]).read_text(encoding="utf-8"))
 
 
+@cache
+def _jsonld():
+    """pyld, imported on first use: it costs each web worker ~12 MiB, and only issuing and
+    checking credentials need it."""
+    from pyld import jsonld
+
+    return jsonld
+
+
 def _loader(url: str, _options: dict | None = None) -> dict:
+    jsonld = _jsonld()
     if url not in LOCAL_CONTEXTS:
         raise jsonld.JsonLdError(f"context not available offline: {url}", "loading document failed")
     return {"contextUrl": None, "documentUrl": url, "document": _context(url)}
@@ -58,6 +67,7 @@ def canonicalize(document: dict[str, Any]) -> str:
             raise UnsafeDocument(f"undefined term in the document: {event.get('details')}")
         raise UnsafeDocument(str(event.get("message")))
 
+    jsonld = _jsonld()
     options = {"documentLoader": _loader, "safe": True}
     try:
         expanded = jsonld.expand(document, {**options, "eventHandler": refuse})

@@ -4,13 +4,10 @@ import csv
 import io
 from dataclasses import dataclass
 
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course_app.auth.models import User
-from course_app.certificates import pdf
 from course_app.certificates.models import Certificate
 from course_app.db import utcnow
 from course_app.instructor.models import Cohort, CohortMember
@@ -99,6 +96,12 @@ def as_csv(items: list[TranscriptRow]) -> str:
 
 
 def as_pdf(learner: User, items: list[TranscriptRow], issuer: str) -> bytes:
+    # reportlab and pypdf are imported on first use: they cost each worker ~20 MiB.
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from course_app.certificates import pdf
+
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=1)
     canvas.setTitle(f"CE transcript: {learner.full_name}")

@@ -46,6 +46,8 @@ def gradebook_page(course_slug: str):
     return render_template(
         "instructor/gradebook.html",
         book=book,
+        page=gradebook.page_of(book.rows, request.args.get("page", 1, type=int)),
+        args={key: value for key, value in request.args.items() if key != "page"},
         filters=_filters(),
         cohorts=[c for c, _n in cohorts.cohorts_of(db, course.id)],
         statuses=gradebook.STATUSES,

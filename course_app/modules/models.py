@@ -150,3 +150,18 @@ class LessonProgress(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ContentStamp(Base):
+    """One row whose token changes whenever a course, module, lesson or quiz row changes.
+
+    Each process caches the course structure under the token it read, so a change made
+    through any instance is seen by every other one on its next request. A token, not a
+    counter: a rolled-back change can never hand out a number a later change reuses.
+    """
+
+    __tablename__ = "content_stamp"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))

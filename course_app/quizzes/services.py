@@ -262,6 +262,49 @@ def shown_items(session: Session, attempt: Attempt) -> list[ShownItem]:
     return [ShownItem(item, version, key, decode(item.response)) for item, version, key in rows]
 
 
+@dataclass(frozen=True)
+class Slot:
+    """What validating and storing an answer needs of one attempt item, and no more."""
+
+    id: int
+    position: int
+    option_order: tuple[str, ...]
+    is_multiple: bool
+    response: str | None
+
+    @classmethod
+    def of(cls, shown: ShownItem) -> "Slot":
+        item = shown.item
+        order = tuple(item.option_order)
+        return cls(item.id, item.position, order, shown.is_multiple, item.response)
+
+
+def answer_slots(session: Session, attempt: Attempt) -> list[Slot]:
+    """The attempt's items as slots (one query on columns, not whole questions): autosave
+    runs on every change a learner makes, so it reads only what it checks."""
+    rows = session.execute(
+        select(
+            AttemptItem.id,
+            AttemptItem.position,
+            AttemptItem.option_order,
+            QuestionVersion.type,
+            AttemptItem.response,
+        )
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(AttemptItem.attempt_id == attempt.id)
+    )
+    return [
+        Slot(
+            row.id,
+            row.position,
+            tuple(row.option_order),
+            row.type == QuestionType.MULTIPLE,
+            row.response,
+        )
+        for row in rows
+    ]
+
+
 def decode(response: str | None) -> frozenset[str]:
     return frozenset(response.split(",")) if response else frozenset()
 
@@ -270,30 +313,32 @@ def encode(chosen: Sequence[str]) -> str | None:
     return ",".join(sorted(set(chosen))) or None
 
 
-def check_responses(items: Sequence[ShownItem], responses: Responses) -> dict[int, str | None]:
+def check_responses(slots: Sequence[Slot], responses: Responses) -> dict[int, str | None]:
     """Validate posted answers against the attempt; {item id: encoded answer} for every item.
 
     An item not posted is unanswered (a cleared checkbox group posts nothing).
     """
-    by_position = {shown.item.position: shown for shown in items}
+    by_position = {slot.position: slot for slot in slots}
     for position, chosen in responses.items():
-        shown = by_position.get(position)
-        if shown is None:
+        slot = by_position.get(position)
+        if slot is None:
             raise QuizError(f"Question {position} is not part of this attempt.")
-        if not set(chosen) <= set(shown.item.option_order):
+        if not set(chosen) <= set(slot.option_order):
             raise QuizError(f"An answer to question {position} is not one of its options.")
-        if len(set(chosen)) > 1 and not shown.is_multiple:
+        if len(set(chosen)) > 1 and not slot.is_multiple:
             raise QuizError(f"Question {position} takes one answer only.")
-    return {s.item.id: encode(responses.get(s.item.position, ())) for s in items}
+    return {slot.id: encode(responses.get(slot.position, ())) for slot in slots}
 
 
 def save_answers(session: Session, attempt: Attempt, responses: Responses, now: datetime) -> None:
     """Store the learner's answers so far (the attempt stays open)."""
     if close_if_expired(session, attempt, now):
         raise AttemptClosed("Time is up: the attempt was graded with the answers saved by then.")
-    items = shown_items(session, attempt)
-    encoded = check_responses(items, responses)
+    slots = answer_slots(session, attempt)
+    encoded = check_responses(slots, responses)
     _claim(session, attempt, {"last_saved_at": now})
+    # Every item is written, not only those that differ from what was read: the read is not
+    # under the attempt's lock, and the last save a learner sent must win as a whole.
     _write_items(session, {item_id: {"response": value} for item_id, value in encoded.items()})
 
 
@@ -328,7 +373,8 @@ def submit_attempt(
         return False
     timed_out = is_past_grace(attempt.deadline, now)
     items = shown_items(session, attempt)
-    encoded = {} if timed_out or responses is None else check_responses(items, responses)
+    slots = [Slot.of(shown) for shown in items]
+    encoded = {} if timed_out or responses is None else check_responses(slots, responses)
     status = AttemptStatus.TIMED_OUT if timed_out else AttemptStatus.SUBMITTED
     try:
         _claim(session, attempt, {"status": status, "finished_at": now})

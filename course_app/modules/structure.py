@@ -1,0 +1,119 @@
+"""The live course structure (modules, lessons, quizzes), cached per process by content stamp.
+
+Every page that shows progress needs the whole outline, which changes only when content is
+loaded or authored. A flush that touches a course, module, lesson or quiz row gives the
+``content_stamp`` row a new token in the same transaction; readers fetch the token with their
+own data and rebuild the outline only when it differs from the one they hold.
+"""
+
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from course_app.modules.models import ContentStamp, Course, CourseModule, Lesson
+from course_app.progress import LessonItem, ModuleOutline, QuizItem
+from course_app.quizzes.models import Quiz
+
+STRUCTURE_TYPES = (Course, CourseModule, Lesson, Quiz)
+EXTENSION_KEY = "course_app.structure"
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Module outlines by course id and final exams by course id, as of one stamp."""
+
+    stamp: str | None
+    outlines: dict[int, tuple[ModuleOutline, ...]]
+    final_exams: dict[int, QuizItem]
+
+
+class StructureCache:
+    """The last structure read by this process (shared by its threads)."""
+
+    def __init__(self) -> None:
+        self._held: Structure | None = None
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, stamp: str | None) -> Structure:
+        held = self._held
+        if held is not None and stamp is not None and held.stamp == stamp:
+            return held
+        fresh = load_structure(session, stamp)
+        with self._lock:
+            self._held = fresh
+        return fresh
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION_KEY] = StructureCache()
+    if not event.contains(Session, "before_flush", _stamp_structure_changes):
+        event.listen(Session, "before_flush", _stamp_structure_changes)
+
+
+def current_stamp_query():
+    return select(ContentStamp.token).where(ContentStamp.id == 1)
+
+
+def load_structure(session: Session, stamp: str | None) -> Structure:
+    """Three queries: live quizzes, modules and lessons."""
+    module_quizzes, final_exams = _quiz_items(session)
+    return Structure(stamp, _outlines(session, module_quizzes), final_exams)
+
+
+def _stamp_structure_changes(session: Session, _context, _instances) -> None:
+    touched = (*session.new, *session.deleted, *session.dirty)
+    if any(isinstance(row, STRUCTURE_TYPES) and _changed(session, row) for row in touched):
+        token = uuid.uuid4().hex
+        if not session.execute(update(ContentStamp).values(token=token)).rowcount:
+            session.add(ContentStamp(id=1, token=token))
+
+
+def _changed(session: Session, row) -> bool:
+    return row in session.new or row in session.deleted or session.is_modified(row)
+
+
+def _quiz_items(session: Session) -> tuple[dict[int, QuizItem], dict[int, QuizItem]]:
+    """Live quizzes: module quizzes by module id, final exams by course id."""
+    rows = session.execute(
+        select(Quiz.id, Quiz.slug, Quiz.title, Quiz.module_id, Quiz.course_id).where(
+            ~Quiz.is_archived
+        )
+    )
+    by_module, finals = {}, {}
+    for row in rows:
+        item = QuizItem(row.id, row.slug, row.title)
+        if row.module_id is None:
+            finals[row.course_id] = item
+        else:
+            by_module[row.module_id] = item
+    return by_module, finals
+
+
+def _outlines(
+    session: Session, quizzes: dict[int, QuizItem]
+) -> dict[int, tuple[ModuleOutline, ...]]:
+    modules = session.execute(
+        select(CourseModule.id, CourseModule.slug, CourseModule.title, CourseModule.course_id)
+        .where(~CourseModule.is_archived)
+        .order_by(CourseModule.course_id, CourseModule.position)
+    )
+    lessons = session.execute(
+        select(Lesson.id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.module_id)
+        .where(~Lesson.is_archived)
+        .order_by(Lesson.module_id, Lesson.position)
+    )
+    by_module: dict[int, list[LessonItem]] = defaultdict(list)
+    for row in lessons:
+        by_module[row.module_id].append(LessonItem(row.id, row.slug, row.title, row.minutes))
+    outlines: dict[int, list[ModuleOutline]] = defaultdict(list)
+    for m in modules:
+        lessons_of = tuple(by_module[m.id])
+        outlines[m.course_id].append(
+            ModuleOutline(m.id, m.slug, m.title, lessons_of, quizzes.get(m.id))
+        )
+    return {course_id: tuple(items) for course_id, items in outlines.items()}
