@@ -1,11 +1,13 @@
 """Benchmark the app against a bare Flask hello-world, measured the same way in the same run.
 
     .venv/bin/python benchmarks/run.py [--learners 1000] [--seconds 10] [--connections 16]
+                                       [--bulk 1000]
 
 Needs `wrk` (Debian) and the scale extra (gunicorn). Builds a fresh database (SQLite, or
 PostgreSQL when COURSE_APP_BENCH_DATABASE_URL is set), loads the curriculum, seeds demo
 learners, starts gunicorn (2 sync workers, then 2 workers × 4 threads) and the hello-world
-the same way, drives each endpoint with wrk, and writes benchmarks/results/latest.{md,json}.
+the same way, drives each endpoint with wrk, times a bulk issue of certificates, and writes
+benchmarks/results/latest.{md,json}.
 """
 
 import argparse
@@ -32,36 +34,63 @@ CONFIGS = {
 }
 
 
+#: Endpoints whose target is a latency (one request at a time), measured alone as well.
+ALONE = {"gradebook", "item analysis"}
+WRK_THREADS = 2
+
+
 def main() -> None:
     args = _arguments()
     workdir = Path(tempfile.mkdtemp(prefix="course-app-bench-"))
     env = _environment(workdir)
-    fixtures = _prepare(env, args.learners)
-    rows = []
+    fixtures = _prepare(env, args)
+    target = f"course_app:create_app(instance_path='{workdir / 'instance'}')"
+    rows, baselines = [], {}
     for label, options in CONFIGS.items():
         hello = _serve("benchmarks.hello:app", options, env)
-        baseline = _load(hello, "/", None, args)
+        baselines[label] = _load(hello, "/", None, args)["rps"]
         _stop(hello)
-        app = _serve(f"course_app:create_app(instance_path='{workdir / 'instance'}')", options, env)
+        app = _serve(target, options, env)
         cookies = _log_in(app.url, fixtures)
-        measured = []
-        for name, path, who, body in _endpoints(fixtures):
-            result = _load(app, path, cookies[who], args, body)
-            ratio = round(result["rps"] / baseline["rps"], 3)
-            measured.append(
-                {
-                    "config": label,
-                    "endpoint": name,
-                    **result,
-                    "ratio_to_hello": ratio,
-                    "hello_rps": baseline["rps"],
-                    "cold_start_ms": app.cold_start_ms,
-                }
-            )
-        peak = _peak_rss(app)
-        rows += [{**row, "peak_worker_rss_mib": peak} for row in measured]
-        _stop(app)
-    _write(rows, args)
+        measured = [
+            _measure(app, name, path, cookies[who], args, body)
+            for name, path, who, body in _endpoints(fixtures)
+        ]
+        rows += _finish(app, label, measured, baselines[label])
+    # Measured last: the pool of open attempts brings thousands of enrolled learners, and the
+    # gradebook above must see only the seeded ones.
+    pools = _submit_pools(env, args, workdir)
+    for (label, options), pool in zip(CONFIGS.items(), pools, strict=True):
+        app = _serve(target, options, env)
+        result = _load(app, "/", None, args, "submit", pool)
+        result.update(endpoint="quiz submit", **_submitted(env, pool, result["requests"]))
+        rows += _finish(app, label, [result], baselines[label])
+    bulk = _bulk_issue(env, args.bulk) if args.bulk else None
+    _write(rows, args, bulk, fixtures)
+
+
+def _measure(app, name: str, path: str, cookie: str, args, body) -> dict:
+    result = {"endpoint": name, **_load(app, path, cookie, args, body)}
+    if name in ALONE:
+        result["p50_ms_alone"] = _load(app, path, cookie, args, connections=1)["p50_ms"]
+    return result
+
+
+def _finish(app, label: str, measured: list[dict], hello_rps: float) -> list[dict]:
+    """Stop the app and label its rows with the configuration, ratio and memory."""
+    memory = _worker_memory(app)
+    _stop(app)
+    return [
+        {
+            "config": label,
+            **row,
+            "ratio_to_hello": round(row["rps"] / hello_rps, 3),
+            "hello_rps": hello_rps,
+            "cold_start_ms": app.cold_start_ms,
+            **memory,
+        }
+        for row in measured
+    ]
 
 
 def _arguments():
@@ -69,6 +98,7 @@ def _arguments():
     parser.add_argument("--learners", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--bulk", type=int, default=1000, help="certificates to bulk-issue")
     return parser.parse_args()
 
 
@@ -93,16 +123,75 @@ def _flask(env, *args: str) -> str:
     ).stdout
 
 
-def _prepare(env, learners: int) -> dict:
+def _prepare(env, args) -> dict:
     _flask(env, "init-db")
     _flask(env, "load-content")
-    _flask(env, "seed-demo", "--learners", str(learners))
+    started = time.monotonic()
+    _flask(env, "seed-demo", "--learners", str(args.learners))
+    seed_seconds = round(time.monotonic() - started, 1)
     password = re.search(r"password: (\S+)", _flask(env, "create-admin", "--email", ADMIN)).group(1)
-    script = ROOT / "benchmarks" / "fixtures.py"
-    out = subprocess.run(
-        [sys.executable, str(script)], env=env, check=True, capture_output=True, text=True, cwd=ROOT
+    fixtures = _script(env, "fixtures.py")
+    return {**fixtures, "admin_password": password, "seed_seconds": seed_seconds}
+
+
+def _submit_pools(env, args, workdir: Path) -> list[Path]:
+    """One open attempt per submit request, for each configuration: more than a run at this
+    machine's pace can use (run.py reports it when a run used them all)."""
+    size = SUBMITS_PER_SECOND * args.seconds
+    combined = workdir / "submit-pool.all"
+    _script(
+        env, "fixtures.py", "--submit-pool", str(size * len(CONFIGS)), "--pool-file", str(combined)
     )
-    return {**json.loads(out.stdout), "admin_password": password}
+    lines = combined.read_text().splitlines(keepends=True)
+    pools = []
+    for number in range(len(CONFIGS)):
+        pool = workdir / f"submit-pool-{number}.tsv"
+        pool.write_text("".join(lines[number * size : (number + 1) * size]))
+        pools.append(pool)
+    return pools
+
+
+#: Pool size per second of load: above the submit rate seen on a 2-core machine (~150/s).
+SUBMITS_PER_SECOND = 350
+
+
+def _script(env, name: str, *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / name), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if out.returncode:
+        raise SystemExit(f"benchmarks/{name} failed:\n{out.stderr}")
+    return json.loads(out.stdout)
+
+
+def _submitted(env, pool: Path, requests: int) -> dict:
+    """How many of the pool's attempts the database holds as graded: each request that got a
+    redirect must have graded one (a refused form redirects too, so status alone proves
+    nothing)."""
+    from sqlalchemy import create_engine, text
+
+    ids = [
+        int(re.search(r"/attempts/(\d+)/", line).group(1)) for line in pool.read_text().splitlines()
+    ]
+    engine = create_engine(env["COURSE_APP_DATABASE_URL"])
+    with engine.connect() as connection:
+        graded = connection.execute(
+            text(
+                "SELECT count(*) FROM attempts"
+                " WHERE status <> 'in-progress' AND id BETWEEN :a AND :b"
+            ),
+            {"a": min(ids), "b": max(ids)},
+        ).scalar_one()
+    engine.dispose()
+    return {"graded": graded, "pool": len(ids), "pool_exhausted": requests > len(ids)}
+
+
+def _bulk_issue(env, count: int) -> dict:
+    return _script(env, "bulk_issue.py", "--count", str(count))
 
 
 class Server:
@@ -202,22 +291,32 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
-def _peak_rss(server: Server) -> float:
-    peaks = []
+def _worker_memory(server: Server) -> dict:
+    """The largest worker's resident memory now (after the load) and at its peak, in MiB."""
+    now, peak = [0.0], [0.0]
     for worker in _children(server.process.pid):
         status = Path(f"/proc/{worker}/status").read_text()
-        peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
-    return round(max(peaks), 1) if peaks else 0.0
+        now.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        peak.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+    return {"worker_rss_mib": round(max(now), 1), "peak_worker_rss_mib": round(max(peak), 1)}
 
 
-def _load(server: Server, path: str, cookie: str | None, args, body: str | None = None) -> dict:
-    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
+def _load(
+    server: Server, path: str, cookie: str | None, args, body=None, pool=None, connections=None
+) -> dict:
+    connections = connections or args.connections
+    threads = min(WRK_THREADS, connections)
+    seconds = args.seconds if connections > 1 else max(2, args.seconds // 3)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     env = dict(os.environ)
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    if body:
+    if body == "autosave":
         command += ["-s", str(ROOT / "benchmarks" / "autosave.lua")]
         env["BENCH_BODY"] = _autosave_body(server.url + path.rsplit("/", 1)[0], cookie)
+    if body == "submit":
+        command += ["-s", str(ROOT / "benchmarks" / "submit.lua")]
+        env.update(BENCH_POOL=str(pool), BENCH_THREADS=str(threads))
     before = _cpu_seconds(server.process.pid)
     output = subprocess.run(
         [*command, server.url + path], capture_output=True, text=True, check=True, env=env
@@ -242,7 +341,8 @@ def _autosave_body(attempt_url: str, cookie: str) -> str:
         .decode()
     )
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    return urllib.parse.urlencode({"q1": "a", "csrf_token": token})
+    option = re.search(r'name="q1" id="[^"]+" value="([^"]+)"', page).group(1)  # a real choice
+    return urllib.parse.urlencode({"q1": option, "csrf_token": token})
 
 
 def _ms(text: str) -> float:
@@ -250,29 +350,53 @@ def _ms(text: str) -> float:
     return round(value * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit], 2)
 
 
-def _write(rows: list[dict], args) -> None:
+def _write(rows: list[dict], args, bulk: dict | None, fixtures: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(
-        json.dumps({"learners": args.learners, "rows": rows}, indent=2)
-    )
+    summary = {
+        "learners": args.learners,
+        "seed_seconds": fixtures["seed_seconds"],
+        "analysis_attempts": fixtures["analysis_attempts"],
+        "bulk_issue": bulk,
+        "rows": rows,
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(summary, indent=2))
     lines = [
-        f"Learners seeded: {args.learners}; {args.connections} connections, "
-        f"{args.seconds} s per endpoint.",
+        f"Learners seeded: {args.learners} in {fixtures['seed_seconds']} s; "
+        f"{args.connections} connections, {args.seconds} s per endpoint.",
         "",
-        "| config | endpoint | req/s | ratio to hello | p50 ms | p99 ms | CPU ms/req | errors |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| config | endpoint | req/s | ratio to hello | p50 ms | p99 ms | CPU ms/req "
+        "| p50 ms alone | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         lines.append(
             f"| {r['config']} | {r['endpoint']} | {r['rps']:.0f} | {r['ratio_to_hello']:.3f} | "
-            f"{r['p50_ms']} | {r['p99_ms']} | {r['cpu_ms_per_request']} | {r['errors']} |"
+            f"{r['p50_ms']} | {r['p99_ms']} | {r['cpu_ms_per_request']} | "
+            f"{r.get('p50_ms_alone', '')} | {r['errors']} |"
         )
-    configs = {r["config"]: r for r in rows}
     lines.append("")
-    for label, r in configs.items():
+    for r in rows:
+        if "graded" in r:
+            exhausted = (
+                " (pool ran out: later requests were repeats)" if r["pool_exhausted"] else ""
+            )
+            lines.append(
+                f"- {r['config']}, quiz submit: {r['requests']} requests, {r['graded']} attempts "
+                f"graded, pool {r['pool']}{exhausted}"
+            )
+    for label in CONFIGS:
+        runs = [r for r in rows if r["config"] == label]
         lines.append(
-            f"- {label}: hello-world {r['hello_rps']:.0f} req/s; app cold start "
-            f"{r['cold_start_ms']} ms; peak worker memory {r['peak_worker_rss_mib']} MiB"
+            f"- {label}: hello-world {runs[0]['hello_rps']:.0f} req/s; app cold start "
+            f"{runs[0]['cold_start_ms']} ms; largest worker after the load "
+            f"{max(r['worker_rss_mib'] for r in runs)} MiB "
+            f"(peak {max(r['peak_worker_rss_mib'] for r in runs)} MiB)"
+        )
+    lines.append(f"- item analysis over {fixtures['analysis_attempts']} graded attempts")
+    if bulk:
+        lines.append(
+            f"- bulk issue: {bulk['count']} certificates in {bulk['seconds']} s "
+            f"({bulk['cpu_ms_each']} ms CPU each, of which PDF {bulk['pdf_cpu_ms_each']} ms)"
         )
     (RESULTS / "latest.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

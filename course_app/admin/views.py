@@ -176,7 +176,7 @@ def user_licence(user_id: int):
     issued = [
         cert
         for course in db.scalars(select(Course).where(Course.auto_issue_certificates))
-        if (cert := certificate_services.auto_issue(db, course.id, user_id, current_issuer()))
+        if (cert := certificate_services.auto_issue(db, course.id, user_id, current_issuer))
     ]
     if issued:
         db.commit()

@@ -6,6 +6,7 @@ index (one valid certificate per learner and course), so two concurrent issues y
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -168,15 +169,18 @@ def issue_unchecked(session: Session, course: Course, learner: User, issuer: Iss
 
 
 def auto_issue(
-    session: Session, course_id: int, learner_id: int, issuer: Issuer
+    session: Session, course_id: int, learner_id: int, issuer: Callable[[], Issuer]
 ) -> Certificate | None:
     """Issue at once if the course issues automatically and the learner has just become
-    eligible; otherwise nothing. Called after events that can complete a course."""
+    eligible; otherwise nothing. Called after events that can complete a course.
+
+    ``issuer`` is called only when a certificate may be issued: it reads the signing keys.
+    """
     course = session.get(Course, course_id)
     if course is None or not course.auto_issue_certificates:
         return None
     try:
-        return issue(session, course, learner_id, issuer, None)
+        return issue(session, course, learner_id, issuer(), None)
     except NotEligible:
         return None
 

@@ -144,7 +144,7 @@ def sign_off(cohort_id: int, learner_id: int, key: str):
             flash(error.message, "error")
             return _practical_page(cohort, learner, status=400)
         db.commit()
-        if certificates.auto_issue(db, cohort.course_id, learner.id, current_issuer()):
+        if certificates.auto_issue(db, cohort.course_id, learner.id, current_issuer):
             db.commit()
             flash(f"{learner.full_name} is now eligible: the certificate was issued.", "success")
         flash("Result recorded.", "success")
