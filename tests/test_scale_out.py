@@ -1,11 +1,12 @@
 """Two app instances (separate gunicorn processes) on one PostgreSQL, with Redis for the rate
-limits: a session started on one continues on the other, and the login limit counts across
-both. Nothing an instance needs lives in another's memory or on its disk (separate instance
-folders; only the secret key is shared, through the environment)."""
+limits, behind nginx: a session started on one continues on the other, and the login limit
+counts across both. Nothing an instance needs lives in another's memory or on its disk
+(separate instance folders; only the secret key is shared, through the environment)."""
 
 import http.cookiejar
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -45,6 +46,7 @@ def two_instances(database_url, tmp_path):
         "COURSE_APP_CONTENT_DIR": str(TEST_CONTENT),
         "COURSE_APP_PASSWORD_HASH_MEMORY_KIB": "1024",
         "COURSE_APP_PASSWORD_HASH_TIME_COST": "1",
+        "COURSE_APP_TRUSTED_PROXY_COUNT": "1",  # nginx, in the test behind it
     }
     servers, urls = [], []
     for name in ("a", "b"):
@@ -144,3 +146,88 @@ def test_a_quiz_continues_on_the_other_instance_and_limits_are_shared(two_instan
     wrong = {"email": "ada@example.org", "password": "not the password"}
     codes = [stranger.post(f"{url}/auth/login", wrong, f"{url}/auth/login")[0] for url in (b, a, b)]
     assert codes == [400, 400, 429]  # the third counts logins made on both instances
+
+
+NGINX_CONF = """
+{user}
+worker_processes 1;
+error_log {root}/error.log;
+pid {root}/nginx.pid;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    upstream course_app {{ server {a}; server {b}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://course_app;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            add_header X-Upstream $upstream_addr always;
+        }}
+    }}
+}}
+"""
+
+
+@pytest.fixture
+def nginx(two_instances, tmp_path):
+    """nginx (Debian's) in front of both instances, round robin, as in the README."""
+    if shutil.which("nginx") is None:
+        message = "nginx missing (apt install nginx)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    root = tmp_path / "nginx"
+    root.mkdir()
+    port = free_port()
+    a, b = (url.removeprefix("http://") for url in two_instances)
+    user = "user root;" if os.geteuid() == 0 else ""  # workers may not drop to nobody here
+    conf = root / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(user=user, root=root, a=a, b=b, port=port))
+    process = subprocess.Popen(
+        ["nginx", "-p", str(root), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url)
+        yield url, {a, b}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_behind_nginx_requests_reach_both_instances_and_the_session_holds(nginx, db, content):
+    url, upstreams = nginx
+    make_user(db, email="ada@example.org")
+    browser = Browser()
+    status, _ = browser.post(
+        f"{url}/auth/login", {"email": "ada@example.org", "password": PASSWORD}, f"{url}/auth/login"
+    )
+    assert status == 302
+    served_by = set()
+    for _ in range(6):
+        with browser.opener.open(f"{url}/dashboard", timeout=10) as response:
+            assert "My learning" in response.read().decode()  # logged in, whichever answered
+            served_by.add(response.headers["X-Upstream"])
+    assert served_by == upstreams  # round robin really used both
+
+
+def test_behind_nginx_the_login_limit_counts_the_real_address(nginx, db, content):
+    """A client cannot dodge the limit with its own X-Forwarded-For: nginx appends the real
+    address and the app trusts one proxy, so it reads the address nginx saw."""
+    url, _ = nginx
+    make_user(db, email="ada@example.org")
+    codes = []
+    for number in range(4):
+        stranger = Browser()
+        stranger.opener.addheaders = [("X-Forwarded-For", f"10.0.0.{number}")]
+        wrong = {"email": "ada@example.org", "password": "not the password"}
+        codes.append(stranger.post(f"{url}/auth/login", wrong, f"{url}/auth/login")[0])
+    assert codes == [400, 400, 400, 429]  # 3 per minute, counted across both instances
