@@ -30,6 +30,7 @@ from course_app.db import get_session, utcnow
 from course_app.demo import DEMO_PASSWORD
 from course_app.modules.models import Course, Enrollment
 from course_app.modules.services import course_statuses
+from course_app.quizzes import answering
 from course_app.quizzes import services as quizzes
 from course_app.quizzes.models import Attempt
 
@@ -94,7 +95,7 @@ def _submit_line(app, db, course: Course, number: int, password: str) -> str:
     attempt = _open_attempt(db, course, learner)
     answers = {
         f"q{shown.item.position}": shown.item.option_order[0]
-        for shown in quizzes.shown_items(db, attempt)
+        for shown in answering.shown_items(db, attempt)
     }
     session.clear()
     g.pop("csrf_token", None)  # Flask-WTF keeps the request's token in g: one per learner

@@ -19,7 +19,7 @@ from course_app.certificates.keys import load_keys, rotate
 from course_app.db import get_engine, get_session, utcnow
 from course_app.modules.content import parse_content
 from course_app.modules.sync import sync_content
-from course_app.quizzes import services as quiz_services
+from course_app.quizzes import answering
 
 
 def init_app(app: Flask) -> None:
@@ -172,7 +172,7 @@ def close_expired_attempts() -> None:
     so that gradebooks are current even for learners who never come back.
     """
     session = get_session()
-    closed = quiz_services.close_expired_attempts(session, utcnow())
+    closed = answering.close_expired_attempts(session, utcnow())
     session.commit()
     click.echo(f"Graded {closed} attempt{'' if closed == 1 else 's'} whose time ran out.")
 

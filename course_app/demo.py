@@ -17,6 +17,7 @@ from course_app.auth import passwords
 from course_app.auth.models import Role, User
 from course_app.db import utcnow
 from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress
+from course_app.quizzes.answering import grading_rules
 from course_app.quizzes.grading import GradableItem, QuestionType, grade_attempt
 from course_app.quizzes.models import (
     Attempt,
@@ -26,7 +27,7 @@ from course_app.quizzes.models import (
     Quiz,
     is_current_version,
 )
-from course_app.quizzes.services import grading_rules, settings_snapshot
+from course_app.quizzes.services import settings_snapshot
 
 DEMO_PASSWORD = "demo password 1234"  # noqa: S105  # nosec B105 - documented demo accounts
 BATCH = 5000

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from course_app.audit.services import record
 from course_app.auth.models import User
 from course_app.exceptions import DomainError
+from course_app.quizzes.answering import decode, grading_rules
 from course_app.quizzes.grading import (
     AttemptResult,
     GradableItem,
@@ -29,7 +30,6 @@ from course_app.quizzes.models import (
     Regrade,
 )
 from course_app.quizzes.rules import AttemptStatus
-from course_app.quizzes.services import decode, grading_rules
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from course_app.exceptions import DomainError
 from course_app.instructor import analysis, bp, cohorts, gradebook, regrading
 from course_app.instructor.loading import taught_course_or_404
 from course_app.modules.models import Course, Enrollment
+from course_app.quizzes import answering
 from course_app.quizzes import services as quiz_services
 from course_app.quizzes.models import Attempt, Question, QuestionVersion, Quiz, is_current_version
 
@@ -106,7 +107,7 @@ def attempt(attempt_id: int):
         "instructor/attempt.html",
         attempt=attempt,
         person=db.get(User, attempt.user_id),
-        items=quiz_services.shown_items(db, attempt),
+        items=answering.shown_items(db, attempt),
         regrades=quiz_services.regrades_of(db, attempt.id),
         references=references,
         shows_feedback=True,

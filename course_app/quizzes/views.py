@@ -19,7 +19,7 @@ from course_app.db import get_session, utcnow
 from course_app.errors import csrf_error_page
 from course_app.modules import services as learning
 from course_app.quizzes import accommodations as accommodations_service
-from course_app.quizzes import bp, services
+from course_app.quizzes import answering, bp, services
 from course_app.quizzes.forms import AccommodationForm
 from course_app.quizzes.models import Attempt
 from course_app.quizzes.rules import GRACE
@@ -63,7 +63,7 @@ def start(course_slug: str, quiz_slug: str):
     db = get_session()
     try:
         attempt = services.start_attempt(db, current_user.id, status, utcnow())
-    except services.QuizError as error:
+    except answering.QuizError as error:
         db.commit()  # keep any attempt graded on the way (time ran out)
         flash(error.message, "error")
         return redirect(url_for("quizzes.overview", course_slug=course_slug, quiz_slug=quiz_slug))
@@ -77,10 +77,10 @@ def attempt(attempt_id: int):
     """The attempt: a form while it is open, the result once it is graded."""
     attempt = _own_attempt(attempt_id)
     db = get_session()
-    if services.close_if_expired(db, attempt, utcnow()):
+    if answering.close_if_expired(db, attempt, utcnow()):
         db.commit()
         flash("Time is up: your attempt was graded with the answers saved by then.", "info")
-    items = services.shown_items(db, attempt)
+    items = answering.shown_items(db, attempt)
     if attempt.is_open:
         saved = {shown.item.position: shown.chosen for shown in items}
         answers = _take_pending(attempt) or saved
@@ -105,8 +105,8 @@ def save(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     db = get_session()
     try:
-        services.save_answers(db, attempt, _posted_answers(request.form), utcnow())
-    except services.QuizError as error:
+        answering.save_answers(db, attempt, _posted_answers(request.form), utcnow())
+    except answering.QuizError as error:
         db.commit()  # an attempt closed on the way stays closed
         return _refused(attempt, error.message)
     db.commit()
@@ -123,8 +123,8 @@ def submit(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     db = get_session()
     try:
-        graded = services.submit_attempt(db, attempt, _posted_answers(request.form), utcnow())
-    except services.QuizError as error:
+        graded = answering.submit_attempt(db, attempt, _posted_answers(request.form), utcnow())
+    except answering.QuizError as error:
         db.rollback()
         return _refused(attempt, error.message)
     db.commit()
