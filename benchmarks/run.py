@@ -365,7 +365,7 @@ def _drain(server: Server) -> None:
         idle_for = idle_for + 1 if _cpu_seconds(server.process.pid) - before < 0.02 else 0
     # A worker waiting on PostgreSQL uses no CPU: a request per worker waits its turn too.
     for _ in range(4):
-        urllib.request.urlopen(server.url + "/auth/login", timeout=600).read()
+        urllib.request.urlopen(server.url + "/", timeout=600).read()  # hello and catalog alike
 
 
 def _autosave_body(attempt_url: str, cookie: str) -> str:
