@@ -4,6 +4,7 @@ Loading a learner's standing across every course costs a fixed number of queries
 number of modules, lessons or learners.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,7 +69,7 @@ def course_statuses(session: Session, user_id: int | None) -> dict[str, CourseSt
             standing.completed,
             standing.passed,
             structure.final_exams.get(c.id),
-            _practical(c, standing.practical.get(c.id, {})),
+            _practical(checklist_of(c), standing.practical.get(c.id, {})),
         )
         for c in courses
     }
@@ -93,10 +94,9 @@ def _lock(
     return lock_reason(prerequisite.title, progress[prerequisite.id].is_complete)
 
 
-def _practical(course: Course, results: dict[str, str]) -> tuple[bool, bool]:
-    checklist = checklist_of(course)
-    status = practical_status(checklist, results)
-    return bool(checklist), status is PracticalStatus.PASSED
+def _practical(checklist: Sequence[Competency], results: dict[str, str]) -> tuple[bool, bool]:
+    """(the course has a practical, it was signed off as passed)."""
+    return bool(checklist), practical_status(checklist, results) is PracticalStatus.PASSED
 
 
 def checklist_of(course: Course) -> list[Competency]:
@@ -120,8 +120,7 @@ class CourseOutline:
     def progress(
         self, completed: frozenset[int], passed: frozenset[int], results: dict
     ) -> CourseProgress:
-        passed_practical = practical_status(self.checklist, results) is PracticalStatus.PASSED
-        practical = (bool(self.checklist), passed_practical)
+        practical = _practical(self.checklist, results)
         return course_progress(self.modules, completed, passed, self.final_exam, practical)
 
 
