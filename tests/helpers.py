@@ -38,8 +38,10 @@ def make_user(
     email: str = "learner@example.org",
     role: str = Role.LEARNER,
     password: str = PASSWORD,
+    password_hash: str | None = None,
     **fields,
 ) -> User:
+    """A user, committed; ``password_hash`` skips hashing ``password`` (for many users)."""
     defaults = {}
     if role == Role.LEARNER:
         defaults = {
@@ -52,7 +54,7 @@ def make_user(
         email=email,
         full_name=fields.pop("full_name", "Pat Learner"),
         role=role,
-        password_hash=_HASHER.hash(password),
+        password_hash=password_hash or _HASHER.hash(password),
         **{**defaults, **fields},
     )
     session.add(user)

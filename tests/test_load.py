@@ -27,6 +27,7 @@ from course_app.config import REPO_ROOT
 from course_app.modules.models import Course, Enrollment
 from course_app.quizzes.models import Attempt, AttemptItem, Quiz
 from tests.conftest import TEST_CONTENT
+from tests.helpers import make_user
 from tests.test_scale_out import free_port, wait_until_up
 
 USERS = int(os.environ.get("COURSE_APP_LOAD_USERS", "200"))
@@ -45,18 +46,7 @@ def learners(db, content) -> list[str]:
     course_id = db.scalar(select(Course.id).where(Course.slug == "basics"))
     emails = [f"load-{n:03}@example.org" for n in range(USERS)]
     for email in emails:
-        user = User(
-            email=email,
-            full_name=f"Load {email[5:8]}",
-            role="learner",
-            password_hash=password_hash,
-            registration_number=f"PT-{email[5:8]}",
-            jurisdiction="ON",
-            regulator="College of Physiotherapists of Ontario",
-            register_class="full",
-        )
-        db.add(user)
-        db.flush()
+        user = make_user(db, email, full_name=f"Load {email[5:8]}", password_hash=password_hash)
         db.add(Enrollment(user_id=user.id, course_id=course_id))
     # Retakes without limit or wait, and a pass mark random answers rarely reach, so every
     # learner keeps taking quizzes for the whole run.

@@ -113,6 +113,11 @@ class Browser:
         body = urllib.parse.urlencode({**data, "csrf_token": token}, doseq=True).encode()
         return self._open(urllib.request.Request(url, data=body, method="POST"))  # noqa: S310
 
+    def log_in(self, url: str, email: str) -> None:
+        form = {"email": email, "password": PASSWORD}
+        status, _ = self.post(f"{url}/auth/login", form, f"{url}/auth/login")
+        assert status == 302
+
     def _open(self, request) -> tuple[int, str]:
         try:
             with self.opener.open(request, timeout=10) as response:
@@ -125,10 +130,7 @@ def test_a_quiz_continues_on_the_other_instance_and_limits_are_shared(two_instan
     a, b = two_instances
     make_user(db, email="ada@example.org")
     browser = Browser()
-    status, _ = browser.post(
-        f"{a}/auth/login", {"email": "ada@example.org", "password": PASSWORD}, f"{a}/auth/login"
-    )
-    assert status == 302
+    browser.log_in(a, "ada@example.org")
     assert "My learning" in browser.get(f"{b}/dashboard")[1]  # logged in on B too
     browser.post(f"{b}/courses/basics/enrol", {}, f"{b}/courses/basics")
     status, _ = browser.post(f"{a}/courses/basics/quizzes/second/start", {}, f"{a}/courses/basics")
@@ -207,10 +209,7 @@ def test_behind_nginx_requests_reach_both_instances_and_the_session_holds(nginx,
     url, upstreams = nginx
     make_user(db, email="ada@example.org")
     browser = Browser()
-    status, _ = browser.post(
-        f"{url}/auth/login", {"email": "ada@example.org", "password": PASSWORD}, f"{url}/auth/login"
-    )
-    assert status == 302
+    browser.log_in(url, "ada@example.org")
     served_by = set()
     for _ in range(6):
         with browser.opener.open(f"{url}/dashboard", timeout=10) as response:
