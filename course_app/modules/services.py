@@ -17,7 +17,6 @@ from course_app.instructor.practical import Competency, PracticalStatus, practic
 from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress
 from course_app.modules.standing import load_standing
 from course_app.modules.structure import EXTENSION_KEY as STRUCTURE_KEY
-from course_app.modules.structure import current_stamp_query
 from course_app.progress import (
     CourseProgress,
     ModuleOutline,
@@ -126,7 +125,7 @@ class CourseOutline:
 
 def course_outline(session: Session, course: Course) -> CourseOutline:
     """One course's outline (the same data every learner's progress uses)."""
-    stamp = session.scalar(current_stamp_query())
+    stamp = load_standing(session, None).stamp  # the stamp alone: the same cached statement
     structure = current_app.extensions[STRUCTURE_KEY].get(session, stamp)
     return CourseOutline(
         structure.outlines.get(course.id, ()),

@@ -55,10 +55,6 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "before_flush", _stamp_structure_changes)
 
 
-def current_stamp_query():
-    return select(ContentStamp.token).where(ContentStamp.id == 1)
-
-
 def load_structure(session: Session, stamp: str | None) -> Structure:
     """Three queries: live quizzes, modules and lessons."""
     module_quizzes, final_exams = _quiz_items(session)
