@@ -4,19 +4,20 @@ Loading a learner's standing across every course costs a fixed number of queries
 number of modules, lessons or learners.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from course_app.exceptions import AccessDenied, DomainError
 from course_app.instructor.practical import Competency, PracticalStatus, practical_status
-from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress
+from course_app.modules.models import Course, Enrollment, LessonProgress
 from course_app.modules.standing import load_standing
 from course_app.modules.structure import EXTENSION_KEY as STRUCTURE_KEY
+from course_app.modules.structure import CourseInfo, LessonPage
 from course_app.progress import (
     CourseProgress,
     ModuleOutline,
@@ -34,10 +35,15 @@ class NotEnrolled(DomainError):
 class CourseStatus:
     """One course as one user sees it: its outline, their progress, and any lock."""
 
-    course: Course
+    course: CourseInfo
     progress: CourseProgress
     enrolled_at: datetime | None
     lock_reason: str | None
+    lessons: Mapping[str, LessonPage] = field(default_factory=dict)
+
+    def lesson(self, slug: str) -> LessonPage | None:
+        """A live lesson of this course by its slug."""
+        return self.lessons.get(slug)
 
     @property
     def is_enrolled(self) -> bool:
@@ -48,20 +54,15 @@ class CourseStatus:
         return self.lock_reason is not None
 
 
-def list_courses(session: Session) -> list[Course]:
-    query = select(Course).where(~Course.is_archived).order_by(Course.position, Course.level)
-    return list(session.scalars(query))
-
-
 def course_statuses(session: Session, user_id: int | None) -> dict[str, CourseStatus]:
     """Every live course's status for a user (None: anonymous), keyed by slug.
 
-    Two queries (courses; the user's standing with the content stamp), plus three when the
-    course structure changed since this process last read it.
+    One query (the user's standing with the content stamp), plus four when the course
+    structure changed since this process last read it.
     """
-    courses = list_courses(session)
     standing = load_standing(session, user_id)
     structure = current_app.extensions[STRUCTURE_KEY].get(session, standing.stamp)
+    courses = structure.courses
     progress = {
         c.id: course_progress(
             structure.outlines.get(c.id, ()),
@@ -79,13 +80,14 @@ def course_statuses(session: Session, user_id: int | None) -> dict[str, CourseSt
             progress[course.id],
             standing.enrolled.get(course.id),
             _lock(course, by_id, progress),
+            structure.lessons.get(course.id, {}),
         )
         for course in courses
     }
 
 
 def _lock(
-    course: Course, by_id: dict[int, Course], progress: dict[int, CourseProgress]
+    course: CourseInfo, by_id: dict[int, CourseInfo], progress: dict[int, CourseProgress]
 ) -> str | None:
     prerequisite = by_id.get(course.prerequisite_id) if course.prerequisite_id else None
     if prerequisite is None:
@@ -98,7 +100,7 @@ def _practical(checklist: Sequence[Competency], results: dict[str, str]) -> tupl
     return bool(checklist), practical_status(checklist, results) is PracticalStatus.PASSED
 
 
-def checklist_of(course: Course) -> list[Competency]:
+def checklist_of(course: Course | CourseInfo) -> list[Competency]:
     return [Competency(c["key"], c["title"], c["critical"]) for c in course.competencies]
 
 
@@ -134,16 +136,6 @@ def course_outline(session: Session, course: Course) -> CourseOutline:
     )
 
 
-def find_lesson(session: Session, course: Course, lesson_slug: str) -> Lesson | None:
-    """A live lesson of the course with its module (one query)."""
-    query = (
-        select(Lesson)
-        .options(joinedload(Lesson.module))
-        .where(Lesson.course_id == course.id, Lesson.slug == lesson_slug, ~Lesson.is_archived)
-    )
-    return session.scalar(query)
-
-
 def enroll(session: Session, user_id: int, status: CourseStatus) -> bool:
     """Enrol the user; False if they already were. Raises AccessDenied while locked."""
     if status.lock_reason is not None:
@@ -155,7 +147,9 @@ def enroll(session: Session, user_id: int, status: CourseStatus) -> bool:
     return True
 
 
-def complete_lesson(session: Session, user_id: int, status: CourseStatus, lesson: Lesson) -> bool:
+def complete_lesson(
+    session: Session, user_id: int, status: CourseStatus, lesson: LessonPage
+) -> bool:
     """Mark a lesson complete; False if it already was. Needs an open course and enrolment."""
     if status.lock_reason is not None:
         raise AccessDenied(status.lock_reason)

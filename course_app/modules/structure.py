@@ -9,7 +9,8 @@ own data and rebuild the outline only when it differs from the one they hold.
 import threading
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import event, select, update
@@ -24,12 +25,46 @@ EXTENSION_KEY = "course_app.structure"
 
 
 @dataclass(frozen=True)
+class CourseInfo:
+    """A live course as pages show it: plain data, safe to share between requests."""
+
+    id: int
+    slug: str
+    title: str
+    level: int
+    summary: str
+    ce_minutes: int
+    prerequisite_id: int | None
+    references: tuple[dict[str, Any], ...]
+    competencies: tuple[dict[str, Any], ...]
+    prerequisite: "CourseInfo | None" = None
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    """A live lesson with its sanitized HTML body, as the lesson page shows it."""
+
+    id: int
+    slug: str
+    title: str
+    minutes: int
+    module_title: str
+    objectives: tuple[str, ...]
+    claims: tuple[str, ...]
+    sources: tuple[str, ...]
+    body_html: str
+
+
+@dataclass(frozen=True)
 class Structure:
-    """Module outlines by course id and final exams by course id, as of one stamp."""
+    """Live courses in catalog order; module outlines, final exams and lessons by course id;
+    as of one stamp."""
 
     stamp: str | None
+    courses: tuple[CourseInfo, ...]
     outlines: dict[int, tuple[ModuleOutline, ...]]
     final_exams: dict[int, QuizItem]
+    lessons: dict[int, dict[str, LessonPage]]
 
 
 class StructureCache:
@@ -56,9 +91,33 @@ def init_app(app: Flask) -> None:
 
 
 def load_structure(session: Session, stamp: str | None) -> Structure:
-    """Three queries: live quizzes, modules and lessons."""
+    """Four queries: live courses, quizzes, modules and lessons."""
     module_quizzes, final_exams = _quiz_items(session)
-    return Structure(stamp, _outlines(session, module_quizzes), final_exams)
+    outlines, lessons = _outlines(session, module_quizzes)
+    return Structure(stamp, _courses(session), outlines, final_exams, lessons)
+
+
+def _courses(session: Session) -> tuple[CourseInfo, ...]:
+    rows = session.scalars(
+        select(Course).where(~Course.is_archived).order_by(Course.position, Course.level)
+    )
+    plain = [_course_info(row) for row in rows]
+    by_id = {course.id: course for course in plain}
+    return tuple(replace(c, prerequisite=by_id.get(c.prerequisite_id)) for c in plain)
+
+
+def _course_info(course: Course) -> CourseInfo:
+    return CourseInfo(
+        course.id,
+        course.slug,
+        course.title,
+        course.level,
+        course.summary,
+        course.ce_minutes,
+        course.prerequisite_id,
+        tuple(course.references),
+        tuple(course.competencies),
+    )
 
 
 def _stamp_structure_changes(session: Session, _context, _instances) -> None:
@@ -90,26 +149,56 @@ def _quiz_items(session: Session) -> tuple[dict[int, QuizItem], dict[int, QuizIt
     return by_module, finals
 
 
-def _outlines(
-    session: Session, quizzes: dict[int, QuizItem]
-) -> dict[int, tuple[ModuleOutline, ...]]:
+def _outlines(session: Session, quizzes: dict[int, QuizItem]) -> tuple[dict, dict]:
+    """Module outlines by course id, and lesson pages by course id and slug."""
     modules = session.execute(
         select(CourseModule.id, CourseModule.slug, CourseModule.title, CourseModule.course_id)
         .where(~CourseModule.is_archived)
         .order_by(CourseModule.course_id, CourseModule.position)
-    )
-    lessons = session.execute(
-        select(Lesson.id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.module_id)
-        .where(~Lesson.is_archived)
-        .order_by(Lesson.module_id, Lesson.position)
-    )
+    ).all()
+    module_titles = {m.id: m.title for m in modules}
     by_module: dict[int, list[LessonItem]] = defaultdict(list)
-    for row in lessons:
+    pages: dict[int, dict[str, LessonPage]] = defaultdict(dict)
+    for row in _live_lessons(session):
         by_module[row.module_id].append(LessonItem(row.id, row.slug, row.title, row.minutes))
+        pages[row.course_id][row.slug] = _lesson_page(row, module_titles.get(row.module_id, ""))
     outlines: dict[int, list[ModuleOutline]] = defaultdict(list)
     for m in modules:
         lessons_of = tuple(by_module[m.id])
         outlines[m.course_id].append(
             ModuleOutline(m.id, m.slug, m.title, lessons_of, quizzes.get(m.id))
         )
-    return {course_id: tuple(items) for course_id, items in outlines.items()}
+    return {course_id: tuple(items) for course_id, items in outlines.items()}, dict(pages)
+
+
+def _live_lessons(session: Session):
+    return session.execute(
+        select(
+            Lesson.id,
+            Lesson.course_id,
+            Lesson.module_id,
+            Lesson.slug,
+            Lesson.title,
+            Lesson.minutes,
+            Lesson.objectives,
+            Lesson.claims,
+            Lesson.sources,
+            Lesson.body_html,
+        )
+        .where(~Lesson.is_archived)
+        .order_by(Lesson.module_id, Lesson.position)
+    )
+
+
+def _lesson_page(row, module_title: str) -> LessonPage:
+    return LessonPage(
+        row.id,
+        row.slug,
+        row.title,
+        row.minutes,
+        module_title,
+        tuple(row.objectives),
+        tuple(row.claims),
+        tuple(row.sources),
+        row.body_html,
+    )

@@ -75,7 +75,7 @@ def resume(course_slug: str):
 def lesson(course_slug: str, lesson_slug: str):
     """One lesson; locked courses answer 403 with the reason."""
     status = _status_or_404(course_slug)
-    lesson = services.find_lesson(get_session(), status.course, lesson_slug) or abort(404)
+    lesson = status.lesson(lesson_slug) or abort(404)
     permissions.check_course_open(current_user, status)
     if not permissions.can_read_lessons(current_user, status):
         flash("Enrol in this course to read its lessons.", "info")
@@ -98,7 +98,7 @@ def lesson(course_slug: str, lesson_slug: str):
 def complete(course_slug: str, lesson_slug: str):
     """Mark a lesson complete and move on to the next one."""
     status = _status_or_404(course_slug)
-    lesson = services.find_lesson(get_session(), status.course, lesson_slug) or abort(404)
+    lesson = status.lesson(lesson_slug) or abort(404)
     db = get_session()
     try:
         services.complete_lesson(db, current_user.id, status, lesson)
