@@ -1,8 +1,10 @@
 """Accounts: registration, login, passwords; the ``auth`` blueprint and Flask-Login setup."""
 
+from functools import cache
+
 from flask import Blueprint, Flask
 from flask_login import LoginManager
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from course_app.db import get_session
 
@@ -16,10 +18,15 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def _load_user(session_token: str):
+    user = get_session().scalar(_user_by_token(), {"token": session_token})
+    return user if user is not None and user.is_active else None
+
+
+@cache  # every authenticated request runs it: build the statement once, not per request
+def _user_by_token():
     from course_app.auth.models import User
 
-    user = get_session().scalar(select(User).where(User.session_token == session_token))
-    return user if user is not None and user.is_active else None
+    return select(User).where(User.session_token == bindparam("token"))
 
 
 def init_app(app: Flask) -> None:
