@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from course_app import writer_lock
 
 NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
@@ -52,10 +54,17 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout on every connection."""
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _configure_sqlite_connection)
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout on every connection,
+    and, for a database file, writers queued by :mod:`course_app.writer_lock`."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url)
+    options = {}
+    if parsed.database and parsed.database != ":memory:":
+        connection_class = writer_lock.factory(parsed.database, SQLITE_BUSY_TIMEOUT_MS / 1000)
+        options["connect_args"] = {"factory": connection_class}
+    engine = create_engine(url, **options)
+    event.listen(engine, "connect", _configure_sqlite_connection)
     return engine
 
 
