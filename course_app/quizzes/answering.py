@@ -10,9 +10,10 @@ submits grade it once and a save can never land after a submit.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from course_app.exceptions import DomainError
@@ -29,6 +30,7 @@ from course_app.quizzes.models import (
     AttemptItem,
     Question,
     QuestionVersion,
+    correct_keys_of,
 )
 from course_app.quizzes.rules import (
     AttemptStatus,
@@ -88,28 +90,24 @@ class Slot:
     is_multiple: bool
     response: str | None
 
-    @classmethod
-    def of(cls, shown: ShownItem) -> "Slot":
-        item = shown.item
-        order = tuple(item.option_order)
-        return cls(item.id, item.position, order, shown.is_multiple, item.response)
+
+@dataclass(frozen=True)
+class OwnSlots:
+    """A learner's attempt as autosave reads it: open or not, its deadline, its items."""
+
+    is_open: bool
+    deadline: datetime | None
+    slots: list[Slot]
 
 
-def answer_slots(session: Session, attempt: Attempt) -> list[Slot]:
-    """The attempt's items as slots (one query on columns, not whole questions): autosave
-    runs on every change a learner makes, so it reads only what it checks."""
-    rows = session.execute(
-        select(
-            AttemptItem.id,
-            AttemptItem.position,
-            AttemptItem.option_order,
-            QuestionVersion.type,
-            AttemptItem.response,
-        )
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(AttemptItem.attempt_id == attempt.id)
-    )
-    return [
+def own_slots(session: Session, user_id: int, attempt_id: int) -> OwnSlots | None:
+    """The user's attempt and its items as slots in one query on columns, or None when the
+    user has no such attempt. Autosave runs on every change a learner makes: it reads only
+    what it checks."""
+    rows = session.execute(_slots_query(), {"attempt_id": attempt_id, "user_id": user_id}).all()
+    if not rows:
+        return None
+    slots = [
         Slot(
             row.id,
             row.position,
@@ -119,6 +117,52 @@ def answer_slots(session: Session, attempt: Attempt) -> list[Slot]:
         )
         for row in rows
     ]
+    return OwnSlots(rows[0].status == AttemptStatus.IN_PROGRESS, rows[0].deadline, slots)
+
+
+# Autosave and submit run the statements below on every request: each is built once (building
+# one costs about as much as running it) and works on the tables, skipping the ORM's bulk-update
+# machinery; like the ORM updates they replace, they leave loaded objects as they were.
+
+
+@cache
+def _slots_query():
+    return (
+        select(
+            AttemptItem.id,
+            AttemptItem.position,
+            AttemptItem.option_order,
+            QuestionVersion.type,
+            AttemptItem.response,
+            Attempt.status,
+            Attempt.deadline,
+        )
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"))
+    )
+
+
+@cache
+def _claim_statement():
+    """UPDATE attempts SET <the columns given> WHERE id = :attempt_id AND still open."""
+    table = Attempt.__table__
+    return update(table).where(
+        table.c.id == bindparam("attempt_id"), table.c.status == AttemptStatus.IN_PROGRESS
+    )
+
+
+@cache
+def _item_statement():
+    """UPDATE attempt_items SET <the columns given> WHERE id = :item_id."""
+    table = AttemptItem.__table__
+    return update(table).where(table.c.id == bindparam("item_id"))
+
+
+@cache
+def _result_statement():
+    table = Attempt.__table__
+    return update(table).where(table.c.id == bindparam("attempt_id"))
 
 
 def decode(response: str | None) -> frozenset[str]:
@@ -146,26 +190,28 @@ def check_responses(slots: Sequence[Slot], responses: Responses) -> dict[int, st
     return {slot.id: encode(responses.get(slot.position, ())) for slot in slots}
 
 
-def save_answers(session: Session, attempt: Attempt, responses: Responses, now: datetime) -> None:
-    """Store the learner's answers so far (the attempt stays open)."""
-    if close_if_expired(session, attempt, now):
+def save_answers(
+    session: Session, user_id: int, attempt_id: int, responses: Responses, now: datetime
+) -> bool:
+    """Store the learner's answers so far (the attempt stays open). False when the user has
+    no such attempt (nothing changed); raises AttemptClosed once it is graded."""
+    attempt = own_slots(session, user_id, attempt_id)
+    if attempt is None:
+        return False
+    if attempt.is_open and is_past_grace(attempt.deadline, now):
+        close_if_expired(session, session.get(Attempt, attempt_id), now)
         raise AttemptClosed("Time is up: the attempt was graded with the answers saved by then.")
-    slots = answer_slots(session, attempt)
-    encoded = check_responses(slots, responses)
-    _claim(session, attempt, {"last_saved_at": now})
+    encoded = check_responses(attempt.slots, responses)
+    _claim(session, attempt_id, {"last_saved_at": now})
     # Every item is written, not only those that differ from what was read: the read is not
     # under the attempt's lock, and the last save a learner sent must win as a whole.
     _write_items(session, {item_id: {"response": value} for item_id, value in encoded.items()})
+    return True
 
 
-def _claim(session: Session, attempt: Attempt, values: dict[str, Any]) -> None:
+def _claim(session: Session, attempt_id: int, values: dict[str, Any]) -> None:
     """Update the attempt only while it is open; the row lock orders concurrent requests."""
-    result = session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    result = session.execute(_claim_statement(), {"attempt_id": attempt_id, **values})
     if result.rowcount != 1:
         raise AttemptClosed("This attempt was already submitted: its answers can no longer change.")
 
@@ -173,53 +219,101 @@ def _claim(session: Session, attempt: Attempt, values: dict[str, Any]) -> None:
 def _write_items(session: Session, values: dict[int, dict[str, Any]]) -> None:
     """One executemany UPDATE, whatever the number of questions."""
     if values:
-        rows = [{"id": item_id, **columns} for item_id, columns in values.items()]
-        session.execute(update(AttemptItem), rows)
+        rows = [{"item_id": item_id, **columns} for item_id, columns in values.items()]
+        session.execute(_item_statement(), rows)
 
 
 def submit_attempt(
     session: Session, attempt: Attempt, responses: Responses | None, now: datetime
-) -> bool:
-    """Grade the attempt once. Returns False when it was already graded (a repeat submit).
+) -> AttemptResult | None:
+    """Grade the attempt once and return its result; None when it was already graded (a
+    repeat submit).
 
     Past the deadline and its grace, the posted answers are ignored and the attempt is graded
     with the answers saved in time, as timed out.
     """
     if not attempt.is_open:
-        return False
+        return None
     timed_out = is_past_grace(attempt.deadline, now)
-    items = shown_items(session, attempt)
-    slots = [Slot.of(shown) for shown in items]
+    items = marking_slots(session, attempt)
+    slots = [item.slot for item in items]
     encoded = {} if timed_out or responses is None else check_responses(slots, responses)
     status = AttemptStatus.TIMED_OUT if timed_out else AttemptStatus.SUBMITTED
     try:
-        _claim(session, attempt, {"status": status, "finished_at": now})
+        _claim(session, attempt.id, {"status": status, "finished_at": now})
     except AttemptClosed:
-        return False
-    _grade(session, attempt, items, encoded)
-    return True
+        return None
+    return _grade(session, attempt, items, encoded)
+
+
+@dataclass(frozen=True)
+class MarkingSlot:
+    """An attempt item with what marking it needs: its question's key and answer key."""
+
+    slot: Slot
+    key: str
+    type: QuestionType
+    correct_keys: frozenset[str]
+    must_pass: bool
+
+    def gradable(self, response: str | None) -> GradableItem:
+        return GradableItem(
+            self.key, self.type, self.correct_keys, decode(response), self.must_pass
+        )
+
+
+def marking_slots(session: Session, attempt: Attempt) -> list[MarkingSlot]:
+    """The attempt's items in the order shown, with their answer keys (one query on columns:
+    submit needs no option texts or rationales)."""
+    return [
+        MarkingSlot(
+            Slot(
+                row.id,
+                row.position,
+                tuple(row.option_order),
+                row.type == QuestionType.MULTIPLE,
+                row.response,
+            ),
+            row.key,
+            QuestionType(row.type),
+            correct_keys_of(row.options),
+            row.must_pass,
+        )
+        for row in session.execute(_marking_query(), {"attempt_id": attempt.id})
+    ]
+
+
+@cache
+def _marking_query():
+    return (
+        select(
+            AttemptItem.id,
+            AttemptItem.position,
+            AttemptItem.option_order,
+            AttemptItem.response,
+            QuestionVersion.type,
+            QuestionVersion.options,
+            QuestionVersion.must_pass,
+            Question.key,
+        )
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(AttemptItem.attempt_id == bindparam("attempt_id"))
+        .order_by(AttemptItem.position)
+    )
 
 
 def _grade(
-    session: Session, attempt: Attempt, items: list[ShownItem], encoded: dict[int, str | None]
+    session: Session, attempt: Attempt, items: list[MarkingSlot], encoded: dict[int, str | None]
 ) -> AttemptResult:
-    answers = {s.item.id: encoded.get(s.item.id, s.item.response) for s in items}
-    gradable = [
-        GradableItem(
-            s.key,
-            QuestionType(s.version.type),
-            s.version.correct_keys,
-            decode(answers[s.item.id]),
-            s.version.must_pass,
-        )
-        for s in items
-    ]
+    answers = {i.slot.id: encoded.get(i.slot.id, i.slot.response) for i in items}
+    gradable = [item.gradable(answers[item.slot.id]) for item in items]
     result = grade_attempt(gradable, grading_rules(attempt.settings))
     _write_items(
         session,
         {
-            s.item.id: {"response": answers[s.item.id], "score": score}
-            for s, score in zip(items, result.item_scores, strict=True)
+            i.slot.id: {"response": answers[i.slot.id], "score": score}
+            for i, score in zip(items, result.item_scores, strict=True)
         },
     )
     _record_result(session, attempt, result)
@@ -235,23 +329,19 @@ def grading_rules(settings: Mapping[str, Any]) -> GradingRules:
 
 
 def _record_result(session: Session, attempt: Attempt, result: AttemptResult) -> None:
-    session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id)
-        .values(
-            score=result.score,
-            passed=result.passed,
-            failed_must_pass=list(result.failed_must_pass),
-        )
-        .execution_options(synchronize_session=False)
-    )
+    values = {
+        "score": result.score,
+        "passed": result.passed,
+        "failed_must_pass": list(result.failed_must_pass),
+    }
+    session.execute(_result_statement(), {"attempt_id": attempt.id, **values})
 
 
 def close_if_expired(session: Session, attempt: Attempt, now: datetime) -> bool:
     """Grade an open attempt whose time (plus grace) ran out; True if it was closed now."""
     if not attempt.is_open or not is_past_grace(attempt.deadline, now):
         return False
-    graded = submit_attempt(session, attempt, None, now)
+    graded = submit_attempt(session, attempt, None, now) is not None
     session.refresh(attempt)
     return graded
 

@@ -136,7 +136,11 @@ class QuestionVersion(Base):
 
     @property
     def correct_keys(self) -> frozenset[str]:
-        return frozenset(option["key"] for option in self.options if option["correct"])
+        return correct_keys_of(self.options)
+
+
+def correct_keys_of(options: list[dict[str, Any]]) -> frozenset[str]:
+    return frozenset(option["key"] for option in options if option["correct"])
 
 
 def is_current_version():

@@ -9,9 +9,10 @@ never commit.
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -206,8 +207,14 @@ def _draw(session: Session, quiz: Quiz, seed: int) -> list[AttemptItem]:
 
 def load_attempt(session: Session, user_id: int, attempt_id: int) -> Attempt | None:
     """The learner's own attempt, or None: another learner's attempt does not exist for them."""
-    query = select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
-    return session.scalar(query)
+    return session.scalar(_own_attempt_query(), {"attempt_id": attempt_id, "user_id": user_id})
+
+
+@cache  # every autosave runs it: built once
+def _own_attempt_query():
+    return select(Attempt).where(
+        Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")
+    )
 
 
 def has_passed(session: Session, user_id: int, quiz_id: int) -> bool:

@@ -102,18 +102,19 @@ def attempt(attempt_id: int):
 @login_required
 def save(attempt_id: int):
     """Save the answers so far: the Save button, or the page's script on every change."""
-    attempt = _own_attempt(attempt_id)
     db = get_session()
+    answers = _posted_answers(request.form)
     try:
-        answering.save_answers(db, attempt, _posted_answers(request.form), utcnow())
+        if not answering.save_answers(db, current_user.id, attempt_id, answers, utcnow()):
+            abort(404)
     except answering.QuizError as error:
         db.commit()  # an attempt closed on the way stays closed
-        return _refused(attempt, error.message)
+        return _refused(attempt_id, error.message)
     db.commit()
     if _wants_json():
         return jsonify(saved=True, message=f"Answers saved at {utcnow():%H:%M:%S} UTC.")
     flash("Your answers are saved. You can come back to this attempt later.", "success")
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
@@ -123,12 +124,12 @@ def submit(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     db = get_session()
     try:
-        graded = answering.submit_attempt(db, attempt, _posted_answers(request.form), utcnow())
+        result = answering.submit_attempt(db, attempt, _posted_answers(request.form), utcnow())
     except answering.QuizError as error:
         db.rollback()
-        return _refused(attempt, error.message)
+        return _refused(attempt.id, error.message)
     db.commit()
-    if graded:
+    if result is not None and result.passed:  # only a pass can complete a course
         _auto_issue(attempt.quiz.course_id, attempt.user_id)
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
@@ -154,11 +155,11 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _refused(attempt: Attempt, message: str):
+def _refused(attempt_id: int, message: str):
     if _wants_json():
         return jsonify(saved=False, message=message), 409
     flash(message, "error")
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id), 303)
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
 
 
 @bp.errorhandler(CSRFError)
