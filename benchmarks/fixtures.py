@@ -1,7 +1,7 @@
 """Benchmark fixtures, made in-process after seed-demo: an open attempt, a certificate, and a
 pool of open attempts for the quiz-submit endpoint.
 
-    python benchmarks/fixtures.py [--submit-pool N] [--pool-file PATH]
+    python benchmarks/fixtures.py [--submit-pool N --pool-file PATH]
 
 Prints JSON for benchmarks/run.py. The certificate is issued without the eligibility check
 (the demo learners have no practical): it exists only to measure the PDF and verify pages.
@@ -14,6 +14,7 @@ Their lines (path, cookie, form) go to the pool file, which benchmarks/submit.lu
 
 import argparse
 import json
+import os
 import urllib.parse
 
 from flask import g, session
@@ -47,10 +48,14 @@ def _graded_attempts(db, course: Course, slug: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submit-pool", type=int, default=0, help="make only the pool")
-    parser.add_argument("--pool-file", default="submit-pool.tsv")
+    parser.add_argument("--pool-file", help="where --submit-pool writes its lines")
     args = parser.parse_args()
+    if args.submit_pool and not args.pool_file:
+        parser.error("--submit-pool needs --pool-file")
     app = create_app()
-    with app.test_request_context("/"):
+    # Sessions are tied to the client's User-Agent: the one run.py's clients send.
+    user_agent = os.environ.get("BENCH_USER_AGENT", "course-app-bench")
+    with app.test_request_context("/", headers={"User-Agent": user_agent}):
         db = get_session()
         course = db.scalar(select(Course).where(Course.slug == "dry-needling-level-1"))
         password = hash_password(DEMO_PASSWORD)
@@ -76,10 +81,16 @@ def _endpoint_fixtures(db, course: Course, password: str) -> dict:
 
 
 def _submit_pool(app, db, course: Course, password: str, args) -> dict:
-    pool = [_submit_line(app, db, course, n, password) for n in range(args.submit_pool)]
+    first = _next_submit_number(db)  # a second pool on the same database takes new learners
+    numbers = range(first, first + args.submit_pool)
+    pool = [_submit_line(app, db, course, n, password) for n in numbers]
     with open(args.pool_file, "w") as out:
         out.writelines(pool)
     return {"submit_pool": len(pool)}
+
+
+def _next_submit_number(db) -> int:
+    return db.scalar(select(func.count()).where(User.email.like("bench-submit-%")))
 
 
 def _open_attempt(db, course: Course, learner: User):

@@ -1,7 +1,8 @@
 -- wrk script: submit a different open attempt on every request (each submit closes one).
 -- BENCH_POOL names a file of lines "path<TAB>cookie<TAB>form"; BENCH_THREADS is wrk's -t.
 -- Each wrk thread takes every BENCH_THREADS-th line, so no attempt is submitted twice until
--- the pool runs out (run.py sizes the pool and reports when it did).
+-- the pool runs out (run.py sizes the pool and reports when it did). The cookies were made
+-- for BENCH_USER_AGENT, which each request sends.
 local next_id = 0
 
 function setup(thread)
@@ -21,6 +22,7 @@ function init(args)
     index = index + 1
   end
   sent = 0
+  user_agent = os.getenv("BENCH_USER_AGENT")
 end
 
 function request()
@@ -28,6 +30,7 @@ function request()
   local line = lines[((sent - 1) % #lines) + 1]
   return wrk.format("POST", line.path, {
     ["Cookie"] = line.cookie,
+    ["User-Agent"] = user_agent,
     ["Content-Type"] = "application/x-www-form-urlencoded",
   }, line.body)
 end
