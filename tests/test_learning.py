@@ -206,3 +206,10 @@ def test_query_count_does_not_grow_with_data(app, client, db, learner, path):
         db.add(LessonProgress(user_id=other.id, lesson_id=db.scalar(select(Lesson.id))))
     db.commit()
     assert count_queries(app, client, path) == before
+
+
+def test_a_lesson_reads_only_the_user_and_their_standing(app, client, db, learner):
+    """Course rows and lesson bodies come from the per-process structure cache, filled by
+    the first page."""
+    post(client, f"{BASICS}/enrol")
+    assert count_queries(app, client, lesson_url(BASICS, "two")) == 2
