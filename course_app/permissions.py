@@ -4,13 +4,13 @@ from flask import Flask, g
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
-from course_app.auth.models import Role, User
+from course_app.auth.models import Role, SignedInUser, User
 from course_app.db import get_session
 from course_app.exceptions import AccessDenied
 from course_app.instructor.models import CohortInstructor, CourseStaff
 from course_app.modules.services import CourseStatus
 
-AnyUser = User | AnonymousUserMixin
+AnyUser = User | SignedInUser | AnonymousUserMixin
 
 
 def is_admin(user: AnyUser) -> bool:

@@ -18,15 +18,17 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def _load_user(session_token: str):
-    user = get_session().scalar(_user_by_token(), {"token": session_token})
-    return user if user is not None and user.is_active else None
+    from course_app.auth.models import SignedInUser
+
+    row = get_session().execute(_user_by_token(), {"token": session_token}).first()
+    return SignedInUser(*row) if row is not None and row.is_active else None
 
 
 @cache  # every authenticated request runs it: build the statement once, not per request
 def _user_by_token():
-    from course_app.auth.models import User
+    from course_app.auth.models import SignedInUser, User
 
-    return select(User).where(User.session_token == bindparam("token"))
+    return select(*SignedInUser.columns()).where(User.session_token == bindparam("token"))
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Users and their roles."""
 
 import secrets
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 
@@ -73,3 +74,37 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    """The logged-in account as read at the start of a request: ``current_user`` on every
+    request after the login. Plain data for permissions and templates, read without the ORM
+    (every authenticated request pays for it); a view that changes the account loads the row
+    (``session.get(User, current_user.id)``).
+    """
+
+    id: int
+    email: str
+    full_name: str
+    role: str
+    registration_number: str | None
+    jurisdiction: str | None
+    regulator: str | None
+    register_class: str | None
+    licence_verified_at: datetime | None
+    session_token: str
+    is_active: bool
+
+    #: What Flask-Login asks of a user object.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @classmethod
+    def columns(cls):
+        """The users columns it is read from, in field order."""
+        table = User.__table__
+        return [table.c[field.name] for field in fields(cls)]

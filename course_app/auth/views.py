@@ -12,6 +12,7 @@ from course_app.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from course_app.auth.models import User
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.security import limiter
@@ -117,15 +118,14 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         db = get_session()
+        user = db.get(User, current_user.id)  # current_user is a read-only snapshot
         try:
-            services.change_password(
-                db, current_user, form.current_password.data, form.password.data
-            )
+            services.change_password(db, user, form.current_password.data, form.password.data)
         except DomainError as error:
             form.current_password.errors.append(error.message)
         else:
             db.commit()
-            _start_session(current_user._get_current_object())
+            _start_session(user)
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("modules.dashboard"))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from course_app.auth.models import User
+from course_app.auth.models import SignedInUser, User
 from course_app.certificates.models import Certificate
 from course_app.db import utcnow
 from course_app.instructor.models import Cohort, CohortMember
@@ -95,7 +95,7 @@ def as_csv(items: list[TranscriptRow]) -> str:
     return out.getvalue()
 
 
-def as_pdf(learner: User, items: list[TranscriptRow], issuer: str) -> bytes:
+def as_pdf(learner: User | SignedInUser, items: list[TranscriptRow], issuer: str) -> bytes:
     # reportlab and pypdf are imported on first use: they cost each worker ~20 MiB.
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course_app.audit.services import record
-from course_app.auth.models import Role, User
+from course_app.auth.models import Role, SignedInUser, User
 from course_app.auth.services import find_by_email
 from course_app.exceptions import DomainError
 from course_app.instructor.models import (
@@ -68,11 +68,13 @@ def cohorts_of(session: Session, course_id: int) -> list[tuple[Cohort, int]]:
     return [(cohort, count) for cohort, count in session.execute(query)]
 
 
-def create_cohort(session: Session, course: Course, data: CohortData, actor: User) -> Cohort:
+def create_cohort(
+    session: Session, course: Course, data: CohortData, actor: User | SignedInUser
+) -> Cohort:
     if data.ends_on < data.starts_on:
         raise DomainError("The cohort cannot end before it starts.")
     instructors = _instructors(session, data.instructor_emails)
-    if actor.role == Role.INSTRUCTOR and actor not in instructors:
+    if actor.role == Role.INSTRUCTOR and actor.id not in {u.id for u in instructors}:
         instructors.append(actor)
     cohort = Cohort(
         course_id=course.id,
