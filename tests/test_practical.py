@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from course_app.auth.models import Role
+from course_app.auth.models import Role, User
 from course_app.config import REPO_ROOT
-from course_app.instructor.models import CompetencySignoff, CourseStaff
+from course_app.instructor.models import CohortInstructor, CompetencySignoff, CourseStaff
 from course_app.instructor.practical import Competency, PracticalStatus, practical_status
 from course_app.modules.models import Course
 from tests.helpers import complete_course, login, make_user, post, text_of
@@ -56,8 +56,9 @@ def learner_browser(app, db, email: str, **fields):
     return user, browser
 
 
-def create_cohort(teacher, capacity: int = 12) -> int:
+def create_cohort(teacher, capacity: int = 12, instructors: str = "") -> int:
     form = {
+        "instructors": instructors,
         "name": "Toronto, spring",
         "starts_on": "2027-04-09",
         "ends_on": "2027-04-11",
@@ -164,3 +165,21 @@ def test_an_instructor_of_another_course_cannot_open_the_cohort(real_app, db, te
     other = real_app.test_client()
     login(other, "other@example.org")
     assert other.get(f"/instructor/cohorts/{cohort_id}").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "listed", ["", "teacher@example.org", "teacher@example.org, ana@example.org"]
+)
+def test_the_instructor_who_creates_a_cohort_runs_it_once(real_app, db, teacher, listed):
+    """Whether or not they list themselves among the cohort's instructors."""
+    make_user(db, email="ana@example.org", role=Role.INSTRUCTOR)
+    cohort_id = create_cohort(teacher, instructors=listed)
+    query = select(CohortInstructor.user_id).where(CohortInstructor.cohort_id == cohort_id)
+    runners = sorted(db.scalars(query))
+    expected = {"teacher@example.org"} | {e.strip() for e in listed.split(",") if e.strip()}
+    assert len(runners) == len(expected)
+    assert teacher_id(db) in runners
+
+
+def teacher_id(db) -> int:
+    return db.scalar(select(User.id).where(User.email == "teacher@example.org"))
