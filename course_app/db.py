@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event, make_url
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
 
 from course_app import writer_lock
@@ -92,6 +93,17 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions[EXTENSION_KEY]()
     return g.db_session
+
+
+def execute_prepared(session: Session, statement: Executable, params: Any = None) -> Result:
+    """Run a statement built once (columns, not entities) on the session's connection.
+
+    For the few statements every request runs: the session's own ``execute`` would route them
+    through the ORM's execution layer, about a tenth of a simple page. Pending changes are
+    flushed first, as the session's autoflush would.
+    """
+    session.flush()  # returns at once when nothing is pending
+    return session.connection().execute(statement, params)
 
 
 def _close_session(_exc: BaseException | None) -> None:

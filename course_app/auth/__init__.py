@@ -6,7 +6,7 @@ from flask import Blueprint, Flask
 from flask_login import LoginManager
 from sqlalchemy import bindparam, select
 
-from course_app.db import get_session
+from course_app.db import execute_prepared, get_session
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 login_manager = LoginManager()
@@ -20,7 +20,7 @@ login_manager.session_protection = "basic"
 def _load_user(session_token: str):
     from course_app.auth.models import SignedInUser
 
-    row = get_session().execute(_user_by_token(), {"token": session_token}).first()
+    row = execute_prepared(get_session(), _user_by_token(), {"token": session_token}).first()
     return SignedInUser(*row) if row is not None and row.is_active else None
 
 

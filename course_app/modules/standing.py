@@ -13,7 +13,7 @@ from functools import cache
 from sqlalchemy import Integer, String, bindparam, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
-from course_app.db import UTCDateTime
+from course_app.db import UTCDateTime, execute_prepared
 from course_app.instructor.models import Cohort, CompetencySignoff
 from course_app.modules.models import ContentStamp, Enrollment, LessonProgress
 from course_app.quizzes.models import Attempt
@@ -32,9 +32,9 @@ class Standing:
 def load_standing(session: Session, user_id: int | None) -> Standing:
     """The user's standing (anonymous: none) and the content stamp, in one query."""
     if user_id is None:
-        rows = session.execute(_stamp_query()).all()
+        rows = execute_prepared(session, _stamp_query()).all()
     else:
-        rows = session.execute(_standing_query(), {"user_id": user_id}).all()
+        rows = execute_prepared(session, _standing_query(), {"user_id": user_id}).all()
     by_kind: dict[str, list] = defaultdict(list)
     for row in rows:
         by_kind[row.kind].append(row)

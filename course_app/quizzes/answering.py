@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from course_app.db import execute_prepared
 from course_app.exceptions import DomainError
 from course_app.quizzes.grading import (
     AttemptResult,
@@ -104,7 +105,8 @@ def own_slots(session: Session, user_id: int, attempt_id: int) -> OwnSlots | Non
     """The user's attempt and its items as slots in one query on columns, or None when the
     user has no such attempt. Autosave runs on every change a learner makes: it reads only
     what it checks."""
-    rows = session.execute(_slots_query(), {"attempt_id": attempt_id, "user_id": user_id}).all()
+    params = {"attempt_id": attempt_id, "user_id": user_id}
+    rows = execute_prepared(session, _slots_query(), params).all()
     if not rows:
         return None
     slots = [
@@ -211,7 +213,7 @@ def save_answers(
 
 def _claim(session: Session, attempt_id: int, values: dict[str, Any]) -> None:
     """Update the attempt only while it is open; the row lock orders concurrent requests."""
-    result = session.execute(_claim_statement(), {"attempt_id": attempt_id, **values})
+    result = execute_prepared(session, _claim_statement(), {"attempt_id": attempt_id, **values})
     if result.rowcount != 1:
         raise AttemptClosed("This attempt was already submitted: its answers can no longer change.")
 
@@ -220,7 +222,7 @@ def _write_items(session: Session, values: dict[int, dict[str, Any]]) -> None:
     """One executemany UPDATE, whatever the number of questions."""
     if values:
         rows = [{"item_id": item_id, **columns} for item_id, columns in values.items()]
-        session.execute(_item_statement(), rows)
+        execute_prepared(session, _item_statement(), rows)
 
 
 def submit_attempt(
@@ -279,7 +281,7 @@ def marking_slots(session: Session, attempt: Attempt) -> list[MarkingSlot]:
             correct_keys_of(row.options),
             row.must_pass,
         )
-        for row in session.execute(_marking_query(), {"attempt_id": attempt.id})
+        for row in execute_prepared(session, _marking_query(), {"attempt_id": attempt.id})
     ]
 
 
@@ -334,7 +336,7 @@ def _record_result(session: Session, attempt: Attempt, result: AttemptResult) ->
         "passed": result.passed,
         "failed_must_pass": list(result.failed_must_pass),
     }
-    session.execute(_result_statement(), {"attempt_id": attempt.id, **values})
+    execute_prepared(session, _result_statement(), {"attempt_id": attempt.id, **values})
 
 
 def close_if_expired(session: Session, attempt: Attempt, now: datetime) -> bool:
