@@ -170,8 +170,8 @@ def _submit_pools(env, args, workdir: Path) -> list[Path]:
     return pools
 
 
-#: Pool size per second of load: above the submit rate seen on a 2-core machine (~900/s).
-SUBMITS_PER_SECOND = 1200
+#: Pool size per second of load: above the submit rate seen on a 2-core machine (~1,200/s).
+SUBMITS_PER_SECOND = 1500
 
 
 def _script(env, name: str, *args: str) -> dict:
