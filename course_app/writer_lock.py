@@ -98,7 +98,9 @@ class WriterLockedConnection(sqlite3.Connection):
             super().close()
         finally:
             self._release()
-            os.close(self._lock_fd)
+            if self._lock_fd >= 0:  # closing twice is allowed, as for sqlite3 itself
+                os.close(self._lock_fd)
+                self._lock_fd = -1
 
 
 def factory(database_file: str, timeout: float) -> type[WriterLockedConnection]:

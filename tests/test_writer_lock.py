@@ -108,6 +108,12 @@ def test_rollback_and_close_let_the_next_writer_in(database, finish):
     assert second.execute("SELECT worker FROM counter").fetchall() == [("second",)]
 
 
+def test_closing_twice_is_harmless(database):
+    connection = connect(database)
+    connection.close()
+    connection.close()
+
+
 def test_a_writer_waiting_past_the_timeout_fails_as_sqlite_would(database):
     first, second = connect(database), connect(database, timeout=0.2)
     first.execute("INSERT INTO counter (worker) VALUES ('first')")
