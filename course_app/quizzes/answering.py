@@ -91,6 +91,12 @@ class Slot:
     is_multiple: bool
     response: str | None
 
+    @classmethod
+    def of_row(cls, row) -> "Slot":
+        """From a row with the columns of ``_slot_columns()``."""
+        multiple = row.type == QuestionType.MULTIPLE
+        return cls(row.id, row.position, tuple(row.option_order), multiple, row.response)
+
 
 @dataclass(frozen=True)
 class OwnSlots:
@@ -109,16 +115,7 @@ def own_slots(session: Session, user_id: int, attempt_id: int) -> OwnSlots | Non
     rows = execute_prepared(session, _slots_query(), params).all()
     if not rows:
         return None
-    slots = [
-        Slot(
-            row.id,
-            row.position,
-            tuple(row.option_order),
-            row.type == QuestionType.MULTIPLE,
-            row.response,
-        )
-        for row in rows
-    ]
+    slots = [Slot.of_row(row) for row in rows]
     return OwnSlots(rows[0].status == AttemptStatus.IN_PROGRESS, rows[0].deadline, slots)
 
 
@@ -127,18 +124,21 @@ def own_slots(session: Session, user_id: int, attempt_id: int) -> OwnSlots | Non
 # machinery; like the ORM updates they replace, they leave loaded objects as they were.
 
 
+def _slot_columns():
+    """What :meth:`Slot.of_row` reads (the item joined with its question version)."""
+    return (
+        AttemptItem.id,
+        AttemptItem.position,
+        AttemptItem.option_order,
+        QuestionVersion.type,
+        AttemptItem.response,
+    )
+
+
 @cache
 def _slots_query():
     return (
-        select(
-            AttemptItem.id,
-            AttemptItem.position,
-            AttemptItem.option_order,
-            QuestionVersion.type,
-            AttemptItem.response,
-            Attempt.status,
-            Attempt.deadline,
-        )
+        select(*_slot_columns(), Attempt.status, Attempt.deadline)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"))
@@ -269,13 +269,7 @@ def marking_slots(session: Session, attempt: Attempt) -> list[MarkingSlot]:
     submit needs no option texts or rationales)."""
     return [
         MarkingSlot(
-            Slot(
-                row.id,
-                row.position,
-                tuple(row.option_order),
-                row.type == QuestionType.MULTIPLE,
-                row.response,
-            ),
+            Slot.of_row(row),
             row.key,
             QuestionType(row.type),
             correct_keys_of(row.options),
@@ -288,16 +282,7 @@ def marking_slots(session: Session, attempt: Attempt) -> list[MarkingSlot]:
 @cache
 def _marking_query():
     return (
-        select(
-            AttemptItem.id,
-            AttemptItem.position,
-            AttemptItem.option_order,
-            AttemptItem.response,
-            QuestionVersion.type,
-            QuestionVersion.options,
-            QuestionVersion.must_pass,
-            Question.key,
-        )
+        select(*_slot_columns(), QuestionVersion.options, QuestionVersion.must_pass, Question.key)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
         .join(Question, Question.id == QuestionVersion.question_id)
         .where(AttemptItem.attempt_id == bindparam("attempt_id"))
