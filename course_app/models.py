@@ -2,7 +2,7 @@
 
 from course_app.audit.models import AuditEntry
 from course_app.auth.models import User
-from course_app.certificates.models import Certificate
+from course_app.certificates.models import Certificate, CertificateFlag
 from course_app.db import Base
 from course_app.instructor.models import (
     Cohort,
@@ -40,6 +40,7 @@ __all__ = [
     "AttemptRegrade",
     "AuditEntry",
     "Certificate",
+    "CertificateFlag",
     "Cohort",
     "CohortInstructor",
     "CohortMember",

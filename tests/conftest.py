@@ -5,9 +5,11 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import URL
@@ -22,6 +24,11 @@ from course_app.modules.sync import sync_content
 TEST_CONTENT = Path(__file__).parent / "data" / "content"
 PG_URL_VARIABLE = "COURSE_APP_TEST_DATABASE_URL"
 
+#: Every test starts at this instant and the clock runs on from there, whatever today's date:
+#: the last day of a month, so date arithmetic meets month ends in every run. A test that needs
+#: another day says so with ``@pytest.mark.clock("2026-11-30T12:00:00+00:00")``.
+FIXED_NOW = datetime(2027, 5, 31, 9, 30, tzinfo=UTC)
+
 #: Cheap hashing keeps the suite fast; test_auth checks the production parameters.
 FAST_HASH = {"PASSWORD_HASH_MEMORY_KIB": 1024, "PASSWORD_HASH_TIME_COST": 1}
 
@@ -35,6 +42,19 @@ def base_config(database_url: str) -> dict:
         "RATELIMIT_ENABLED": False,
         **FAST_HASH,
     }
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(request) -> Iterator[None]:
+    """Start every test on FIXED_NOW, or its ``clock`` mark's instant, ticking from there: no
+    test depends on today's date. Fixtures run after it, so they happen on that day too."""
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    mark = request.node.get_closest_marker("clock")
+    start = datetime.fromisoformat(mark.args[0]) if mark else FIXED_NOW
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -154,6 +154,8 @@ MATRIX = {
     | {"admin": 404},
     ("POST", "certificates.reissue", f"/admin/certificates/{NO_CERT}/reissue"): ADMIN_ONLY
     | {"admin": 404},
+    ("POST", "certificates.review", f"/admin/certificates/{NO_CERT}/review"): ADMIN_ONLY
+    | {"admin": 404},
     ("GET", "admin.users", "/admin/users"): ADMIN_ONLY,
     ("GET", "admin.user", "/admin/users/1"): ADMIN_ONLY,
     ("GET", "admin.user", "/admin/users/999"): ADMIN_ONLY | {"admin": 404},

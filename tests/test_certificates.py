@@ -322,7 +322,49 @@ def test_completion_report(admin, db, finished):
     ] * 2
 
 
-def test_a_course_set_to_issue_automatically_issues_on_eligibility(admin, db, finished):
+def test_a_review_clears_a_flag_only_with_a_note_and_is_audited(admin, db, finished):
+    from course_app.certificates.flags import raise_flag
+    from course_app.certificates.models import CertificateFlag
+
+    verify_licence(admin, finished)
+    cert = issue(admin, db, finished)
+    raise_flag(db, cert, "review", "Regrade of q1 turned a pass into a fail.", None)
+    db.commit()
+    assert "Regrade of q1 turned a pass into a fail." in text_of(admin.get("/admin/certificates"))
+    refused = post(admin, f"/admin/certificates/{cert.public_id}/review", {"note": "  "})
+    assert refused.status_code == 303
+    assert "Say what you checked" in text_of(admin.get(f"/admin/certificates/{cert.public_id}"))
+    assert db.scalar(select(CertificateFlag.cleared_at)) is None
+    done = post(
+        admin, f"/admin/certificates/{cert.public_id}/review", {"note": "Still passes overall."}
+    )
+    assert done.status_code == 302
+    db.expire_all()
+    flag = db.scalar(select(CertificateFlag))
+    assert flag.cleared_at is not None and flag.cleared_note == "Still passes overall."
+    assert "Certificates that need attention" not in text_of(admin.get("/admin/certificates"))
+    actions = db.scalars(select(AuditEntry.action)).all()
+    assert {"certificate.flagged_review", "certificate.flags_cleared"} <= set(actions)
+    again = post(admin, f"/admin/certificates/{cert.public_id}/review", {"note": "Again."})
+    assert again.status_code == 303  # nothing left to review
+
+
+def on(day: str, expires: date):
+    return pytest.param(day, expires, marks=pytest.mark.clock(f"{day}T12:00:00+00:00"), id=day)
+
+
+@pytest.mark.parametrize(
+    ("today", "expires"),
+    [
+        on("2027-01-29", date(2029, 1, 29)),
+        on("2026-11-30", date(2028, 11, 30)),
+        on("2027-05-31", date(2029, 5, 31)),
+        on("2028-02-29", date(2030, 2, 28)),  # the README's rule for the leap day
+    ],
+)
+def test_a_course_set_to_issue_automatically_issues_on_eligibility(
+    admin, db, finished, today, expires
+):
     assert (
         post(
             admin,
@@ -335,5 +377,15 @@ def test_a_course_set_to_issue_automatically_issues_on_eligibility(admin, db, fi
     db.expire_all()
     cert = db.scalar(select(Certificate).where(Certificate.user_id == finished.id))
     assert cert is not None and cert.issued_by_id is None
-    assert (cert.expires_on - cert.issued_at.date()).days in (730, 731)
+    assert cert.issued_at.date().isoformat() == today
+    assert cert.expires_on == expires  # the same day two years later
+    assert cert.credential["validUntil"] == f"{expires.isoformat()}T23:59:59Z"
+    assert f"valid until {expires.isoformat()}" in text_of(
+        admin.get(f"/admin/certificates/{cert.public_id}")
+    )
+    assert expires.isoformat() in text_of(admin.get(f"/verify/{cert.public_id}"))
     assert cert.public_id in text_of(finished.browser.get("/certificates"))
+    printed = subprocess.run(
+        [need("pdftotext"), "-", "-"], input=cert.pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert expires.isoformat() in printed

@@ -83,3 +83,38 @@ class Certificate(Base):
         if self.expires_on is not None and today > self.expires_on:
             return "expired"
         return "valid"
+
+
+OPEN = "cleared_at IS NULL"
+
+
+class CertificateFlag(Base):
+    """Something an administrator must look at on an issued certificate.
+
+    ``reissue``: what the certificate's PDF and signed credential state is wrong (e.g. an
+    expiry date corrected after issue); a reissue fixes it. ``review``: a later change may
+    undo what was certified (e.g. a regrade turned a pass into a fail); an administrator
+    decides. Flags are cleared, never deleted, and never revoke anything by themselves.
+    """
+
+    __tablename__ = "certificate_flags"
+    __table_args__ = (
+        CheckConstraint("kind IN ('reissue', 'review')", name="kind_known"),
+        Index(
+            "uq_certificate_flags_one_open",
+            "certificate_id",
+            "kind",
+            unique=True,
+            sqlite_where=text(OPEN),
+            postgresql_where=text(OPEN),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cleared_note: Mapped[str] = mapped_column(Text, default="")

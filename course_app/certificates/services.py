@@ -8,7 +8,6 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import User
 from course_app.certificates import credential as ob3
 from course_app.certificates import signing
+from course_app.certificates.flags import clear_flags
 from course_app.certificates.eligibility import (
     LearnerRecord,
     Requirement,
@@ -29,6 +29,7 @@ from course_app.certificates.eligibility import (
 from course_app.certificates.ids import new_public_id
 from course_app.certificates.keys import KeyRing
 from course_app.certificates.models import Certificate
+from course_app.certificates.validity import expiry_date
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor import gradebook
@@ -77,7 +78,7 @@ def candidates(session: Session, course: Course, learner_id: int | None = None) 
     """Every enrolled learner (or just one) with what they have met (a fixed number of queries)."""
     book = gradebook.gradebook(session, course, gradebook.Filters(learner_id=learner_id))
     practical = practical_records(session, course)
-    today = date.today()
+    today = utcnow().date()
     valid = {
         c.user_id: c
         for c in session.scalars(
@@ -189,8 +190,7 @@ def _snapshot(
     course, learner, practical: PracticalRecord | None, issuer: Issuer, actor_id
 ) -> Certificate:
     issued = utcnow()
-    years = course.certificate_valid_years
-    expires = date(issued.year + years, issued.month, min(issued.day, 28)) if years else None
+    expires = expiry_date(issued.date(), course.certificate_valid_years)
     cohort = practical.cohort if practical else None
     return Certificate(
         public_id=new_public_id(course.level),
@@ -283,6 +283,7 @@ def revoke(session: Session, cert: Certificate, reason: str, actor_id: int) -> N
         {"status": "revoked"},
         reason.strip(),
     )
+    clear_flags(session, cert, actor_id, "Revoked: " + reason.strip())
 
 
 def reissue(session: Session, old: Certificate, issuer: Issuer, actor_id: int) -> Certificate:
@@ -306,6 +307,7 @@ def reissue(session: Session, old: Certificate, issuer: Issuer, actor_id: int) -
     )
     _store(session, new, learner, course, issuer, "certificate.reissued")
     old.superseded_by_id = new.id
+    clear_flags(session, old, actor_id, f"Reissued as {new.public_id}.")
     record(
         session,
         actor_id,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from course_app import permissions
 from course_app.audit.services import record
-from course_app.certificates import bp, checking, services, transcript
+from course_app.certificates import bp, checking, flags, services, transcript
 from course_app.certificates.credential import issuer_url
 from course_app.certificates.eligibility import LABELS
 from course_app.certificates.ids import normalise
@@ -223,6 +223,8 @@ def queue():
     return render_template(
         "certificates/queue.html",
         labels=LABELS,
+        flagged=flags.open_flags(db),
+        flag_labels=flags.KIND_LABELS,
         sections=[(course, services.candidates(db, course)) for course in courses],
     )
 
@@ -288,13 +290,34 @@ def course_settings(course_slug: str):
 @login_required
 def detail(public_id: str):
     _admin()
-    cert = services.find(get_session(), public_id) or abort(404)
+    db = get_session()
+    cert = services.find(db, public_id) or abort(404)
     return render_template(
         "certificates/detail.html",
         cert=cert,
         status=cert.status_on(date.today()),
         superseded_by=_successor(cert),
+        flags=flags.flags_of(db, cert.id),
+        flag_labels=flags.KIND_LABELS,
     )
+
+
+@bp.post("/admin/certificates/<public_id>/review")
+@login_required
+def review(public_id: str):
+    """Clear a certificate's flags: an administrator checked it and it stands."""
+    _admin()
+    db = get_session()
+    cert = services.find(db, public_id) or abort(404)
+    try:
+        flags.mark_reviewed(db, cert, current_user.id, request.form.get("note", ""))
+    except DomainError as error:
+        db.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("certificates.detail", public_id=public_id), 303)
+    db.commit()
+    flash(f"Certificate {public_id} reviewed: it stands.", "success")
+    return redirect(url_for("certificates.detail", public_id=public_id))
 
 
 @bp.post("/admin/certificates/<public_id>/revoke")
