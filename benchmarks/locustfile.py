@@ -1,8 +1,14 @@
 """Learners taking quizzes, for `locust --headless` (driven by tests/test_load.py).
 
 Each simulated learner logs in once (and checks that the login stuck), then takes quizzes in a
-loop: start, save answers twice, submit. Every response the app confirmed is written to a JSON
-lines file, so that the test can compare what the database holds with what clients saw.
+loop: start, save answers twice, submit. Everything is written to a JSON lines file, so that
+the test can compare what the database holds with what clients saw, and explain any
+difference:
+
+- ``sent`` before every try of every request (with the answers it carries), and ``answered``
+  or ``cut-off`` after it, with the status, the Location and the attempt id. A ``sent`` with
+  no outcome was cut off by the end of the run.
+- ``start``, ``save`` and ``submit`` when the app confirmed that step.
 
 A request that fails at the connection (a worker killed under it) or with a 502/503 is sent
 again, the same request with the same form: the app's own keys make that safe. Starting a quiz
@@ -13,6 +19,7 @@ Settings, from the environment: LOAD_EMAILS (file, one e-mail per line), LOAD_PA
 LOAD_COURSE, LOAD_QUIZZES (comma-separated slugs), LOAD_LOG (the JSON lines file to write).
 """
 
+import itertools
 import json
 import os
 import random
@@ -23,12 +30,15 @@ from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
 RETRIES = 8
+#: A connection cut (status 0: the worker died under it) or the proxy's "no worker" answers.
+CUT_OFF = (0, 502, 503)
 TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
 OPTION = re.compile(r'type="(radio|checkbox)" name="q(\d+)" id="[^"]+" value="([^"]+)"')
-ATTEMPT = re.compile(r"/attempts/(\d+)$")
+ATTEMPT = re.compile(r"/attempts/(\d+)")
 
 _emails: list[str] = []
 _log = None
+_request_ids = itertools.count(1)
 
 
 @events.test_start.add_listener
@@ -36,17 +46,18 @@ def _open(environment, **_kwargs) -> None:
     global _log
     with open(os.environ["LOAD_EMAILS"]) as listing:
         _emails.extend(line.strip() for line in listing if line.strip())
-    _log = open(os.environ["LOAD_LOG"], "a", buffering=1)  # noqa: SIM115 - closed at test_stop
+    _log = open(os.environ["LOAD_LOG"], "a", buffering=1)  # noqa: SIM115 - closed at quit
 
 
-@events.test_stop.add_listener
-def _close(environment, **_kwargs) -> None:
+@events.quit.add_listener
+def _close(**_kwargs) -> None:
+    # At quit, not test_stop: users finishing their task after the stop still write.
     if _log is not None:
         _log.close()
 
 
-def confirm(**event) -> None:
-    _log.write(json.dumps(event) + "\n")
+def note(**event) -> None:
+    _log.write(json.dumps({**event, "at": round(time.time(), 3)}) + "\n")
 
 
 class Learner(HttpUser):
@@ -63,10 +74,10 @@ class Learner(HttpUser):
         self.send("POST", "/auth/login", form, expect=(302, 303), name="log in")
         page = self.send("GET", "/dashboard", expect=(200,), name="dashboard")
         if "Log out" not in page.text or "My learning" not in page.text:
-            confirm(kind="login-lost", email=self.email)
+            note(kind="login-lost", email=self.email)
             raise StopUser()
         self.token = TOKEN.search(page.text).group(1)
-        confirm(kind="login", email=self.email)
+        note(kind="login", email=self.email)
 
     @task
     def take_a_quiz(self) -> None:
@@ -80,7 +91,7 @@ class Learner(HttpUser):
             self.quizzes.pop(0)
             return
         attempt = int(found.group(1))
-        confirm(kind="start", email=self.email, attempt=attempt)
+        note(kind="start", email=self.email, quiz=quiz, attempt=attempt)
         page = self.send("GET", f"/attempts/{attempt}", expect=(200,), name="attempt page")
         for _ in range(2):
             answers = self.choose(page.text)
@@ -92,10 +103,10 @@ class Learner(HttpUser):
                 name="save",
                 as_json=True,
             )
-            confirm(kind="save", attempt=attempt, answers=answers)
+            note(kind="save", email=self.email, attempt=attempt, answers=answers)
         answers = self.choose(page.text)
         self.send("POST", f"/attempts/{attempt}/submit", answers, expect=(302, 303), name="submit")
-        confirm(kind="submit", attempt=attempt, answers=answers)
+        note(kind="submit", email=self.email, attempt=attempt, answers=answers)
 
     @staticmethod
     def choose(page: str) -> dict[str, list[str]]:
@@ -113,10 +124,17 @@ class Learner(HttpUser):
         return TOKEN.search(self.send("GET", path, expect=(200,), name=path).text).group(1)
 
     def send(self, method, path, form=None, *, expect, name, as_json=False):
-        """Send, and send again the same request after a dropped connection or a 502/503."""
+        """Send, and send again the same request after a dropped connection or a 502/503.
+
+        Every try is logged before it goes and when it ends, so a request cut off by the end
+        of the run shows as sent and never answered."""
         data = {**(form or {}), "csrf_token": self.token} if method == "POST" else None
         headers = {"Accept": "application/json"} if as_json else {}
+        request = next(_request_ids)
+        answers = form if name in ("save", "submit") else None
         for attempt in range(1, RETRIES + 1):
+            note(kind="sent", email=self.email, request=request, path=path, method=method,
+                 tried=attempt, answers=answers)  # fmt: skip
             with self.client.request(
                 method,
                 path,
@@ -126,14 +144,28 @@ class Learner(HttpUser):
                 allow_redirects=False,
                 catch_response=True,
             ) as response:
+                self._outcome(request, attempt, path, response)
                 if response.status_code in expect:
                     response.success()
                     return response
-                if response.status_code in (0, 502, 503) and attempt < RETRIES:
-                    response.success()  # counted as a retry below, not as a failure
-                    confirm(kind="retry", path=path, status=response.status_code)
+                if response.status_code in CUT_OFF and attempt < RETRIES:
+                    response.success()  # counted as a retry, not as a failure
                     time.sleep(0.25 * attempt)
                     continue
                 response.failure(f"{method} {path}: {response.status_code}")
                 raise StopUser()
         raise StopUser()
+
+    def _outcome(self, request: int, tried: int, path: str, response) -> None:
+        location = response.headers.get("Location", "")
+        found = ATTEMPT.search(location) or ATTEMPT.search(path)
+        note(
+            kind="cut-off" if response.status_code in CUT_OFF else "answered",
+            email=self.email,
+            request=request,
+            path=path,
+            tried=tried,
+            status=response.status_code,
+            location=location,
+            attempt=int(found.group(1)) if found else None,
+        )

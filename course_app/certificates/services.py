@@ -19,13 +19,13 @@ from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import User
 from course_app.certificates import credential as ob3
 from course_app.certificates import signing
-from course_app.certificates.flags import clear_flags
 from course_app.certificates.eligibility import (
     LearnerRecord,
     Requirement,
     is_eligible,
     requirements,
 )
+from course_app.certificates.flags import clear_flags
 from course_app.certificates.ids import new_public_id
 from course_app.certificates.keys import KeyRing
 from course_app.certificates.models import Certificate
