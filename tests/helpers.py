@@ -79,19 +79,37 @@ def start_quiz(client: FlaskClient, course_slug: str, quiz_slug: str) -> int:
 
 
 def answers_for(session: Session, attempt_id: int, right: bool = True) -> dict[str, list[str]]:
-    """Form data answering every question of an attempt rightly (or every one wrongly)."""
+    """Form data answering every question of an attempt rightly (or every one wrongly), as
+    the page sends it: each option by its place on the page."""
     from course_app.quizzes.models import AttemptItem, QuestionVersion
 
     rows = session.execute(
-        select(AttemptItem.position, QuestionVersion.options)
+        select(AttemptItem.position, AttemptItem.option_order, QuestionVersion.options)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
         .where(AttemptItem.attempt_id == attempt_id)
     )
     data = {}
-    for position, options in rows:
+    for position, order, options in rows:
         keys = [o["key"] for o in options if o["correct"] == right]
-        data[f"q{position}"] = keys if right else keys[:1]
+        data[f"q{position}"] = [served(order, key) for key in (keys if right else keys[:1])]
     return data
+
+
+def served(option_order: list[str], key: str) -> str:
+    """The value the page sends for an option: its place on the page (1-based)."""
+    return str(option_order.index(key) + 1)
+
+
+def served_for(session: Session, attempt_id: int, position: int, key: str) -> str:
+    """The value the attempt's page sends for option ``key`` of the question at ``position``."""
+    from course_app.quizzes.models import AttemptItem
+
+    order = session.scalar(
+        select(AttemptItem.option_order).where(
+            AttemptItem.attempt_id == attempt_id, AttemptItem.position == position
+        )
+    )
+    return served(order, key)
 
 
 def take_quiz(

@@ -12,7 +12,16 @@ from course_app.db import get_engine
 from course_app.instructor.models import CourseStaff
 from course_app.modules.models import Course, Lesson, LessonRevision
 from course_app.quizzes.models import Attempt, AttemptItem, Question, QuestionVersion
-from tests.helpers import answers_for, login, make_user, post, start_quiz, take_quiz, text_of
+from tests.helpers import (
+    answers_for,
+    login,
+    make_user,
+    post,
+    served_for,
+    start_quiz,
+    take_quiz,
+    text_of,
+)
 
 WS = "/instructor/courses/basics"
 
@@ -162,7 +171,7 @@ def test_regrade_preview_changes_nothing_and_apply_changes_results_once(db, lear
         )
     )
     wrong = next(o["key"] for o in version.options if not o["correct"])
-    answers[f"q{position}"] = [wrong]
+    answers[f"q{position}"] = [served_for(db, attempt_id, position, wrong)]
     post(learner.browser, f"/attempts/{attempt_id}/submit", answers)
     assert db.get(Attempt, attempt_id).score == pytest.approx(0.8)
     url = f"{WS}/questions/q-single/regrade"

@@ -31,7 +31,7 @@ from course_app.config import REPO_ROOT
 from course_app.modules.models import Course, Enrollment
 from course_app.quizzes.models import Attempt, AttemptItem, Quiz
 from tests.conftest import TEST_CONTENT
-from tests.helpers import make_user
+from tests.helpers import make_user, served
 from tests.load_journal import Journal, StoredAttempt, problems, unconfirmed
 from tests.test_scale_out import free_port, wait_until_up
 
@@ -201,7 +201,7 @@ def _stored_attempts(db, learners: list[str]) -> list[StoredAttempt]:
     ).all()
     answers: dict[int, dict[int, str | None]] = {row.Attempt.id: {} for row in rows}
     for item in db.scalars(select(AttemptItem).where(AttemptItem.attempt_id.in_(answers))):
-        answers[item.attempt_id][item.position] = item.response
+        answers[item.attempt_id][item.position] = _as_served(item.option_order, item.response)
     return [
         StoredAttempt(
             attempt.id,
@@ -213,6 +213,13 @@ def _stored_attempts(db, learners: list[str]) -> list[StoredAttempt]:
         )
         for attempt, email, slug in rows
     ]
+
+
+def _as_served(option_order: list[str], response: str | None) -> str | None:
+    """A stored answer (option keys) as the page sent it (places on the page), to compare."""
+    if response is None:
+        return None
+    return ",".join(sorted(served(option_order, key) for key in response.split(",")))
 
 
 def _resumed_attempt(url: str, email: str, quiz: str) -> int | None:

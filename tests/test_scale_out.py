@@ -138,7 +138,7 @@ def test_a_quiz_continues_on_the_other_instance_and_limits_are_shared(two_instan
     page = browser.get(f"{b}/courses/basics/quizzes/second")[1]
     attempt = re.search(r'href="/attempts/(\d+)"', page).group(1)
     status, _ = browser.post(
-        f"{b}/attempts/{attempt}/submit", {"q1": "true"}, f"{b}/attempts/{attempt}"
+        f"{b}/attempts/{attempt}/submit", {"q1": "1"}, f"{b}/attempts/{attempt}"
     )
     assert status == 302
     assert "pass mark 50 %" in browser.get(f"{a}/attempts/{attempt}")[1]  # graded, seen on A

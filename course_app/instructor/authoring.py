@@ -264,7 +264,6 @@ def update_quiz_settings(
         "cooldown_minutes",
         "time_limit_minutes",
         "shuffle_questions",
-        "shuffle_options",
         "must_pass_fails_attempt",
     ):
         setattr(quiz, name, getattr(edit, name))
@@ -285,7 +284,6 @@ def _settings_of(quiz: Quiz) -> dict:
         "cooldown_minutes",
         "time_limit_minutes",
         "shuffle_questions",
-        "shuffle_options",
         "feedback",
         "must_pass_fails_attempt",
         "scoring",

@@ -118,7 +118,6 @@ def _settings_document(quiz: Quiz) -> dict[str, Any]:
         "cooldown_minutes": quiz.cooldown_minutes,
         "time_limit_minutes": quiz.time_limit_minutes,
         "shuffle_questions": quiz.shuffle_questions,
-        "shuffle_options": quiz.shuffle_options,
         "feedback": quiz.feedback,
         "must_pass_fails_attempt": quiz.must_pass_fails_attempt,
         "multiple_response": quiz.scoring,

@@ -155,7 +155,6 @@ class QuizSettingsForm(FlaskForm):
         "Time limit (minutes, 0 = none)", validators=[InputRequired(), NumberRange(0, 600)]
     )
     shuffle_questions = BooleanField("Shuffle the questions")
-    shuffle_options = BooleanField("Shuffle the options")
     feedback = SelectField(
         "When right answers and rationales show",
         choices=[

@@ -331,7 +331,6 @@ def _settings_from(form, rows) -> authoring.QuizSettingsEdit:
         cooldown_minutes=form.cooldown_minutes.data,
         time_limit_minutes=form.time_limit_minutes.data,
         shuffle_questions=form.shuffle_questions.data,
-        shuffle_options=form.shuffle_options.data,
         feedback=FeedbackPolicy(form.feedback.data),
         must_pass_fails_attempt=form.must_pass_fails_attempt.data,
         scoring=Scoring(form.scoring.data),

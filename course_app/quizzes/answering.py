@@ -38,7 +38,7 @@ from course_app.quizzes.rules import (
     is_past_grace,
 )
 
-#: Posted answers: {item position: chosen option keys}.
+#: Posted answers: {item position: the values of the options chosen, as served}.
 Responses = Mapping[int, Sequence[str]]
 
 
@@ -175,21 +175,41 @@ def encode(chosen: Sequence[str]) -> str | None:
     return ",".join(sorted(set(chosen))) or None
 
 
+def served_value(index: int) -> str:
+    """What the page sends for the option shown at ``index`` (0-based): its place on the page.
+
+    The page never carries an option's own key: in the banks the key was usually written
+    first, so a key like "a" in the HTML would give the answer away. Options are shuffled per
+    attempt, so a place says nothing about correctness, and the server maps it back."""
+    return str(index + 1)
+
+
+def chosen_keys(option_order: Sequence[str], served: Sequence[str]) -> frozenset[str] | None:
+    """The option keys behind the values a page sent; None if one is not an option shown."""
+    places = {served_value(index): key for index, key in enumerate(option_order)}
+    if not all(value in places for value in served):
+        return None
+    return frozenset(places[value] for value in served)
+
+
 def check_responses(slots: Sequence[Slot], responses: Responses) -> dict[int, str | None]:
     """Validate posted answers against the attempt; {item id: encoded answer} for every item.
 
     An item not posted is unanswered (a cleared checkbox group posts nothing).
     """
     by_position = {slot.position: slot for slot in slots}
-    for position, chosen in responses.items():
+    answers: dict[int, frozenset[str]] = {}
+    for position, served in responses.items():
         slot = by_position.get(position)
         if slot is None:
             raise QuizError(f"Question {position} is not part of this attempt.")
-        if not set(chosen) <= set(slot.option_order):
+        keys = chosen_keys(slot.option_order, served)
+        if keys is None:
             raise QuizError(f"An answer to question {position} is not one of its options.")
-        if len(set(chosen)) > 1 and not slot.is_multiple:
+        if len(keys) > 1 and not slot.is_multiple:
             raise QuizError(f"Question {position} takes one answer only.")
-    return {slot.id: encode(responses.get(slot.position, ())) for slot in slots}
+        answers[position] = keys
+    return {slot.id: encode(answers.get(slot.position, ())) for slot in slots}
 
 
 def save_answers(

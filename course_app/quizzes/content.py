@@ -37,7 +37,6 @@ QUIZ_KEYS = {
     "cooldown_minutes",
     "time_limit_minutes",
     "shuffle_questions",
-    "shuffle_options",
     "feedback",
     "must_pass_fails_attempt",
     "multiple_response",
@@ -109,7 +108,6 @@ class QuizSettings:
     cooldown_minutes: int
     time_limit_minutes: int
     shuffle_questions: bool
-    shuffle_options: bool
     feedback: FeedbackPolicy
     must_pass_fails_attempt: bool
     scoring: Scoring
@@ -162,7 +160,6 @@ def _settings(source: TomlSource, data: dict) -> QuizSettings:
         cooldown_minutes=read_integer(source, data, "cooldown_minutes", 0, 10080, default=0),
         time_limit_minutes=read_integer(source, data, "time_limit_minutes", 0, 600, default=0),
         shuffle_questions=read_bool(source, data, "shuffle_questions", True),
-        shuffle_options=read_bool(source, data, "shuffle_options", True),
         feedback=FeedbackPolicy(
             read_choice(source, data, "feedback", tuple(FeedbackPolicy), "immediately")
         ),

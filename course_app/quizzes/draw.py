@@ -48,11 +48,12 @@ def draw_questions(
     blueprint: Sequence[BlueprintRow],
     seed: int,
     shuffle_questions: bool,
-    shuffle_options: bool,
 ) -> list[DrawnQuestion]:
-    """Draw per blueprint row (no question twice), order them, and order their options.
+    """Draw per blueprint row (no question twice), order them, and shuffle their options.
 
     Questions sharing a case vignette stay next to each other so the case is read once.
+    Options are always shuffled (true/false keeps True before False): authors tend to write the
+    key first, so an unshuffled order would tell it.
     """
     rng = _rng(seed)
     chosen = _draw_keys(pool, blueprint, rng)
@@ -62,9 +63,7 @@ def draw_questions(
     if shuffle_questions:
         rng.shuffle(groups)
     return [
-        DrawnQuestion(q.key, _option_order(by_key[q.key], rng, shuffle_options))
-        for group in groups
-        for q in group
+        DrawnQuestion(q.key, _option_order(by_key[q.key], rng)) for group in groups for q in group
     ]
 
 
@@ -94,9 +93,9 @@ def _case_groups(questions: list[PoolQuestion]) -> list[list[PoolQuestion]]:
     return groups
 
 
-def _option_order(question: PoolQuestion, rng: random.Random, shuffle: bool) -> tuple[str, ...]:
+def _option_order(question: PoolQuestion, rng: random.Random) -> tuple[str, ...]:
     keys = list(question.option_keys)
-    if shuffle and len(keys) > 2:  # true/false keeps True before False
+    if len(keys) > 2:  # true/false keeps True before False
         rng.shuffle(keys)
     return tuple(keys)
 

@@ -58,7 +58,6 @@ class Quiz(Base):
     #: 0: untimed.
     time_limit_minutes: Mapped[int] = mapped_column(Integer, default=0)
     shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=True)
-    shuffle_options: Mapped[bool] = mapped_column(Boolean, default=True)
     feedback: Mapped[str] = mapped_column(String(20))
     must_pass_fails_attempt: Mapped[bool] = mapped_column(Boolean, default=True)
     scoring: Mapped[str] = mapped_column(String(20))

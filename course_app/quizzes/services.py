@@ -194,7 +194,7 @@ def _draw(session: Session, quiz: Quiz, seed: int) -> list[AttemptItem]:
         options = tuple(option["key"] for option in version.options)
         pool.append(PoolQuestion(key, module_slug, version.objective, version.case_key, options))
     blueprint = [BlueprintRow(**row) for row in quiz.blueprint]
-    drawn = draw_questions(pool, blueprint, seed, quiz.shuffle_questions, quiz.shuffle_options)
+    drawn = draw_questions(pool, blueprint, seed, quiz.shuffle_questions)
     if not drawn:
         raise QuizError("This quiz has no questions yet. Please try again later.")
     return [

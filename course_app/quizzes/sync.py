@@ -60,7 +60,6 @@ def quiz_values(course: Course, module_id: int | None, spec: QuizSpec) -> dict[s
         "cooldown_minutes": settings.cooldown_minutes,
         "time_limit_minutes": settings.time_limit_minutes,
         "shuffle_questions": settings.shuffle_questions,
-        "shuffle_options": settings.shuffle_options,
         "feedback": str(settings.feedback),
         "must_pass_fails_attempt": settings.must_pass_fails_attempt,
         "scoring": str(settings.scoring),

@@ -83,7 +83,7 @@ def attempt(attempt_id: int):
     items = answering.shown_items(db, attempt)
     if attempt.is_open:
         saved = {shown.item.position: shown.chosen for shown in items}
-        answers = _take_pending(attempt) or saved
+        answers = _take_pending(attempt, items) or saved
         return render_template(
             "quizzes/attempt.html", attempt=attempt, items=items, answers=answers
         )
@@ -183,12 +183,18 @@ def keep_answers_of_expired_form(error: CSRFError):
     return redirect(url_for("quizzes.attempt", attempt_id=found["attempt_id"]))
 
 
-def _take_pending(attempt: Attempt) -> dict[int, frozenset[str]] | None:
+def _take_pending(attempt: Attempt, items) -> dict[int, frozenset[str]] | None:
+    """The answers an expired form sent, as option keys (the form sent places on the page)."""
     pending = session.get(PENDING_KEY)
     if not pending or pending.get("attempt") != attempt.id:
         return None
     session.pop(PENDING_KEY)
-    return {int(position): frozenset(keys) for position, keys in pending["answers"].items()}
+    orders = {shown.item.position: shown.item.option_order for shown in items}
+    answers = {}
+    for position, served in pending["answers"].items():
+        keys = answering.chosen_keys(orders.get(int(position), ()), served)
+        answers[int(position)] = keys or frozenset()  # an impossible value shows unticked
+    return answers
 
 
 @bp.route("/staff/accommodations", methods=["GET", "POST"])
