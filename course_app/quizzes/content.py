@@ -87,11 +87,14 @@ class QuestionSpec:
     case: str | None = None
     #: Article claims (A1–A8) the question assesses: content metadata, not shown or graded.
     claims: tuple[str, ...] = ()
+    #: Where the question's [[questions]] table starts in its file (for file:line messages).
+    line: int = 0
 
     @property
     def content_hash(self) -> str:
         """Identifies this version: any change to what is shown or graded makes a new one."""
-        data = {k: v for k, v in vars(self).items() if k not in {"key", "module", "claims"}}
+        metadata = {"key", "module", "claims", "line"}
+        data = {k: v for k, v in vars(self).items() if k not in metadata}
         data["options"] = [vars(option) for option in self.options]
         encoded = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(encoded).hexdigest()
@@ -291,6 +294,7 @@ def _question(
         source=read_text(source, entry, "source", after=line),
         must_pass=read_bool(source, entry, "must_pass", False, after=line),
         claims=_claims(source, entry, line),
+        line=line,
     )
 
 
