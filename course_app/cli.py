@@ -89,8 +89,21 @@ def _parse_or_exit(directory: Path):
 @click.command("check-content")
 @with_appcontext
 @content_dir_option
-def check_content(directory: str | None) -> None:
-    """Validate the curriculum files; print file:line: message per problem, exit 1 if any."""
+@click.option("--strict", is_flag=True, help="Warnings are errors (CI, on the shipped curriculum).")
+@click.option(
+    "--known",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="A known-warnings file: 'rule subject' per line, accepted for now.",
+)
+def check_content(directory: str | None, strict: bool, known: str | None) -> None:
+    """Validate the curriculum files; print file:line: message per problem, exit 1 if any.
+
+    Then print warnings (item-writing cues, lesson minutes against the content): with
+    --strict any warning not in the --known file, or a known one that no longer occurs,
+    fails too."""
+    from course_app.content_warnings import content_warnings, read_known, triage
+
     courses = _parse_or_exit(_content_dir(directory))
     lessons = sum(len(course.lessons) for course in courses)
     quizzes = [quiz for course in courses for quiz in course.quizzes]
@@ -99,6 +112,18 @@ def check_content(directory: str | None) -> None:
         f"Content is valid: {len(courses)} course(s), {lessons} lesson(s), "
         f"{len(quizzes)} quiz file(s), {questions} question(s)."
     )
+    found = triage(content_warnings(courses), read_known(Path(known)) if known else set())
+    for warning in found.new:
+        click.echo(str(warning), err=True)
+    for rule, subject in found.stale:
+        click.echo(f"{known}: known warning no longer occurs: {rule} {subject}", err=True)
+    label = "error(s)" if strict else "warning(s)"
+    click.echo(
+        f"{len(found.new)} new {label}, {len(found.known)} known, {len(found.stale)} stale.",
+        err=bool(found.new or found.stale),
+    )
+    if found.fails(strict):
+        sys.exit(1)
 
 
 @click.command("load-content")

@@ -1,0 +1,83 @@
+"""Warnings about the curriculum: things a file may legally say but a careful author would not
+(an item whose key is its longest option, a lesson declaring more minutes than its text
+takes). Errors stop a load; warnings are printed by ``check-content`` and become errors with
+``--strict``, which CI uses on the shipped curriculum.
+
+A *known-warnings* file lists warnings accepted for now, one ``rule subject`` per line (the
+subject is a stable name such as a question key or a lesson slug, never a line number, so
+edits elsewhere do not shift it). A known warning that no longer occurs is reported too, so the
+list only ever shrinks.
+
+Each check is a pure function from the parsed courses to warnings, registered in
+:data:`CHECKS`.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from course_app.modules.content import CourseSpec
+
+
+@dataclass(frozen=True)
+class ContentWarning:
+    path: str
+    line: int
+    rule: str
+    #: What the warning is about, stably: a question key, a lesson slug, a bank's file name.
+    subject: str
+    message: str
+
+    @property
+    def known_as(self) -> tuple[str, str]:
+        return self.rule, self.subject
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: warning [{self.rule}] {self.message}"
+
+
+Check = Callable[[Sequence["CourseSpec"]], list[ContentWarning]]
+
+#: Every check run on the curriculum, in the order their warnings are printed.
+CHECKS: tuple[Check, ...] = ()
+
+
+def content_warnings(
+    courses: Sequence["CourseSpec"], checks: Iterable[Check] | None = None
+) -> list[ContentWarning]:
+    return [
+        warning for check in (CHECKS if checks is None else checks) for warning in check(courses)
+    ]
+
+
+def read_known(path: Path) -> set[tuple[str, str]]:
+    """``rule subject`` pairs from a known-warnings file; blank lines and # comments skipped."""
+    known = set()
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            rule, _, subject = line.partition(" ")
+            known.add((rule, subject.strip()))
+    return known
+
+
+@dataclass(frozen=True)
+class Triage:
+    new: list[ContentWarning]
+    known: list[ContentWarning]
+    #: Known-list entries no warning matched any more: remove them from the file.
+    stale: list[tuple[str, str]]
+
+    def fails(self, strict: bool) -> bool:
+        return strict and bool(self.new or self.stale)
+
+
+def triage(warnings: Sequence[ContentWarning], known: set[tuple[str, str]]) -> Triage:
+    seen = {warning.known_as for warning in warnings}
+    return Triage(
+        new=[w for w in warnings if w.known_as not in known],
+        known=[w for w in warnings if w.known_as in known],
+        stale=sorted(known - seen),
+    )
