@@ -16,13 +16,13 @@ from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.markdown import render_markdown
 from course_app.modules.models import CourseModule, Lesson, LessonRevision
-from course_app.quizzes.content import (
+from course_app.quizzes.content import QuizSettings
+from course_app.quizzes.content_items import (
     OPTION_COUNTS,
     OPTION_KEYS,
     TRUE_FALSE_OPTIONS,
     OptionSpec,
     QuestionSpec,
-    QuizSettings,
 )
 from course_app.quizzes.draw import BlueprintRow, PoolQuestion, pool_size
 from course_app.quizzes.grading import QuestionType

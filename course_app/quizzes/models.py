@@ -63,8 +63,13 @@ class Quiz(Base):
     scoring: Mapped[str] = mapped_column(String(20))
     #: {objective key: what the learner can do}.
     objectives: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    #: [{"count": 2, "module": "slug" | None, "objective": "key" | None}]; [] draws all.
+    #: [{"count": 2, "module": "slug" | None, "objective": "key" | None, "topic": …}];
+    #: [] draws all.
     blueprint: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: {topic key: what it is about}: the rules and skills a module's questions test.
+    topics: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    #: Topics every attempt includes besides those with a must-pass question (module quizzes).
+    required_topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: Hash of the settings as last loaded from the file; with edited_in_browser, lets
@@ -88,8 +93,11 @@ class Question(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
-    #: The module whose bank the question belongs to.
+    #: The module the question assesses.
     module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id"), index=True)
+    #: The quiz whose bank holds it: its module's quiz, or the course's final exam (whose
+    #: questions are never shown in a module quiz).
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
     key: Mapped[str] = mapped_column(String(SLUG_LENGTH))
     #: Number of the current version.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -114,6 +122,10 @@ class QuestionVersion(Base):
     number: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String(20))
     objective: Mapped[str] = mapped_column(String(SLUG_LENGTH))
+    #: A key of its module's topics; every attempt includes each must-pass topic.
+    topic: Mapped[str | None] = mapped_column(String(SLUG_LENGTH))
+    #: Shown in every attempt of its quiz.
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
     case_key: Mapped[str | None] = mapped_column(String(SLUG_LENGTH))
     case_title: Mapped[str] = mapped_column(String(200), default="")
     #: The case vignette as written (Markdown) and rendered and sanitized like lessons.

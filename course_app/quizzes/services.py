@@ -20,7 +20,7 @@ from course_app.modules.models import CourseModule
 from course_app.modules.services import CourseStatus
 from course_app.progress import final_exam_block_reason
 from course_app.quizzes.answering import QuizError, close_if_expired
-from course_app.quizzes.draw import BlueprintRow, PoolQuestion, draw_questions
+from course_app.quizzes.draw import BlueprintRow, PoolQuestion, Topic, draw_questions
 from course_app.quizzes.models import (
     Accommodation,
     Attempt,
@@ -30,6 +30,7 @@ from course_app.quizzes.models import (
     QuestionVersion,
     Quiz,
     Regrade,
+    is_current_version,
 )
 from course_app.quizzes.rules import (
     AttemptStatus,
@@ -174,27 +175,27 @@ def _time_multiplier(session: Session, user_id: int) -> float:
 
 
 def _draw(session: Session, quiz: Quiz, seed: int) -> list[AttemptItem]:
-    """The attempt's questions: current versions drawn by the quiz's blueprint."""
+    """The attempt's questions: current versions of the quiz's own bank, drawn by its
+    blueprint with every required question and topic (see :mod:`draw`)."""
     rows = session.execute(
         select(QuestionVersion, Question.key, CourseModule.slug)
         .join(Question, Question.id == QuestionVersion.question_id)
         .join(CourseModule, CourseModule.id == Question.module_id)
         .where(
             QuestionVersion.number == Question.version,
-            Question.course_id == quiz.course_id,
+            Question.quiz_id == quiz.id,
             ~Question.is_archived,
             ~CourseModule.is_archived,
-            *([Question.module_id == quiz.module_id] if quiz.module_id else []),
         )
         .order_by(CourseModule.position, Question.id)
     )
     versions, pool = {}, []
     for version, key, module_slug in rows:
         versions[key] = version
-        options = tuple(option["key"] for option in version.options)
-        pool.append(PoolQuestion(key, module_slug, version.objective, version.case_key, options))
+        pool.append(_pool_question(version, key, module_slug))
     blueprint = [BlueprintRow(**row) for row in quiz.blueprint]
-    drawn = draw_questions(pool, blueprint, seed, quiz.shuffle_questions)
+    topics = required_topics_of(session, quiz)
+    drawn = draw_questions(pool, blueprint, seed, quiz.shuffle_questions, topics)
     if not drawn:
         raise QuizError("This quiz has no questions yet. Please try again later.")
     return [
@@ -203,6 +204,50 @@ def _draw(session: Session, quiz: Quiz, seed: int) -> list[AttemptItem]:
         )
         for n, d in enumerate(drawn, start=1)
     ]
+
+
+def _pool_question(version: QuestionVersion, key: str, module_slug: str) -> PoolQuestion:
+    return PoolQuestion(
+        key,
+        module_slug,
+        version.objective,
+        version.case_key,
+        tuple(option["key"] for option in version.options),
+        version.topic,
+        version.required,
+        version.must_pass,
+    )
+
+
+def required_topics_of(session: Session, quiz: Quiz) -> list[Topic]:
+    """The topics every attempt of ``quiz`` includes: for a module quiz those it declares (its
+    must-pass topics come with its pool); for a final exam every module's declared and
+    must-pass topics."""
+    modules = select(Quiz.module_id, Quiz.required_topics, CourseModule.slug).join(
+        CourseModule, CourseModule.id == Quiz.module_id
+    )
+    if quiz.module_id is not None:
+        modules = modules.where(Quiz.id == quiz.id)
+    else:
+        modules = modules.where(Quiz.course_id == quiz.course_id, ~Quiz.is_archived)
+    declared = [(slug, t) for _id, topics, slug in session.execute(modules) for t in topics]
+    if quiz.module_id is not None:
+        return declared
+    must_pass = session.execute(
+        select(CourseModule.slug, QuestionVersion.topic)
+        .join(Question, is_current_version())
+        .join(Quiz, Quiz.id == Question.quiz_id)
+        .join(CourseModule, CourseModule.id == Question.module_id)
+        .where(
+            Quiz.course_id == quiz.course_id,
+            Quiz.module_id.is_not(None),
+            ~Question.is_archived,
+            QuestionVersion.must_pass,
+            QuestionVersion.topic.is_not(None),
+        )
+        .distinct()
+    )
+    return declared + [(slug, topic) for slug, topic in must_pass]
 
 
 def load_attempt(session: Session, user_id: int, attempt_id: int) -> Attempt | None:

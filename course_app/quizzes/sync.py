@@ -6,7 +6,7 @@ pointing at the version they showed. Nothing is deleted: what left the files is 
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from course_app.db import utcnow
 from course_app.markdown import render_markdown
 from course_app.modules.models import Course, CourseModule
-from course_app.quizzes.content import QuestionSpec, QuizSpec
+from course_app.quizzes.content import QuizSpec
+from course_app.quizzes.content_items import QuestionSpec
 from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
 
 
@@ -44,8 +45,24 @@ def sync_quizzes(
         if not existing[slug].is_archived:
             existing[slug].is_archived = True
             report.archived.append(f"quiz {course.slug}/{slug}")
-    questions = [(q, modules[q.module].id, spec.path) for spec in quizzes for q in spec.questions]
+    session.flush()
+    ids = dict(session.execute(select(Quiz.slug, Quiz.id).where(Quiz.course_id == course.id)).all())
+    questions = [
+        Placed(q, modules[q.module].id, ids[spec.slug], spec.path)
+        for spec in quizzes
+        for q in spec.questions
+    ]
     _sync_questions(session, course, questions, report)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A question from a file with where it belongs: the module it assesses, its quiz's bank."""
+
+    spec: QuestionSpec
+    module_id: int
+    quiz_id: int
+    path: str
 
 
 def quiz_values(course: Course, module_id: int | None, spec: QuizSpec) -> dict[str, Any]:
@@ -64,6 +81,8 @@ def quiz_values(course: Course, module_id: int | None, spec: QuizSpec) -> dict[s
         "must_pass_fails_attempt": settings.must_pass_fails_attempt,
         "scoring": str(settings.scoring),
         "objectives": dict(spec.objectives),
+        "topics": dict(spec.topics),
+        "required_topics": list(spec.required_topics),
         "blueprint": [asdict(row) for row in spec.blueprint],
         "is_archived": False,
     }
@@ -115,17 +134,17 @@ def _current_versions(session: Session, course: Course) -> dict[str, tuple[Quest
     return {question.key: (question, content_hash) for question, content_hash in rows}
 
 
-def _sync_questions(
-    session: Session, course: Course, specs: list[tuple[QuestionSpec, int, str]], report: Report
-) -> None:
+def _sync_questions(session: Session, course: Course, placed: list[Placed], report: Report) -> None:
     current = _current_versions(session, course)
-    for spec, module_id, path in specs:
+    for item in placed:
+        spec, module_id, quiz_id, path = item.spec, item.module_id, item.quiz_id, item.path
         name = f"question {course.slug}/{spec.key}"
         question, content_hash = current.get(spec.key, (None, None))
         if question is None:
             question = Question(
                 course_id=course.id,
                 module_id=module_id,
+                quiz_id=quiz_id,
                 key=spec.key,
                 version=1,
                 file_hash=spec.content_hash,
@@ -140,14 +159,15 @@ def _sync_questions(
                 report.conflict(name, path)
             continue
         question.file_hash = spec.content_hash
-        moved = question.module_id != module_id or question.is_archived
-        question.module_id, question.is_archived = module_id, False
+        moved = (question.module_id, question.quiz_id) != (module_id, quiz_id)
+        moved = moved or question.is_archived
+        question.module_id, question.quiz_id, question.is_archived = module_id, quiz_id, False
         if content_hash != spec.content_hash:
             question.version += 1
             session.add(_version(question, question.version, spec))
         if moved or content_hash != spec.content_hash:
             report.updated.append(name)
-    for key in sorted(set(current) - {spec.key for spec, _module, _path in specs}):
+    for key in sorted(set(current) - {item.spec.key for item in placed}):
         question = current[key][0]
         if question.edited_in_browser:
             continue  # made or changed in the browser: export-content writes it to the file
@@ -162,6 +182,8 @@ def _version(question: Question, number: int, spec: QuestionSpec) -> QuestionVer
         number=number,
         type=str(spec.type),
         objective=spec.objective,
+        topic=spec.topic,
+        required=spec.required,
         case_key=spec.case,
         case_title=spec.case_title,
         case_text=spec.case_text,
