@@ -23,6 +23,7 @@ from course_app.modules.models import (
 from course_app.quizzes.models import (
     Accommodation,
     Attempt,
+    AttemptAllowance,
     AttemptItem,
     AttemptRegrade,
     Question,
@@ -36,6 +37,7 @@ metadata = Base.metadata
 __all__ = [
     "Accommodation",
     "Attempt",
+    "AttemptAllowance",
     "AttemptItem",
     "AttemptRegrade",
     "AuditEntry",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from flask import Flask
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.engine import URL
 
 from course_app import create_app
@@ -156,3 +156,37 @@ def content(app: Flask, db) -> None:
     assert problems == []
     sync_content(db, courses)
     db.commit()
+
+
+@pytest.fixture
+def learner(app, db, content):
+    """Ada, enrolled in the test course 'basics', logged in: ``learner.browser``. (Modules
+    with their own ``learner`` fixture use theirs.)"""
+    from tests.helpers import login, make_user, post
+
+    user = make_user(db, email="learner@example.org", full_name="Ada Learner")
+    browser = app.test_client()
+    login(browser, user.email)
+    post(browser, "/courses/basics/enrol")
+    user.browser = browser
+    return user
+
+
+@pytest.fixture
+def instructor(app, db, content):
+    """Tess, who teaches 'basics', logged in: ``instructor.browser``."""
+    from course_app.auth.models import Role
+    from course_app.instructor.models import CourseStaff
+    from course_app.modules.models import Course
+    from tests.helpers import login, make_user
+
+    user = make_user(
+        db, email="teacher@example.org", role=Role.INSTRUCTOR, full_name="Tess Teacher"
+    )
+    course_id = db.scalar(select(Course.id).where(Course.slug == "basics"))
+    db.add(CourseStaff(course_id=course_id, user_id=user.id))
+    db.commit()
+    browser = app.test_client()
+    login(browser, user.email)
+    user.browser = browser
+    return user

@@ -103,6 +103,7 @@ MATRIX = {
     ("GET", "instructor.gradebook_csv", f"{WS}/gradebook.csv"): teaching(200),
     ("GET", "instructor.learner", f"{WS}/learners/1"): teaching(200),
     ("GET", "instructor.learner", f"{WS}/learners/2"): teaching(404),  # not enrolled here
+    ("POST", "instructor.grant_allowance", f"{WS}/learners/1/allowance"): teaching(400),
     ("GET", "instructor.attempt", "/instructor/attempts/1"): teaching(200),
     ("GET", "instructor.quizzes", f"{WS}/quizzes"): teaching(200),
     ("GET", "instructor.item_analysis", f"{WS}/quizzes/first/analysis"): teaching(200),

@@ -9,7 +9,6 @@ from sqlalchemy import event, func, select
 from course_app.audit.models import AuditEntry
 from course_app.auth.models import Role
 from course_app.db import get_engine
-from course_app.instructor.models import CourseStaff
 from course_app.modules.models import Course, Lesson, LessonRevision
 from course_app.quizzes.models import Attempt, AttemptItem, Question, QuestionVersion
 from tests.helpers import (
@@ -24,30 +23,6 @@ from tests.helpers import (
 )
 
 WS = "/instructor/courses/basics"
-
-
-@pytest.fixture
-def learner(app, db, content):
-    user = make_user(db, email="learner@example.org", full_name="Ada Learner")
-    browser = app.test_client()
-    login(browser, user.email)
-    post(browser, "/courses/basics/enrol")
-    user.browser = browser
-    return user
-
-
-@pytest.fixture
-def instructor(app, db, content):
-    user = make_user(
-        db, email="teacher@example.org", role=Role.INSTRUCTOR, full_name="Tess Teacher"
-    )
-    course_id = db.scalar(select(Course.id).where(Course.slug == "basics"))
-    db.add(CourseStaff(course_id=course_id, user_id=user.id))
-    db.commit()
-    browser = app.test_client()
-    login(browser, user.email)
-    user.browser = browser
-    return user
 
 
 def test_admin_assigns_an_instructor_who_then_sees_only_that_course(app, db, content):

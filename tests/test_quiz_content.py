@@ -42,7 +42,7 @@ BROKEN = [
     (FIRST, 'objective = "recall"', 'objective = "nope"', '"nope"', "objective 'nope' is not"),
     (FIRST, 'source = "S1"', 'source = "S7"', '"S7"', "source 'S7' is not in"),
     (FIRST, '{ text = "Blue", correct = true }', '{ text = "Blue" }', "options = [", "exactly one"),
-    (FIRST, '  { text = "Yellow" },\n', "", "options = [", "needs 4–5 options"),
+    (FIRST, '  { text = "Red" },\n  { text = "Yellow" },\n', "", "options = [", "needs 3–5"),
     (
         FIRST,
         '{ text = "Two", correct = true }',
@@ -57,7 +57,7 @@ BROKEN = [
         'key = "q-multi"',
         'key = "q-single"',
         ("[[questions]]", 2),
-        "question key 'q-single' is used twice",
+        "question key 'q-single' is also used in first.toml",
     ),
     (
         FIRST,
@@ -76,9 +76,49 @@ BROKEN = [
     (FIRST, 'module = "first"', 'module = "third"', "module", "module 'third' is not listed"),
     (SECOND, "draw = 2", "draw = 4", "[[blueprint]]", "draw = 4 but the bank has 3"),
     (SECOND, 'objective = "x"\ndraw', 'objective = "w"\ndraw', "[[blueprint]]", "objective 'w'"),
-    (FINAL, "draw = 1", "draw = 9", ("[[blueprint]]", 2), "draw = 9 but the bank has 4"),
+    (FINAL, "draw = 1", "draw = 9", ("[[blueprint]]", 2), "the final has 2 such questions"),
     (FINAL, 'module = "second"', 'module = "third"', ("[[blueprint]]", 2), "has no quiz file"),
-    (FINAL, "final = true", "final = true\nquestions = []", "questions", "remove 'questions'"),
+    (FINAL, "final = true", 'final = true\nobjectives = {a = "b"}', "objectives", "unknown key"),
+    # Topics: a must-pass question names one, and only one its module declares.
+    (FIRST, 'topic = "hygiene"\n', "", "must_pass = true", "a must-pass question names its topic"),
+    (FIRST, 'topic = "hygiene"', 'topic = "sharps"', '"sharps"', "topic 'sharps' is not in"),
+    (
+        SECOND,
+        'feedback = "after-passing"',
+        'feedback = "after-passing"\nrequired_topics = ["nope"]',
+        "required_topics",
+        "'required_topics' must list keys of [topics]",
+    ),
+    (
+        SECOND,
+        'feedback = "after-passing"',
+        'feedback = "after-passing"\nrequired_topics = ["z"]\n\n[topics]\nz = "Zed"',
+        "[topics]",
+        "topic 'z' of 'second' must be in every attempt, but this bank has no question",
+    ),
+    # A final exam certifies: no key shown, its own questions, every must-pass topic covered.
+    (FINAL, 'feedback = "never"', 'feedback = "immediately"', "feedback", "never the key"),
+    (
+        FINAL,
+        'key = "f-first-hygiene"\nmodule = "first"',
+        'key = "f-first-hygiene"\nmodule = "third"',
+        'module = "third"',
+        "'module' must name a module with a quiz file",
+    ),
+    (
+        FINAL,
+        'prompt = "y two is true."',
+        'prompt = "Y one is TRUE!"',
+        ("[[questions]]", 5),
+        "repeats 'y-1' of second.toml",
+    ),
+    (
+        FINAL,
+        'topic = "hygiene"\nmust_pass = true\n',
+        "",
+        "# Final exam",
+        "topic 'hygiene' of 'first' must be in every attempt, but the final exam's own",
+    ),
 ]
 
 
@@ -113,12 +153,13 @@ def test_load_creates_quizzes_and_first_versions(runner, db, tree):
     assert "created  quiz basics/first" in result.output
     assert "created  question basics/q-multi" in result.output
     assert db.scalar(select(func.count()).select_from(Quiz)) == 4
-    assert db.scalar(select(func.count()).select_from(QuestionVersion)) == 10
+    assert db.scalar(select(func.count()).select_from(QuestionVersion)) == 15  # 10 + 5 final
     final = db.scalar(select(Quiz).where(Quiz.slug == "final-exam"))
     assert final.is_final_exam and final.blueprint[0] == {
         "count": 2,
         "module": "first",
         "objective": None,
+        "topic": None,
     }
 
 

@@ -356,8 +356,18 @@ def test_the_final_exam_opens_after_every_module_and_never_shows_answers(client,
     final = db.scalar(select(Attempt).join(Attempt.quiz).where(Attempt.quiz.has(slug="final-exam")))
     assert final.passed
     page = text_of(client.get(f"/attempts/{final.id}"))
-    assert RIGHT_ANSWER not in page and "This quiz shows scores only" in page
+    assert RIGHT_ANSWER not in page and "never its questions or answers" in page
+    assert "Hands are cleaned again" not in page  # not even the questions
+    assert "Your score per learning objective" in page and "Recall the facts" in page
     assert len(responses(db, final.id)) == 3  # two from the first module, one from the second
+    keys = db.scalars(
+        select(Question.key)
+        .join(QuestionVersion, QuestionVersion.question_id == Question.id)
+        .join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
+        .where(AttemptItem.attempt_id == final.id)
+    ).all()
+    assert all(key.startswith("f-") for key in keys)  # its own questions, never a module's
+    assert "f-first-hygiene" in keys  # the must-pass topic of the first module, every time
 
 
 def test_expired_form_keeps_the_answers_for_the_learner_to_send_again(client, db, learner):

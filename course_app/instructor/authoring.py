@@ -6,7 +6,7 @@ a conflict if the file changed too, and ``export-content`` writes them back to `
 """
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,8 @@ from course_app.audit.services import record
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.markdown import render_markdown
-from course_app.modules.models import CourseModule, Lesson, LessonRevision
+from course_app.modules.models import Lesson, LessonRevision
+from course_app.quizzes import services as quiz_services
 from course_app.quizzes.content import QuizSettings
 from course_app.quizzes.content_items import (
     OPTION_COUNTS,
@@ -24,9 +25,10 @@ from course_app.quizzes.content_items import (
     OptionSpec,
     QuestionSpec,
 )
-from course_app.quizzes.draw import BlueprintRow, PoolQuestion, pool_size
+from course_app.quizzes.draw import BlueprintRow, coverage_problems, pool_size
 from course_app.quizzes.grading import QuestionType
-from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
+from course_app.quizzes.models import Question, QuestionVersion, Quiz
+from course_app.quizzes.rules import FeedbackPolicy
 
 
 def save_draft(session: Session, lesson: Lesson, markdown: str, actor_id: int) -> None:
@@ -111,6 +113,15 @@ class QuestionEdit:
     source: str
     objective: str
     must_pass: bool
+    topic: str | None = None
+    required: bool = False
+
+
+def _check_edit(edit: QuestionEdit) -> None:
+    if edit.must_pass and not edit.topic:
+        raise DomainError(
+            "A must-pass question needs a topic: every attempt includes each must-pass topic."
+        )
 
 
 def edit_question(
@@ -122,21 +133,9 @@ def edit_question(
 ) -> QuestionVersion:
     """Save an edit as a new version; attempts keep the version they showed."""
     kind = QuestionType(current.type)
+    _check_edit(edit)
     options = _checked_options(kind, edit.options)
-    spec = QuestionSpec(
-        key=question.key,
-        module="",
-        type=kind,
-        objective=edit.objective,
-        case_title=current.case_title,
-        case_text=current.case_text,
-        prompt=edit.prompt,
-        options=options,
-        rationale=edit.rationale,
-        source=edit.source,
-        must_pass=edit.must_pass,
-        case=current.case_key,
-    )
+    spec = _spec(question.key, kind, edit, options, current)
     if spec.content_hash == current.content_hash:
         raise DomainError("Nothing changed: the question is saved as it was.")
     question.version += 1
@@ -154,34 +153,57 @@ def edit_question(
     return version
 
 
-def create_question(
-    session: Session, quiz: Quiz, key: str, kind: QuestionType, edit: QuestionEdit, actor_id: int
-) -> Question:
-    """Add a question to a module quiz's bank (version 1, made in the browser)."""
-    if quiz.module_id is None:
-        raise DomainError("Questions belong to a module's bank; the final exam draws from them.")
-    taken = session.scalar(
-        select(Question.id).where(Question.course_id == quiz.course_id, Question.key == key)
-    )
-    if taken is not None:
-        raise DomainError(f"The key “{key}” is already used in this course: keys are permanent.")
-    options = _checked_options(kind, edit.options)
-    spec = QuestionSpec(
+def _spec(
+    key: str,
+    kind: QuestionType,
+    edit: QuestionEdit,
+    options: tuple[OptionSpec, ...],
+    current: QuestionVersion | None = None,
+) -> QuestionSpec:
+    """The question as the files would hold it: its content hash identifies the version."""
+    return QuestionSpec(
         key=key,
         module="",
         type=kind,
         objective=edit.objective,
-        case_title="",
-        case_text="",
+        case_title=current.case_title if current else "",
+        case_text=current.case_text if current else "",
         prompt=edit.prompt,
         options=options,
         rationale=edit.rationale,
         source=edit.source,
         must_pass=edit.must_pass,
+        case=current.case_key if current else None,
+        topic=edit.topic,
+        required=edit.required,
     )
+
+
+def create_question(
+    session: Session,
+    quiz: Quiz,
+    module_id: int,
+    key: str,
+    kind: QuestionType,
+    edit: QuestionEdit,
+    actor_id: int,
+) -> Question:
+    """Add a question to a quiz's bank (version 1, made in the browser): a module quiz's, or
+    the final exam's own (``module_id``: the module it assesses)."""
+    if quiz.module_id is not None and module_id != quiz.module_id:
+        raise DomainError("A module quiz's questions assess its own module.")
+    taken = session.scalar(
+        select(Question.id).where(Question.course_id == quiz.course_id, Question.key == key)
+    )
+    if taken is not None:
+        raise DomainError(f"The key “{key}” is already used in this course: keys are permanent.")
+    _check_edit(edit)
+    options = _checked_options(kind, edit.options)
+    spec = _spec(key, kind, edit, options)
     question = Question(
         course_id=quiz.course_id,
-        module_id=quiz.module_id,
+        module_id=module_id,
+        quiz_id=quiz.id,
         key=key,
         version=1,
         edited_in_browser=True,
@@ -216,6 +238,8 @@ def _browser_version(
         number=question.version,
         type=kind,
         objective=edit.objective,
+        topic=edit.topic,
+        required=edit.required,
         prompt=edit.prompt,
         options=[{"key": o.key, "text": o.text, "correct": o.correct} for o in options],
         rationale=edit.rationale,
@@ -256,6 +280,10 @@ def update_quiz_settings(
     session: Session, quiz: Quiz, edit: QuizSettingsEdit, actor_id: int
 ) -> None:
     """Change a quiz's settings; attempts already started keep theirs (their snapshot)."""
+    if quiz.is_final_exam and edit.feedback is not FeedbackPolicy.NEVER:
+        raise DomainError(
+            "A final exam certifies: learners see their score and objectives, never the key."
+        )
     _check_blueprint(session, quiz, edit.blueprint)
     before = _settings_of(quiz)
     for name in (
@@ -268,9 +296,7 @@ def update_quiz_settings(
     ):
         setattr(quiz, name, getattr(edit, name))
     quiz.feedback, quiz.scoring = str(edit.feedback), str(edit.scoring)
-    quiz.blueprint = [
-        {"count": r.count, "module": r.module, "objective": r.objective} for r in edit.blueprint
-    ]
+    quiz.blueprint = [asdict(r) for r in edit.blueprint]
     quiz.edited_in_browser, quiz.updated_at = True, utcnow()
     record(
         session, actor_id, "quiz.settings_changed", ("quiz", quiz.id), before, _settings_of(quiz)
@@ -292,26 +318,8 @@ def _settings_of(quiz: Quiz) -> dict:
     return {name: getattr(quiz, name) for name in names}
 
 
-def pool_of(session: Session, quiz: Quiz) -> list[PoolQuestion]:
-    """The live questions a quiz draws from (current versions)."""
-    rows = session.execute(
-        select(Question.key, CourseModule.slug, QuestionVersion.objective, QuestionVersion.case_key)
-        .join(
-            QuestionVersion,
-            is_current_version(),
-        )
-        .join(CourseModule, CourseModule.id == Question.module_id)
-        .where(
-            Question.course_id == quiz.course_id,
-            ~Question.is_archived,
-            *([Question.module_id == quiz.module_id] if quiz.module_id else []),
-        )
-    )
-    return [PoolQuestion(key, module, objective, case, ()) for key, module, objective, case in rows]
-
-
 def _check_blueprint(session: Session, quiz: Quiz, blueprint: tuple[BlueprintRow, ...]) -> None:
-    pool = pool_of(session, quiz)
+    pool = [question for _version, question in quiz_services.quiz_pool(session, quiz)]
     for row in blueprint:
         available = pool_size(pool, row)
         if row.count > available:
@@ -322,3 +330,6 @@ def _check_blueprint(session: Session, quiz: Quiz, blueprint: tuple[BlueprintRow
             )
     if blueprint and not sum(row.count for row in blueprint):
         raise DomainError("Draw at least one question.")
+    topics = quiz_services.required_topics_of(session, quiz)
+    for problem in coverage_problems(pool, blueprint, topics):
+        raise DomainError(f"This blueprint cannot keep every attempt complete: {problem}.")

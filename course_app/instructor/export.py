@@ -70,9 +70,9 @@ def lesson_file(lesson: Lesson, module_slug: str) -> str:
 
 def _export_quizzes(session, course, spec: CourseSpec | None, directory: Path) -> list[Path]:
     quiz_specs = {quiz.slug: quiz for quiz in spec.quizzes} if spec else {}
-    edited_modules = set(
+    edited_banks = set(
         session.scalars(
-            select(Question.module_id).where(
+            select(Question.quiz_id).where(
                 Question.course_id == course.id, Question.edited_in_browser
             )
         )
@@ -80,7 +80,7 @@ def _export_quizzes(session, course, spec: CourseSpec | None, directory: Path) -
     quizzes = session.scalars(select(Quiz).where(Quiz.course_id == course.id, ~Quiz.is_archived))
     written = []
     for quiz in quizzes:
-        if quiz.edited_in_browser or quiz.module_id in edited_modules:
+        if quiz.edited_in_browser or quiz.id in edited_banks:
             written.append(_write_quiz(session, quiz, quiz_specs.get(quiz.slug), directory))
     return written
 
@@ -89,14 +89,14 @@ def _write_quiz(session: Session, quiz: Quiz, spec: QuizSpec | None, directory: 
     path = Path(spec.path) if spec else directory / "quizzes" / f"{quiz.slug}.toml"
     claims = {q.key: list(q.claims) for q in spec.questions} if spec else {}
     document = _settings_document(quiz)
-    versions = _current_versions(session, quiz) if quiz.module_id else []
+    versions = _current_versions(session, quiz)
     if versions:
-        document |= _bank_document(versions, claims)
+        document |= _bank_document(versions, claims, final=quiz.module_id is None)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomli_w.dumps(document, multiline_strings=True), encoding="utf-8")
     quiz.file_hash = settings_hash(quiz_values(quiz.course, quiz.module_id, _reparsed(path, quiz)))
     quiz.edited_in_browser = False
-    for question, version in versions:
+    for question, version, _module in versions:
         question.file_hash, question.edited_in_browser = version.content_hash, False
     return path
 
@@ -124,13 +124,18 @@ def _settings_document(quiz: Quiz) -> dict[str, Any]:
     }
     if quiz.objectives:
         document["objectives"] = dict(quiz.objectives)
+    if quiz.topics:
+        document["topics"] = dict(quiz.topics)
+    if quiz.required_topics:
+        document["required_topics"] = list(quiz.required_topics)
     if quiz.blueprint:
         document["blueprint"] = [
             {
                 k: v
                 for k, v in (
-                    ("module", r["module"]),
-                    ("objective", r["objective"]),
+                    ("module", r.get("module")),
+                    ("objective", r.get("objective")),
+                    ("topic", r.get("topic")),
                     ("draw", r["count"]),
                 )
                 if v is not None
@@ -140,30 +145,30 @@ def _settings_document(quiz: Quiz) -> dict[str, Any]:
     return document
 
 
-def _current_versions(session: Session, quiz: Quiz) -> list[tuple[Question, QuestionVersion]]:
+def _current_versions(session: Session, quiz: Quiz) -> list[tuple[Question, QuestionVersion, str]]:
+    """The quiz's own bank: each live question, its current version and its module's slug."""
     rows = session.execute(
-        select(Question, QuestionVersion)
-        .join(
-            QuestionVersion,
-            is_current_version(),
-        )
-        .where(Question.module_id == quiz.module_id, ~Question.is_archived)
+        select(Question, QuestionVersion, CourseModule.slug)
+        .join(QuestionVersion, is_current_version())
+        .join(CourseModule, CourseModule.id == Question.module_id)
+        .where(Question.quiz_id == quiz.id, ~Question.is_archived)
         .order_by(Question.id)
     )
-    return [(question, version) for question, version in rows]
+    return [tuple(row) for row in rows]
 
 
-def _bank_document(versions, claims: dict[str, list[str]]) -> dict[str, Any]:
+def _bank_document(versions, claims: dict[str, list[str]], final: bool) -> dict[str, Any]:
     cases: dict[str, dict[str, str]] = {}
     questions = []
-    for question, version in versions:
+    for question, version, module_slug in versions:
         if version.case_key and version.case_key not in cases:
             cases[version.case_key] = {
                 "key": version.case_key,
                 "title": version.case_title,
                 "text": version.case_text,
             }
-        questions.append(_question_table(question, version, claims.get(question.key, [])))
+        table = _question_table(question, version, claims.get(question.key, []))
+        questions.append(({"module": module_slug} if final else {}) | table)
     return ({"cases": list(cases.values())} if cases else {}) | {"questions": questions}
 
 
@@ -173,6 +178,10 @@ def _question_table(question, version, claims: list[str]) -> dict[str, Any]:
         "type": version.type,
         "objective": version.objective,
     }
+    if version.topic:
+        table["topic"] = version.topic
+    if version.required:
+        table["required"] = True
     if version.case_key:
         table["case"] = version.case_key
     if claims:

@@ -118,7 +118,13 @@ class QuestionForm(FlaskForm):
     )
     source = SelectField("Source", validators=[DataRequired()])
     objective = SelectField("Learning objective", validators=[DataRequired()])
+    topic = SelectField(
+        "Topic",
+        validators=[Optional()],
+        description="The rule or skill it tests. Every attempt includes each must-pass topic.",
+    )
     must_pass = BooleanField("Must-pass (safety-critical): a wrong answer fails the attempt")
+    required = BooleanField("Show this question in every attempt")
 
 
 class NewQuestionForm(QuestionForm):
@@ -185,3 +191,18 @@ def settings_form_for(draw_labels: list[str]) -> type[QuizSettingsForm]:
         )
         setattr(Form, f"draw_{index}", field)
     return Form
+
+
+class AllowanceForm(FlaskForm):
+    """An exception for one learner at one quiz: extra attempts and/or a lifted cooldown."""
+
+    quiz = SelectField("Quiz", validators=[DataRequired()])
+    extra_attempts = IntegerField(
+        "Extra attempts (0 to 5)",
+        default=1,
+        validators=[InputRequired(), NumberRange(0, 5, message="Choose from 0 to 5.")],
+    )
+    lift_cooldown = BooleanField("Lift the current cooldown: the learner may start now")
+    reason = TextAreaField(
+        "Reason (kept in the audit trail)", validators=[DataRequired(), Length(max=500)]
+    )

@@ -1,6 +1,8 @@
 """Authoring: lessons (draft, live preview, publish, history with diff, restore), questions
 (edit as a new version, preview) and quiz settings."""
 
+from dataclasses import replace
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -143,6 +145,8 @@ def restore_revision(course_slug: str, lesson_slug: str, number: int):
 
 
 def _question_or_404(course: Course, key: str) -> tuple[Question, QuestionVersion, Quiz]:
+    """The question, its current version, and its module's quiz (whose objectives and topics
+    it names, also when it sits in the final exam's bank)."""
     db = get_session()
     row = db.execute(
         select(Question, QuestionVersion, Quiz)
@@ -156,6 +160,14 @@ def _question_or_404(course: Course, key: str) -> tuple[Question, QuestionVersio
     return (row[0], row[1], row[2]) if row else abort(404)
 
 
+def _vocabulary(form: QuestionForm, course: Course, quiz: Quiz) -> QuestionForm:
+    """The choices a question of ``quiz``'s module may name."""
+    form.source.choices = [(r["id"], f"{r['id']}: {r['citation'][:80]}") for r in course.references]
+    form.objective.choices = [(key, text) for key, text in quiz.objectives.items()]
+    form.topic.choices = [("", "No topic")] + [(key, text) for key, text in quiz.topics.items()]
+    return form
+
+
 def _question_form(course: Course, quiz: Quiz, version: QuestionVersion) -> QuestionForm:
     options = [{"text": o["text"], "correct": o["correct"]} for o in version.options]
     answer = next((o["key"] for o in version.options if o["correct"]), None)
@@ -166,11 +178,11 @@ def _question_form(course: Course, quiz: Quiz, version: QuestionVersion) -> Ques
         rationale=version.rationale,
         source=version.source,
         objective=version.objective,
+        topic=version.topic or "",
         must_pass=version.must_pass,
+        required=version.required,
     )
-    form.source.choices = [(r["id"], f"{r['id']}: {r['citation'][:80]}") for r in course.references]
-    form.objective.choices = [(key, text) for key, text in quiz.objectives.items()]
-    return form
+    return _vocabulary(form, course, quiz)
 
 
 @bp.route("/courses/<course_slug>/questions/<key>/edit", methods=["GET", "POST"])
@@ -224,23 +236,34 @@ def _edit_from(form: QuestionForm, kind: str) -> authoring.QuestionEdit:
         source=form.source.data,
         objective=form.objective.data,
         must_pass=form.must_pass.data,
+        topic=form.topic.data or None,
+        required=form.required.data,
     )
 
 
 @bp.route("/courses/<course_slug>/quizzes/<quiz_slug>/questions/new", methods=["GET", "POST"])
 def new_question(course_slug: str, quiz_slug: str):
-    """Add a question to a module quiz's bank."""
+    """Add a question to a quiz's bank. A final exam's question first names its module (whose
+    objectives and topics it uses): without ``?module=`` the page asks which."""
     course = taught_course_or_404(course_slug)
-    quiz = quiz_services.find_quiz(get_session(), course.id, quiz_slug) or abort(404)
-    form = NewQuestionForm()
-    form.source.choices = [(r["id"], f"{r['id']}: {r['citation'][:80]}") for r in course.references]
-    form.objective.choices = [(key, text) for key, text in quiz.objectives.items()]
+    db = get_session()
+    quiz = quiz_services.find_quiz(db, course.id, quiz_slug) or abort(404)
+    vocabulary = quiz
+    if quiz.is_final_exam:
+        modules = quiz_services.module_quizzes(db, course.id)
+        vocabulary = modules.get(request.args.get("module", ""))
+        if vocabulary is None:
+            return render_template(
+                "instructor/choose_module.html", course=course, quiz=quiz, modules=modules
+            )
+    form = _vocabulary(NewQuestionForm(), course, vocabulary)
     if form.validate_on_submit():
-        db = get_session()
         kind = QuestionType(form.type.data)
         try:
             edit = _edit_from(form, kind)
-            authoring.create_question(db, quiz, form.key.data, kind, edit, current_user.id)
+            authoring.create_question(
+                db, quiz, vocabulary.module_id, form.key.data, kind, edit, current_user.id
+            )
         except DomainError as error:
             db.rollback()
             form.key.errors.append(error.message)
@@ -251,7 +274,11 @@ def new_question(course_slug: str, quiz_slug: str):
                 url_for("instructor.preview_question", course_slug=course.slug, key=form.key.data)
             )
     return render_template(
-        "instructor/new_question.html", course=course, quiz=quiz, form=form
+        "instructor/new_question.html",
+        course=course,
+        quiz=quiz,
+        form=form,
+        module=vocabulary.module if quiz.is_final_exam else None,
     ), 400 if form.errors else 200
 
 
@@ -265,16 +292,32 @@ def preview_question(course_slug: str, key: str):
     )
 
 
-def _draw_rows(quiz: Quiz, course: Course) -> list[tuple[str, str | None, str | None]]:
-    """(label, module, objective) for each blueprint field of the settings form."""
+def _draw_rows(quiz: Quiz, course: Course) -> list[tuple[str, BlueprintRow]]:
+    """(label, row with a zero count) for each blueprint field of the settings form: per
+    objective and per topic for a module quiz, per module for a final exam, and any other row
+    the file has (so saving never drops one)."""
     if quiz.module_id:
-        return [(text, None, key) for key, text in quiz.objectives.items()]
-    modules = get_session().scalars(
-        select(CourseModule)
-        .where(CourseModule.course_id == course.id, ~CourseModule.is_archived)
-        .order_by(CourseModule.position)
-    )
-    return [(module.title, module.slug, None) for module in modules]
+        objectives, topics = quiz.objectives.items(), quiz.topics.items()
+        rows = [(f"objective “{text}”", BlueprintRow(0, objective=k)) for k, text in objectives]
+        rows += [(f"topic “{text}”", BlueprintRow(0, topic=k)) for k, text in topics]
+    else:
+        modules = get_session().scalars(
+            select(CourseModule)
+            .where(CourseModule.course_id == course.id, ~CourseModule.is_archived)
+            .order_by(CourseModule.position)
+        )
+        rows = [(module.title, BlueprintRow(0, module=module.slug)) for module in modules]
+    known = {_row_key(row) for _label, row in rows}
+    for saved in quiz.blueprint:
+        row = BlueprintRow(**{**saved, "count": 0})
+        if _row_key(row) not in known:
+            label = ", ".join(f"{k} {v}" for k, v in saved.items() if k != "count" and v)
+            rows.append((label, row))
+    return rows
+
+
+def _row_key(row: BlueprintRow) -> tuple[str | None, str | None, str | None]:
+    return row.module, row.objective, row.topic
 
 
 @bp.route("/courses/<course_slug>/quizzes/<quiz_slug>/settings", methods=["GET", "POST"])
@@ -309,20 +352,20 @@ def quiz_settings(course_slug: str, quiz_slug: str):
 
 
 def _settings_form(quiz: Quiz, rows):
-    counts = {(r.get("module"), r.get("objective")): r["count"] for r in quiz.blueprint}
+    counts = {_row_key(BlueprintRow(**saved)): saved["count"] for saved in quiz.blueprint}
     drawn_all = not quiz.blueprint
     defaults = {
-        f"draw_{i}": counts.get((module, objective), 0 if not drawn_all else None)
-        for i, (_label, module, objective) in enumerate(rows)
+        f"draw_{i}": counts.get(_row_key(row), 0 if not drawn_all else None)
+        for i, (_label, row) in enumerate(rows)
     }
-    form_class = settings_form_for([label for label, _m, _o in rows])
+    form_class = settings_form_for([label for label, _row in rows])
     return form_class(obj=quiz, **{k: v for k, v in defaults.items() if v is not None})
 
 
 def _settings_from(form, rows) -> authoring.QuizSettingsEdit:
     blueprint = tuple(
-        BlueprintRow(form[f"draw_{i}"].data, module, objective)
-        for i, (_label, module, objective) in enumerate(rows)
+        replace(row, count=form[f"draw_{i}"].data)
+        for i, (_label, row) in enumerate(rows)
         if form[f"draw_{i}"].data
     )
     return authoring.QuizSettingsEdit(

@@ -8,13 +8,15 @@ from sqlalchemy import select
 
 from course_app import permissions
 from course_app.auth.models import User
-from course_app.db import get_session
+from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor import analysis, bp, cohorts, gradebook, regrading
+from course_app.instructor.forms import AllowanceForm
 from course_app.instructor.loading import taught_course_or_404
 from course_app.modules.models import Course, Enrollment
-from course_app.quizzes import answering
+from course_app.quizzes import allowances, answering
 from course_app.quizzes import services as quiz_services
+from course_app.quizzes.content import FINAL_EXAM_SLUG
 from course_app.quizzes.models import Attempt, Question, QuestionVersion, Quiz, is_current_version
 
 
@@ -52,6 +54,7 @@ def gradebook_page(course_slug: str):
         filters=_filters(),
         cohorts=[c for c, _n in cohorts.cohorts_of(db, course.id)],
         statuses=gradebook.STATUSES,
+        referred=allowances.referred(db, course.id),
     )
 
 
@@ -79,19 +82,69 @@ def _enrolled_learner_or_404(course: Course, learner_id: int) -> User:
 
 @bp.get("/courses/<course_slug>/learners/<int:learner_id>")
 def learner(course_slug: str, learner_id: int):
-    """Every attempt of one learner in this course."""
+    """Every attempt of one learner in this course, and the exceptions granted to them."""
     course = taught_course_or_404(course_slug)
     person = _enrolled_learner_or_404(course, learner_id)
+    return _learner_page(course, person, _allowance_form(course))
+
+
+def _learner_page(course: Course, person: User, form: AllowanceForm, status: int = 200):
+    db = get_session()
     query = (
         select(Attempt, Quiz)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .where(Attempt.user_id == person.id, Quiz.course_id == course.id)
         .order_by(Quiz.module_id.is_(None), Quiz.id, Attempt.number)
     )
-    attempts = get_session().execute(query).all()
+    quizzes = {int(value): label for value, label in form.quiz.choices}
     return render_template(
-        "instructor/learner.html", course=course, person=person, attempts=attempts
-    )
+        "instructor/learner.html",
+        course=course,
+        person=person,
+        attempts=db.execute(query).all(),
+        form=form,
+        granted=allowances.granted(db, person.id, list(quizzes)),
+        quizzes=quizzes,
+    ), status
+
+
+def _allowance_form(course: Course) -> AllowanceForm:
+    form = AllowanceForm()
+    db = get_session()
+    final = quiz_services.find_quiz(db, course.id, FINAL_EXAM_SLUG)
+    quizzes = [*quiz_services.module_quizzes(db, course.id).values(), *([final] if final else [])]
+    form.quiz.choices = [(str(quiz.id), quiz.title) for quiz in quizzes]
+    return form
+
+
+@bp.post("/courses/<course_slug>/learners/<int:learner_id>/allowance")
+def grant_allowance(course_slug: str, learner_id: int):
+    """Grant one learner extra attempts at a quiz or lift its cooldown, with a reason."""
+    course = taught_course_or_404(course_slug)
+    person = _enrolled_learner_or_404(course, learner_id)
+    form = _allowance_form(course)
+    if not form.validate_on_submit():
+        return _learner_page(course, person, form, 400)
+    db = get_session()
+    quiz = db.get(Quiz, int(form.quiz.data))
+    try:
+        allowances.grant(
+            db,
+            person.id,
+            quiz,
+            form.extra_attempts.data,
+            form.lift_cooldown.data,
+            form.reason.data,
+            current_user.id,
+            utcnow(),
+        )
+    except DomainError as error:
+        db.rollback()
+        form.reason.errors.append(error.message)
+        return _learner_page(course, person, form, 400)
+    db.commit()
+    flash(f"Exception granted to {person.full_name} for {quiz.title}.", "success")
+    return redirect(url_for("instructor.learner", course_slug=course.slug, learner_id=person.id))
 
 
 @bp.get("/attempts/<int:attempt_id>")

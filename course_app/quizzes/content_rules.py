@@ -57,8 +57,14 @@ def check_module_blueprint(source: TomlSource, quiz: "QuizSpec") -> None:
         elif pool_size(pool, row) < row.count:
             message = f"draw = {row.count} but the bank has {pool_size(pool, row)} such questions"
             source.problem(line, message)
-    for problem in coverage_problems(pool, (), module_topics(quiz)):
-        source.problem(source.line_of("topics"), problem)
+    for problem in coverage_problems(pool, (), module_topics(quiz), "this bank"):
+        source.problem(_header_line(source, "topics"), problem)
+
+
+def _header_line(source: TomlSource, table: str) -> int:
+    lines = source.text.splitlines()
+    found = [n for n, line in enumerate(lines, start=1) if line.strip() == f"[{table}]"]
+    return found[0] if found else source.first_line
 
 
 def check_final_blueprint(
@@ -80,8 +86,8 @@ def check_final_blueprint(
             )
             source.problem(line, message)
     topics = [topic for bank in banks.values() for topic in module_topics(bank)]
-    for problem in coverage_problems(pool, (), topics):
-        source.problem(source.first_line, f"final exam: {problem}")
+    for problem in coverage_problems(pool, (), topics, "the final exam's own questions"):
+        source.problem(source.first_line, problem)
 
 
 def set_problems(quizzes: list["QuizSpec"]) -> list[ContentProblem]:

@@ -137,7 +137,10 @@ def pool_size(pool: Sequence[PoolQuestion], row: BlueprintRow) -> int:
 
 
 def coverage_problems(
-    pool: Sequence[PoolQuestion], blueprint: Sequence[BlueprintRow], topics: Iterable[Topic] = ()
+    pool: Sequence[PoolQuestion],
+    blueprint: Sequence[BlueprintRow],
+    topics: Iterable[Topic] = (),
+    pool_name: str = "the bank",
 ) -> list[str]:
     """Why this pool and blueprint could not keep the coverage promise; [] when they can.
 
@@ -147,11 +150,11 @@ def coverage_problems(
     for module, topic in sorted(required_topics(pool, topics)):
         if not any((q.module, q.topic) == (module, topic) for q in pool):
             problems.append(
-                f"topic {topic!r} of {module!r} must be in every attempt, but no question has it"
+                f"topic {topic!r} of {module!r} must be in every attempt, but {pool_name} has "
+                "no question on it"
             )
     for row in blueprint:
         if pool_size(pool, row) < row.count:
-            problems.append(
-                f"draw = {row.count} but the pool has {pool_size(pool, row)} such questions"
-            )
+            size = pool_size(pool, row)
+            problems.append(f"draw = {row.count} but {pool_name} has {size} such questions")
     return problems

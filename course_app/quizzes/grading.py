@@ -96,3 +96,26 @@ def grade_attempt(items: Sequence[GradableItem], rules: GradingRules) -> Attempt
 def score_percent(score: float) -> float:
     """A score as a percentage, rounded to one decimal so that 0.8 is exactly 80.0."""
     return round(score * 100, 1)
+
+
+@dataclass(frozen=True)
+class ObjectiveScore:
+    """How an attempt went on one learning objective: what a final exam shows instead of its
+    key."""
+
+    objective: str
+    earned: float  # the sum of its questions' scores
+    questions: int
+
+    @property
+    def score(self) -> float:
+        return self.earned / self.questions if self.questions else 0.0
+
+
+def objective_breakdown(scored: Sequence[tuple[str, float | None]]) -> list[ObjectiveScore]:
+    """Per objective (in first-seen order): the questions and the score earned on them; an
+    unanswered question counts as zero."""
+    totals: dict[str, list[float]] = {}
+    for objective, score in scored:
+        totals.setdefault(objective, []).append(score or 0.0)
+    return [ObjectiveScore(name, sum(scores), len(scores)) for name, scores in totals.items()]

@@ -246,6 +246,28 @@ class Accommodation(Base):
     set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class AttemptAllowance(Base):
+    """An exception staff granted one learner at one quiz: extra attempts, a lifted cooldown,
+    or both, with the reason. Never edited; a later grant adds to it."""
+
+    __tablename__ = "attempt_allowances"
+    __table_args__ = (
+        CheckConstraint("extra_attempts BETWEEN 0 AND 5", name="extra_attempts_range"),
+        CheckConstraint("extra_attempts > 0 OR lifts_cooldown", name="grants_something"),
+        CheckConstraint("length(trim(reason)) > 0", name="has_reason"),
+        Index("ix_attempt_allowances_user_quiz", "user_id", "quiz_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"))
+    extra_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lifts_cooldown: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Regrade(Base):
     """A corrected answer key applied to every attempt that used one question version."""
 

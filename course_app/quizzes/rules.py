@@ -35,6 +35,17 @@ class AttemptSummary:
 class StartPolicy:
     max_attempts: int  # 0: unlimited
     cooldown: timedelta
+    #: Granted to this learner by staff (see :mod:`allowances`), on top of max_attempts.
+    extra_attempts: int = 0
+    #: Staff lifted the cooldown then: attempts finished before it no longer make one wait.
+    cooldown_lifted_at: datetime | None = None
+    #: A final exam: a learner out of attempts is referred to an instructor.
+    refers_to_instructor: bool = False
+
+    @property
+    def attempts_allowed(self) -> int:
+        """0: unlimited."""
+        return self.max_attempts + self.extra_attempts if self.max_attempts else 0
 
 
 def start_block_reason(
@@ -53,8 +64,15 @@ def start_block_reason(
         return unmet_requirement
     if any(a.passed for a in attempts):
         return "You have passed this quiz."
-    if policy.max_attempts and len(attempts) >= policy.max_attempts:
-        return f"You have used all {policy.max_attempts} attempts allowed for this quiz."
+    allowed = policy.attempts_allowed
+    if allowed and len(attempts) >= allowed:
+        used = f"You have used all {allowed} attempts allowed for this quiz."
+        if policy.refers_to_instructor:
+            return (
+                f"{used} You are referred to your instructor, who can review your results with "
+                "you and decide on another attempt."
+            )
+        return used
     ready_at = cooldown_ends(attempts, policy)
     if ready_at is not None and now < ready_at:
         return f"You can try again from {ready_at:%Y-%m-%d %H:%M} UTC, after the cooldown."
@@ -64,6 +82,9 @@ def start_block_reason(
 def cooldown_ends(attempts: Sequence[AttemptSummary], policy: StartPolicy) -> datetime | None:
     finished = [a.finished_at for a in attempts if a.finished_at is not None]
     if not finished or not policy.cooldown:
+        return None
+    lifted = policy.cooldown_lifted_at
+    if lifted is not None and lifted >= max(finished):
         return None
     return max(finished) + policy.cooldown
 

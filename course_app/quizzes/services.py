@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from course_app.modules.models import CourseModule
 from course_app.modules.services import CourseStatus
 from course_app.progress import final_exam_block_reason
+from course_app.quizzes import allowances
 from course_app.quizzes.answering import QuizError, close_if_expired
 from course_app.quizzes.draw import BlueprintRow, PoolQuestion, Topic, draw_questions
+from course_app.quizzes.grading import ObjectiveScore, objective_breakdown
 from course_app.quizzes.models import (
     Accommodation,
     Attempt,
@@ -74,6 +76,17 @@ def find_quiz(session: Session, course_id: int, slug: str) -> Quiz | None:
     return session.scalar(query)
 
 
+def module_quizzes(session: Session, course_id: int) -> dict[str, Quiz]:
+    """The course's live module quizzes by module slug, in course order."""
+    rows = session.execute(
+        select(CourseModule.slug, Quiz)
+        .join(Quiz, Quiz.module_id == CourseModule.id)
+        .where(Quiz.course_id == course_id, ~Quiz.is_archived, ~CourseModule.is_archived)
+        .order_by(CourseModule.position)
+    )
+    return {slug: quiz for slug, quiz in rows}
+
+
 def quiz_status(
     session: Session, user_id: int, quiz: Quiz, course: CourseStatus, now: datetime
 ) -> QuizStatus:
@@ -82,7 +95,14 @@ def quiz_status(
     for attempt in attempts:
         close_if_expired(session, attempt, now)
     summaries = [_summary(a) for a in attempts]
-    policy = StartPolicy(quiz.max_attempts, timedelta(minutes=quiz.cooldown_minutes))
+    allowance = allowances.allowance_of(session, user_id, quiz.id)
+    policy = StartPolicy(
+        quiz.max_attempts,
+        timedelta(minutes=quiz.cooldown_minutes),
+        allowance.extra_attempts,
+        allowance.cooldown_lifted_at,
+        refers_to_instructor=quiz.is_final_exam,
+    )
     reason = start_block_reason(summaries, policy, now, _unmet_requirement(quiz, course))
     return QuizStatus(quiz, attempts, reason)
 
@@ -177,6 +197,27 @@ def _time_multiplier(session: Session, user_id: int) -> float:
 def _draw(session: Session, quiz: Quiz, seed: int) -> list[AttemptItem]:
     """The attempt's questions: current versions of the quiz's own bank, drawn by its
     blueprint with every required question and topic (see :mod:`draw`)."""
+    versions = {}
+    pool = []
+    for version, question in quiz_pool(session, quiz):
+        versions[question.key] = version
+        pool.append(question)
+    blueprint = [BlueprintRow(**row) for row in quiz.blueprint]
+    topics = required_topics_of(session, quiz)
+    drawn = draw_questions(pool, blueprint, seed, quiz.shuffle_questions, topics)
+    if not drawn:
+        raise QuizError("This quiz has no questions yet. Please try again later.")
+    return [
+        AttemptItem(
+            position=n, question_version_id=versions[d.key].id, option_order=list(d.option_order)
+        )
+        for n, d in enumerate(drawn, start=1)
+    ]
+
+
+def quiz_pool(session: Session, quiz: Quiz) -> list[tuple[QuestionVersion, PoolQuestion]]:
+    """The questions a quiz draws from: the current versions of its own bank's live questions,
+    in module order."""
     rows = session.execute(
         select(QuestionVersion, Question.key, CourseModule.slug)
         .join(Question, Question.id == QuestionVersion.question_id)
@@ -189,21 +230,7 @@ def _draw(session: Session, quiz: Quiz, seed: int) -> list[AttemptItem]:
         )
         .order_by(CourseModule.position, Question.id)
     )
-    versions, pool = {}, []
-    for version, key, module_slug in rows:
-        versions[key] = version
-        pool.append(_pool_question(version, key, module_slug))
-    blueprint = [BlueprintRow(**row) for row in quiz.blueprint]
-    topics = required_topics_of(session, quiz)
-    drawn = draw_questions(pool, blueprint, seed, quiz.shuffle_questions, topics)
-    if not drawn:
-        raise QuizError("This quiz has no questions yet. Please try again later.")
-    return [
-        AttemptItem(
-            position=n, question_version_id=versions[d.key].id, option_order=list(d.option_order)
-        )
-        for n, d in enumerate(drawn, start=1)
-    ]
+    return [(version, _pool_question(version, key, slug)) for version, key, slug in rows]
 
 
 def _pool_question(version: QuestionVersion, key: str, module_slug: str) -> PoolQuestion:
@@ -273,6 +300,27 @@ def shows_feedback_for(session: Session, attempt: Attempt) -> bool:
     """Per-question feedback on a graded attempt, by the policy the attempt started under."""
     policy = FeedbackPolicy(attempt.settings["feedback"])
     return shows_feedback(policy, has_passed(session, attempt.user_id, attempt.quiz_id))
+
+
+def objective_scores(session: Session, attempt: Attempt) -> list[ObjectiveScore]:
+    """A graded attempt's score per learning objective, named as its module's quiz names it."""
+    rows = session.execute(
+        select(Question.module_id, QuestionVersion.objective, AttemptItem.score)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(AttemptItem.attempt_id == attempt.id)
+        .order_by(AttemptItem.position)
+    ).all()
+    texts = dict(
+        session.execute(
+            select(Quiz.module_id, Quiz.objectives).where(Quiz.course_id == attempt.quiz.course_id)
+        ).all()
+    )
+    scored = sorted(
+        ((texts.get(module, {}).get(key, key), score) for module, key, score in rows),
+        key=lambda pair: pair[0],
+    )
+    return objective_breakdown(scored)
 
 
 def regrades_of(session: Session, attempt_id: int) -> list[AttemptRegrade]:

@@ -95,6 +95,7 @@ def attempt(attempt_id: int):
         references=references,
         regrades=services.regrades_of(db, attempt.id),
         shows_feedback=services.shows_feedback_for(db, attempt),
+        objectives=services.objective_scores(db, attempt),
     )
 
 
