@@ -133,6 +133,11 @@ MATRIX = {
         400
     ),
     ("POST", "instructor.practical_hours", "/instructor/cohorts/1/learners/1/hours"): teaching(400),
+    (
+        "POST",
+        "instructor.confirm_sign_off",
+        "/instructor/cohorts/1/learners/1/competencies/x/confirm",
+    ): teaching(400),
     ("GET", "admin.courses", "/admin/courses"): ADMIN_ONLY,
     ("GET", "certificates.verify_form", "/verify"): OPEN,
     ("POST", "certificates.verify_form", "/verify"): OPEN,  # nothing entered: asked again

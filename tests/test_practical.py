@@ -6,8 +6,8 @@ from sqlalchemy import select
 from course_app.auth.models import Role, User
 from course_app.config import REPO_ROOT
 from course_app.instructor.models import CohortInstructor, CompetencySignoff, CourseStaff
-from course_app.instructor.practical import Competency, PracticalStatus, practical_status
 from course_app.modules.models import Course
+from course_app.practical import Competency, PracticalStatus, practical_status
 from tests.helpers import complete_course, login, make_user, post, text_of
 
 LEVEL_1 = "dry-needling-level-1"

@@ -5,7 +5,7 @@ automatically."""
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from course_app.audit.services import record
 from course_app.certificates.models import Certificate, CertificateFlag
@@ -51,6 +51,27 @@ def raise_flag(
         reason,
     )
     return flag
+
+
+def review_valid_certificates(
+    session: Session, user_id: int, course_id: int, reason: str, actor_id: int | None
+) -> list[Certificate]:
+    """Flag for review every valid certificate the learner holds for the course (e.g. a
+    regrade took back a pass it rested on); nothing is revoked."""
+    certificates = list(
+        session.scalars(
+            select(Certificate)
+            .options(load_only(Certificate.id, Certificate.public_id))
+            .where(
+                Certificate.user_id == user_id,
+                Certificate.course_id == course_id,
+                Certificate.status == "valid",
+            )
+        )
+    )
+    for cert in certificates:
+        raise_flag(session, cert, "review", reason, actor_id)
+    return certificates
 
 
 def open_flags(session: Session) -> list[FlaggedCertificate]:

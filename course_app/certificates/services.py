@@ -5,26 +5,19 @@ index (one valid certificate per learner and course), so two concurrent issues y
 """
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from course_app.audit.services import record
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import User
 from course_app.certificates import credential as ob3
 from course_app.certificates import signing
-from course_app.certificates.eligibility import (
-    LearnerRecord,
-    Requirement,
-    is_eligible,
-    requirements,
-)
 from course_app.certificates.flags import clear_flags
 from course_app.certificates.ids import new_public_id
 from course_app.certificates.keys import KeyRing
@@ -32,9 +25,9 @@ from course_app.certificates.models import Certificate
 from course_app.certificates.validity import expiry_date
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
-from course_app.instructor import gradebook
-from course_app.instructor.models import Cohort, CohortMember, CompetencySignoff
 from course_app.modules.models import Course
+from course_app.requirements import CourseStanding, Requirement
+from course_app.standings import enrolled, standings
 
 if TYPE_CHECKING:
     from course_app.certificates import pdf
@@ -56,78 +49,46 @@ class Issuer:
 @dataclass(frozen=True)
 class Candidate:
     learner: User
-    checks: list[Requirement]
+    standing: CourseStanding
     certificate: Certificate | None
-    practical: "PracticalRecord | None" = None  # the learner's latest cohort, if any
+
+    @property
+    def checks(self) -> list[Requirement]:
+        return self.standing.requirements
 
     @property
     def eligible(self) -> bool:
-        return is_eligible(self.checks)
-
-
-@dataclass(frozen=True)
-class PracticalRecord:
-    hours: float
-    required_hours: float
-    cohort: Cohort | None
-    passed_titles: tuple[str, ...]
-    assessors: tuple[str, ...]
+        return self.standing.eligible
 
 
 def candidates(session: Session, course: Course, learner_id: int | None = None) -> list[Candidate]:
-    """Every enrolled learner (or just one) with what they have met (a fixed number of queries)."""
-    book = gradebook.gradebook(session, course, gradebook.Filters(learner_id=learner_id))
-    practical = practical_records(session, course)
+    """Every enrolled learner (or just one) with their standing: a fixed number of queries."""
+    ids = enrolled(course)
+    if learner_id is not None:
+        ids = ids.where(User.id == learner_id)
+    standing = standings(session, course, ids)
     today = utcnow().date()
     valid = {
         c.user_id: c
         for c in session.scalars(
-            select(Certificate).where(
-                Certificate.course_id == course.id, Certificate.status == "valid"
-            )
+            select(Certificate)
+            .options(load_only(*LISTED))  # never the PDF or the credential
+            .where(Certificate.course_id == course.id, Certificate.status == "valid")
         )
         if c.status_on(today) == "valid"  # an expired one can be renewed
     }
-    rows = []
-    for row in book.rows:
-        own = practical.get(row.learner.id)
-        hours, required = (own.hours, own.required_hours) if own else (0.0, 0.0)
-        learner = LearnerRecord(row.learner.licence_verified_at is not None, hours, required)
-        checks = requirements(row.progress, learner)
-        rows.append(Candidate(row.learner, checks, valid.get(row.learner.id), own))
-    return rows
+    learners = session.scalars(select(User).where(User.id.in_(ids)).order_by(User.full_name))
+    return [Candidate(u, standing[u.id], valid.get(u.id)) for u in learners]
 
 
-def practical_records(session: Session, course: Course) -> dict[int, PracticalRecord]:
-    """Per learner: hours attended and required (their latest cohort), skills passed, assessors."""
-    members = session.execute(
-        select(CohortMember, Cohort)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
-        .where(Cohort.course_id == course.id)
-        .order_by(Cohort.starts_on)
-    ).all()
-    signoffs = session.execute(
-        select(CompetencySignoff, User.full_name)
-        .join(Cohort, Cohort.id == CompetencySignoff.cohort_id)
-        .join(User, User.id == CompetencySignoff.assessor_id)
-        .where(Cohort.course_id == course.id, CompetencySignoff.result == "pass")
-    ).all()
-    titles = {c["key"]: c["title"] for c in course.competencies}
-    passed: dict[int, list[str]] = defaultdict(list)
-    assessors: dict[int, set[str]] = defaultdict(set)
-    for signoff, assessor in signoffs:
-        passed[signoff.user_id].append(titles.get(signoff.competency_key, signoff.competency_key))
-        assessors[signoff.user_id].add(assessor)
-    records = {}
-    for member, cohort in members:  # the latest cohort wins
-        records[member.user_id] = PracticalRecord(
-            member.practical_hours,
-            cohort.lab_hours,
-            cohort,
-            tuple(passed[member.user_id]),
-            tuple(sorted(assessors[member.user_id])),
-        )
-    return records
+#: What a list of certificates reads: never the PDF or the signed credential (~50 KB each).
+LISTED = (
+    Certificate.id,
+    Certificate.public_id,
+    Certificate.user_id,
+    Certificate.status,
+    Certificate.expires_on,
+)
 
 
 def issue(
@@ -143,7 +104,7 @@ def issue(
         missing = "; ".join(c.label for c in candidate.checks if not c.met)
         raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
     _close_expired(session, course.id, learner_id)
-    cert = _snapshot(course, candidate.learner, candidate.practical, issuer, actor_id)
+    cert = _snapshot(course, candidate.learner, candidate.standing, issuer, actor_id)
     return _store(session, cert, candidate.learner, course, issuer, "certificate.issued")
 
 
@@ -163,9 +124,8 @@ def _close_expired(session: Session, course_id: int, learner_id: int) -> None:
 
 def issue_unchecked(session: Session, course: Course, learner: User, issuer: Issuer) -> Certificate:
     """Issue without the eligibility check: for benchmark fixtures only, never a page."""
-    cert = _snapshot(
-        course, learner, practical_records(session, course).get(learner.id), issuer, None
-    )
+    ids = enrolled(course).where(User.id == learner.id)
+    cert = _snapshot(course, learner, standings(session, course, ids)[learner.id], issuer, None)
     return _store(session, cert, learner, course, issuer, "certificate.issued")
 
 
@@ -186,12 +146,11 @@ def auto_issue(
         return None
 
 
-def _snapshot(
-    course, learner, practical: PracticalRecord | None, issuer: Issuer, actor_id
-) -> Certificate:
+def _snapshot(course, learner, standing: CourseStanding, issuer: Issuer, actor_id) -> Certificate:
     issued = utcnow()
     expires = expiry_date(issued.date(), course.certificate_valid_years)
-    cohort = practical.cohort if practical else None
+    practical = standing.practical
+    cohort = practical.cohort
     return Certificate(
         public_id=new_public_id(course.level),
         user_id=learner.id,
@@ -203,12 +162,12 @@ def _snapshot(
         course_title=course.title,
         level=course.level,
         theory_minutes=course.ce_minutes,
-        practical_hours=practical.hours if practical else 0.0,
-        competencies=list(practical.passed_titles) if practical else [],
+        practical_hours=practical.hours,
+        competencies=list(practical.passed_titles(standing.checklist)),
         cohort_name=cohort.name if cohort else "",
         cohort_starts_on=cohort.starts_on if cohort else None,
         cohort_ends_on=cohort.ends_on if cohort else None,
-        assessors=list(practical.assessors) if practical else [],
+        assessors=list(practical.assessors),
         issuer_name=issuer.name,
         issued_at=issued,
         expires_on=expires,

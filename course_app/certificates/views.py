@@ -20,13 +20,13 @@ from course_app import permissions
 from course_app.audit.services import record
 from course_app.certificates import bp, checking, flags, services, transcript
 from course_app.certificates.credential import issuer_url
-from course_app.certificates.eligibility import LABELS
 from course_app.certificates.ids import normalise
 from course_app.certificates.issuer import current_issuer
 from course_app.certificates.signing import public_key_multibase
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.modules.models import Course
+from course_app.requirements import LABELS
 from course_app.security import limiter
 
 MAX_UPLOAD = 5 * 1024 * 1024

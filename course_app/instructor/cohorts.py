@@ -19,14 +19,19 @@ from course_app.instructor.models import (
     CompetencySignoff,
     CourseStaff,
 )
-from course_app.instructor.practical import (
-    Competency,
-    PracticalStatus,
-    practical_status,
-    signoff_block_reason,
-)
 from course_app.modules.models import Course, Enrollment
 from course_app.modules.services import checklist_of
+from course_app.practical import (
+    CohortFacts,
+    Competency,
+    PracticalStatus,
+    Signoff,
+    hours_problem,
+    latest_results,
+    practical_status,
+    signoff_block_reason,
+    signoff_date_problem,
+)
 
 
 @dataclass(frozen=True)
@@ -183,12 +188,26 @@ def roster(session: Session, cohort: Cohort) -> list[RosterRow]:
 
 
 def _status(checklist: list[Competency], results: dict[str, CompetencySignoff]):
-    return practical_status(checklist, {key: s.result for key, s in results.items()})
+    signoffs = [
+        Signoff(key, row.result, row.recorded_at, row.id, row.confirmed)
+        for key, row in results.items()
+    ]
+    return practical_status(checklist, latest_results(signoffs))
+
+
+def facts(cohort: Cohort) -> CohortFacts:
+    return CohortFacts(
+        cohort.id, cohort.name, cohort.starts_on, cohort.ends_on, cohort.location, cohort.lab_hours
+    )
 
 
 def set_practical_hours(
-    session: Session, member: CohortMember, hours: float, actor_id: int
+    session: Session, cohort: Cohort, member: CohortMember, hours: float, actor_id: int, today: date
 ) -> None:
+    """Record the hours attended: never more than the cohort offered, nor before it starts."""
+    problem = hours_problem(hours, facts(cohort), today)
+    if problem:
+        raise DomainError(problem)
     before = {"practical_hours": member.practical_hours}
     member.practical_hours = hours
     record(
@@ -210,21 +229,26 @@ class SignoffData:
 
 
 def record_signoff(
-    session: Session, cohort: Cohort, learner: User, data: SignoffData, assessor_id: int
+    session: Session,
+    cohort: Cohort,
+    learner: User,
+    data: SignoffData,
+    assessor_id: int,
+    today: date,
 ) -> CompetencySignoff:
-    """Record (or change) one competency's result; every change goes to the audit trail."""
+    """Record (or change) one competency's result; every change goes to the audit trail.
+
+    The date falls within the cohort's days and is never in the future. A second assessor's
+    confirmation was of the earlier result: a change clears it."""
     reason = signoff_block_reason(learner.register_class)
     if reason:
         raise DomainError(reason)
     if data.competency_key not in {c.key for c in checklist_of(cohort.course)}:
         raise DomainError("That competency is not on this level's checklist.")
-    row = session.scalar(
-        select(CompetencySignoff).where(
-            CompetencySignoff.cohort_id == cohort.id,
-            CompetencySignoff.user_id == learner.id,
-            CompetencySignoff.competency_key == data.competency_key,
-        )
-    )
+    problem = signoff_date_problem(data.assessed_on, facts(cohort), today)
+    if problem:
+        raise DomainError(problem)
+    row = _signoff_row(session, cohort, learner, data.competency_key)
     before = _signoff_state(row)
     if row is None:
         row = CompetencySignoff(
@@ -233,6 +257,7 @@ def record_signoff(
         session.add(row)
     row.result, row.assessed_on, row.notes = data.result, data.assessed_on, data.notes
     row.assessor_id = assessor_id
+    row.second_assessor_id, row.second_assessed_on = None, None
     session.flush()
     record(
         session,
@@ -245,15 +270,63 @@ def record_signoff(
     return row
 
 
+def _signoff_row(session: Session, cohort: Cohort, learner: User, key: str):
+    return session.scalar(
+        select(CompetencySignoff).where(
+            CompetencySignoff.cohort_id == cohort.id,
+            CompetencySignoff.user_id == learner.id,
+            CompetencySignoff.competency_key == key,
+        )
+    )
+
+
+def confirm_signoff(
+    session: Session,
+    cohort: Cohort,
+    learner: User,
+    key: str,
+    assessed_on: date,
+    assessor_id: int,
+    today: date,
+) -> CompetencySignoff:
+    """A second assessor confirms a pass of a competency that requires one."""
+    competency = next((c for c in checklist_of(cohort.course) if c.key == key), None)
+    if competency is None or not competency.second_assessor:
+        raise DomainError("This competency does not take a second assessor.")
+    row = _signoff_row(session, cohort, learner, key)
+    if row is None or row.result != "pass":
+        raise DomainError("Only a recorded pass can be confirmed by a second assessor.")
+    if row.assessor_id == assessor_id:
+        raise DomainError("The second assessor must be someone other than the first.")
+    problem = signoff_date_problem(assessed_on, facts(cohort), today)
+    if problem:
+        raise DomainError(problem)
+    before = _signoff_state(row)
+    row.second_assessor_id, row.second_assessed_on = assessor_id, assessed_on
+    session.flush()
+    record(
+        session,
+        assessor_id,
+        "signoff.confirmed",
+        ("competency_signoff", row.id),
+        before,
+        _signoff_state(row),
+    )
+    return row
+
+
 def _signoff_state(row: CompetencySignoff | None) -> dict | None:
     if row is None:
         return None
-    return {
+    state = {
         "competency": row.competency_key,
         "result": row.result,
         "assessed_on": row.assessed_on.isoformat(),
         "notes": row.notes,
     }
+    if row.second_assessor_id:
+        state["second_assessor"] = row.second_assessor_id
+    return state
 
 
 def staff_of(session: Session, course_id: int) -> list[User]:

@@ -83,6 +83,12 @@ class SignoffForm(FlaskForm):
     notes = TextAreaField("Notes (optional)", validators=[Optional(), Length(max=2000)])
 
 
+class ConfirmSignoffForm(FlaskForm):
+    """A second assessor confirms a recorded pass."""
+
+    assessed_on = DateField("Assessed on (second assessor)", validators=[InputRequired()])
+
+
 class ConfirmForm(FlaskForm):
     """A POST with only the CSRF token, for actions confirmed by a button."""
 

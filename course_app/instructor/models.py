@@ -99,3 +99,22 @@ class CompetencySignoff(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: A second, different assessor who confirmed a pass (competencies that require one).
+    #: Recording the result again clears it: the confirmation was of the earlier result.
+    second_assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    second_assessed_on: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def confirmed(self) -> bool:
+        """A pass that a second, different assessor confirmed (``confirmed_pass`` in SQL)."""
+        second = self.second_assessor_id
+        return self.result == "pass" and second is not None and second != self.assessor_id
+
+    @classmethod
+    def confirmed_pass(cls):
+        """SQL: a pass that a second, different assessor confirmed (``confirmed`` in Python)."""
+        return (
+            (cls.result == "pass")
+            & cls.second_assessor_id.is_not(None)
+            & (cls.second_assessor_id != cls.assessor_id)
+        )

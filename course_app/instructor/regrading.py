@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from course_app.audit.services import record
 from course_app.auth.models import User
+from course_app.certificates.flags import review_valid_certificates
 from course_app.exceptions import DomainError
 from course_app.quizzes.answering import decode, grading_rules
 from course_app.quizzes.grading import (
@@ -182,3 +183,30 @@ def _apply_change(session: Session, regrade: Regrade, change: AttemptChange, act
         {"score": change.after.score, "passed": change.after.passed},
         regrade.reason,
     )
+    if change.before.passed and not change.after.passed:
+        _review_certificates(session, attempt, regrade, actor_id)
+
+
+def _review_certificates(
+    session: Session, attempt: Attempt, regrade: Regrade, actor_id: int
+) -> None:
+    """The learner lost a pass: unless another attempt still passes the quiz, any certificate
+    of the course that rested on it goes to the administrators' queue for review."""
+    session.flush()
+    still_passed = session.scalar(
+        select(Attempt.id)
+        .where(
+            Attempt.user_id == attempt.user_id,
+            Attempt.quiz_id == attempt.quiz_id,
+            Attempt.passed,
+        )
+        .limit(1)
+    )
+    if still_passed is None:
+        reason = (
+            f"A regrade of {attempt.quiz.title} turned attempt {attempt.number} from a pass "
+            f"into a fail: {regrade.reason}"
+        )
+        review_valid_certificates(
+            session, attempt.user_id, attempt.quiz.course_id, reason, actor_id
+        )

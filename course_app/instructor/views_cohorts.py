@@ -8,10 +8,16 @@ from flask_login import current_user, login_required
 from course_app import permissions
 from course_app.certificates import services as certificates
 from course_app.certificates.issuer import current_issuer
-from course_app.db import get_session
+from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor import bp, cohorts
-from course_app.instructor.forms import CohortForm, HoursForm, MemberForm, SignoffForm
+from course_app.instructor.forms import (
+    CohortForm,
+    ConfirmSignoffForm,
+    HoursForm,
+    MemberForm,
+    SignoffForm,
+)
 from course_app.instructor.loading import (
     run_cohort_or_404,
     taught_course_or_404,
@@ -98,6 +104,7 @@ def _practical_page(cohort, learner, forms=None, hours_form=None, status=200):
     row = next(r for r in cohorts.roster(db, cohort) if r.learner.id == learner.id)
     checklist = checklist_of(cohort.course)
     forms = forms or {}
+    day = _a_cohort_day(cohort)
     for item in checklist:
         if item.key not in forms:
             current = row.results.get(item.key)
@@ -105,7 +112,7 @@ def _practical_page(cohort, learner, forms=None, hours_form=None, status=200):
                 prefix=item.key,
                 formdata=None,
                 result=current.result if current else None,
-                assessed_on=current.assessed_on if current else date.today(),
+                assessed_on=current.assessed_on if current else day,
                 notes=current.notes if current else "",
             )
     hours_form = hours_form or HoursForm(formdata=None, hours=row.member.practical_hours)
@@ -116,7 +123,19 @@ def _practical_page(cohort, learner, forms=None, hours_form=None, status=200):
         checklist=checklist,
         forms=forms,
         hours_form=hours_form,
+        confirm_forms={
+            item.key: ConfirmSignoffForm(prefix=f"confirm-{item.key}", assessed_on=day)
+            for item in checklist
+            if item.second_assessor
+        },
+        assessors={u.id: u.full_name for u in cohorts.cohort_instructors(db, cohort.id)},
     ), status
+
+
+def _a_cohort_day(cohort) -> date:
+    """The day a sign-off form suggests: today if it falls within the cohort, else its
+    nearest day (a sign-off must fall within the cohort's days)."""
+    return min(max(utcnow().date(), cohort.starts_on), cohort.ends_on)
 
 
 @bp.get("/cohorts/<int:cohort_id>/learners/<int:learner_id>")
@@ -138,7 +157,7 @@ def sign_off(cohort_id: int, learner_id: int, key: str):
             key, form.result.data, form.assessed_on.data, form.notes.data or ""
         )
         try:
-            cohorts.record_signoff(db, cohort, learner, data, current_user.id)
+            cohorts.record_signoff(db, cohort, learner, data, current_user.id, utcnow().date())
         except DomainError as error:
             db.rollback()
             flash(error.message, "error")
@@ -160,7 +179,38 @@ def practical_hours(cohort_id: int, learner_id: int):
     form, db = HoursForm(), get_session()
     if not form.validate_on_submit():
         return _practical_page(cohort, learner, hours_form=form, status=400)
-    cohorts.set_practical_hours(db, member, float(form.hours.data), current_user.id)
+    try:
+        cohorts.set_practical_hours(
+            db, cohort, member, float(form.hours.data), current_user.id, utcnow().date()
+        )
+    except DomainError as error:
+        db.rollback()
+        form.hours.errors.append(error.message)
+        return _practical_page(cohort, learner, hours_form=form, status=400)
     db.commit()
     flash("Practical hours recorded.", "success")
+    return redirect(url_for("instructor.practical", cohort_id=cohort.id, learner_id=learner.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/learners/<int:learner_id>/competencies/<key>/confirm")
+def confirm_sign_off(cohort_id: int, learner_id: int, key: str):
+    """A second, different assessor confirms a pass (competencies that require one)."""
+    cohort = run_cohort_or_404(cohort_id)
+    _member, learner = _member_or_404(cohort.id, learner_id)
+    form, db = ConfirmSignoffForm(prefix=f"confirm-{key}"), get_session()
+    if not form.validate_on_submit():
+        return _practical_page(cohort, learner, status=400)
+    try:
+        cohorts.confirm_signoff(
+            db, cohort, learner, key, form.assessed_on.data, current_user.id, utcnow().date()
+        )
+    except DomainError as error:
+        db.rollback()
+        flash(error.message, "error")
+        return _practical_page(cohort, learner, status=400)
+    db.commit()
+    if certificates.auto_issue(db, cohort.course_id, learner.id, current_issuer):
+        db.commit()
+        flash(f"{learner.full_name} is now eligible: the certificate was issued.", "success")
+    flash("Pass confirmed by a second assessor.", "success")
     return redirect(url_for("instructor.practical", cohort_id=cohort.id, learner_id=learner.id))

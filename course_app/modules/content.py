@@ -37,6 +37,10 @@ class CompetencySpec:
     key: str
     title: str
     critical: bool
+    #: Passed only when a second, different assessor confirms the pass.
+    second_assessor: bool = False
+    #: The region or muscle group it is assessed on, where the course names one.
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ class CourseSpec:
     path: str
     quizzes: tuple[QuizSpec, ...] = ()
     competencies: tuple[CompetencySpec, ...] = ()
+    #: The least in-person practical hours a learner must attend (courses with a checklist).
+    practical_hours: float = 0.0
 
 
 def parse_content(root: Path) -> tuple[list[CourseSpec], list[ContentProblem]]:
@@ -115,6 +121,7 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
     module_titles = {m.slug: m.title for m in modules}
     quizzes, quiz_problems = parse_quizzes(directory / "quizzes", module_titles, reference_ids)
     source.problems.extend(quiz_problems)
+    competencies = _competencies(source, data)
     return CourseSpec(
         slug=read_slug(source, data),
         title=read_text(source, data, "title"),
@@ -128,8 +135,24 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
         lessons=lessons,
         path=source.path,
         quizzes=quizzes,
-        competencies=_competencies(source, data),
+        competencies=competencies,
+        practical_hours=_practical_hours(source, data, bool(competencies)),
     )
+
+
+def _practical_hours(source: TomlSource, data: dict, has_practical: bool) -> float:
+    hours = data.get("practical_hours", 0)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 <= hours <= 500:
+        message = "'practical_hours' must be a number of hours from 0 to 500"
+        source.problem(source.line_of("practical_hours"), message)
+        return 0.0
+    if has_practical and not hours:
+        message = (
+            "a course with [[competencies]] states practical_hours: the least in-person hours "
+            "a learner must attend, whatever a cohort offers"
+        )
+        source.problem(source.line_of("competencies"), message)
+    return float(hours)
 
 
 def _ce_minutes(source: TomlSource, data: dict) -> int:
@@ -162,13 +185,20 @@ def _competencies(source: TomlSource, data: dict) -> tuple[CompetencySpec, ...]:
     if "competencies" not in data:
         return ()
     for entry, line in array_of_tables(source, data, "competencies"):
-        unknown_keys(source, entry, {"key", "title", "critical"}, after=line)
+        allowed = {"key", "title", "critical", "second_assessor", "region"}
+        unknown_keys(source, entry, allowed, after=line)
         key = read_slug(source, entry, "key", after=line)
         if key in {c.key for c in competencies}:
             source.problem(line, f"competency key {key!r} is used twice")
-        title = read_text(source, entry, "title", after=line)
-        critical = read_bool(source, entry, "critical", False, after=line)
-        competencies.append(CompetencySpec(key, title, critical))
+        competencies.append(
+            CompetencySpec(
+                key,
+                read_text(source, entry, "title", after=line),
+                read_bool(source, entry, "critical", False, after=line),
+                read_bool(source, entry, "second_assessor", False, after=line),
+                read_text(source, entry, "region", required=False, after=line),
+            )
+        )
     return tuple(competencies)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -30,6 +31,7 @@ class Course(Base):
     __table_args__ = (
         CheckConstraint("level IN (1, 2)", name="level_known"),
         CheckConstraint("ce_minutes > 0", name="ce_minutes_positive"),
+        CheckConstraint("practical_hours >= 0", name="practical_hours_not_negative"),
         CheckConstraint(
             "prerequisite_id IS NULL OR prerequisite_id <> id", name="not_own_prerequisite"
         ),
@@ -46,8 +48,11 @@ class Course(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     #: The course's reference list: [{"id": "S1", "citation": "...", "url": "..."}].
     references: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    #: The in-person practical checklist: [{"key": ..., "title": ..., "critical": bool}].
+    #: The in-person practical checklist: [{"key", "title", "critical", "second_assessor",
+    #: "region"}].
     competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: The least in-person practical time a learner must attend, whatever the cohort offers.
+    practical_hours: Mapped[float] = mapped_column(Float, default=0.0)
     #: Years a certificate stays valid (set by administrators; 0: no expiry).
     certificate_valid_years: Mapped[int] = mapped_column(Integer, default=3)
     #: Issue certificates automatically as soon as a learner becomes eligible.

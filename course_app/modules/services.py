@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course_app.exceptions import AccessDenied, DomainError
-from course_app.instructor.practical import Competency, PracticalStatus, practical_status
 from course_app.modules.models import Course, Enrollment, LessonProgress
-from course_app.modules.standing import load_standing
+from course_app.modules.standing import Standing, load_standing
 from course_app.modules.structure import EXTENSION_KEY as STRUCTURE_KEY
 from course_app.modules.structure import CourseInfo, LessonPage
+from course_app.practical import Competency, PracticalRecord, practical_done
 from course_app.progress import (
     CourseProgress,
     ModuleOutline,
@@ -69,7 +69,7 @@ def course_statuses(session: Session, user_id: int | None) -> dict[str, CourseSt
             standing.completed,
             standing.passed,
             structure.final_exams.get(c.id),
-            _practical(checklist_of(c), standing.practical.get(c.id, {})),
+            _practical(checklist_of(c), practical_of(standing, c.id), c.practical_hours),
         )
         for c in courses
     }
@@ -95,13 +95,30 @@ def _lock(
     return lock_reason(prerequisite.title, progress[prerequisite.id].is_complete)
 
 
-def _practical(checklist: Sequence[Competency], results: dict[str, str]) -> tuple[bool, bool]:
-    """(the course has a practical, it was signed off as passed)."""
-    return bool(checklist), practical_status(checklist, results) is PracticalStatus.PASSED
+def practical_of(standing: Standing, course_id: int) -> PracticalRecord:
+    """The user's practical results and hours in one course, from their standing."""
+    results = standing.practical.get(course_id, {})
+    return PracticalRecord(results=results, hours=standing.hours.get(course_id, 0.0))
+
+
+def _practical(
+    checklist: Sequence[Competency], record: PracticalRecord, minimum_hours: float
+) -> tuple[bool, bool]:
+    """(the course has a practical, it is done: signed off as passed, hours attended)."""
+    return bool(checklist), practical_done(checklist, record, minimum_hours)
 
 
 def checklist_of(course: Course | CourseInfo) -> list[Competency]:
-    return [Competency(c["key"], c["title"], c["critical"]) for c in course.competencies]
+    return [
+        Competency(
+            c["key"],
+            c["title"],
+            c["critical"],
+            c.get("second_assessor", False),
+            c.get("region", ""),
+        )
+        for c in course.competencies
+    ]
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,7 @@ class CourseOutline:
     modules: tuple[ModuleOutline, ...]
     final_exam: QuizItem | None
     checklist: tuple[Competency, ...] = ()
+    minimum_hours: float = 0.0
 
     @property
     def quizzes(self) -> tuple[QuizItem, ...]:
@@ -119,9 +137,9 @@ class CourseOutline:
         return module_quizzes + ((self.final_exam,) if self.final_exam else ())
 
     def progress(
-        self, completed: frozenset[int], passed: frozenset[int], results: dict
+        self, completed: frozenset[int], passed: frozenset[int], record: PracticalRecord
     ) -> CourseProgress:
-        practical = _practical(self.checklist, results)
+        practical = _practical(self.checklist, record, self.minimum_hours)
         return course_progress(self.modules, completed, passed, self.final_exam, practical)
 
 
@@ -133,6 +151,7 @@ def course_outline(session: Session, course: Course) -> CourseOutline:
         structure.outlines.get(course.id, ()),
         structure.final_exams.get(course.id),
         tuple(checklist_of(course)),
+        course.practical_hours,
     )
 
 

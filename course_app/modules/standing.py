@@ -1,8 +1,9 @@
 """Where one user stands in every course, read in one round trip with the content stamp.
 
-Lesson completions, passed quizzes, enrolments and practical results are four small lists
-keyed by the user. A UNION ALL of them (plus the content stamp, which tells whether this
-process's cached course structure is still current) costs one query instead of five.
+Lesson completions, passed quizzes, enrolments, practical results and practical hours are
+small lists keyed by the user. A UNION ALL of them (plus the content stamp, which tells
+whether this process's cached course structure is still current) costs one query instead of
+six. The rules that read them are pure (``progress.py``, ``practical.py``).
 """
 
 from collections import defaultdict
@@ -10,13 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Integer, String, bindparam, cast, literal, null, select, union_all
+from sqlalchemy import Integer, String, bindparam, case, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from course_app.db import UTCDateTime, execute_prepared
-from course_app.instructor.models import Cohort, CompetencySignoff
+from course_app.instructor.models import Cohort, CohortMember, CompetencySignoff
 from course_app.modules.models import ContentStamp, Enrollment, LessonProgress
+from course_app.practical import Signoff, latest_results
 from course_app.quizzes.models import Attempt
+
+#: Marks a pass a second assessor confirmed, in the union's text result column.
+CONFIRMED = "+confirmed"
 
 
 @dataclass(frozen=True)
@@ -25,8 +30,10 @@ class Standing:
     completed: frozenset[int] = frozenset()
     passed: frozenset[int] = frozenset()
     enrolled: dict[int, datetime] = field(default_factory=dict)
-    #: The latest practical result per competency, by course: {course id: {key: result}}.
+    #: The latest practical result code per competency, by course: {course id: {key: code}}.
     practical: dict[int, dict[str, str]] = field(default_factory=dict)
+    #: Practical hours attended in the latest cohort, by course.
+    hours: dict[int, float] = field(default_factory=dict)
 
 
 def load_standing(session: Session, user_id: int | None) -> Standing:
@@ -45,14 +52,23 @@ def load_standing(session: Session, user_id: int | None) -> Standing:
         passed=frozenset(row.number for row in by_kind["quiz"]),
         enrolled={row.number: row.at for row in by_kind["enrol"]},
         practical=_latest_results(by_kind["practical"]),
+        hours=_latest_hours(by_kind["hours"]),
     )
 
 
 def _latest_results(rows: list) -> dict[int, dict[str, str]]:
-    results: dict[int, dict[str, str]] = defaultdict(dict)
-    for row in sorted(rows, key=lambda row: (row.at, row.order)):
-        results[row.number][row.text] = row.result  # later rows win
-    return dict(results)
+    signoffs: dict[int, list[Signoff]] = defaultdict(list)
+    for row in rows:
+        confirmed = row.result.endswith(CONFIRMED)
+        result = row.result.removesuffix(CONFIRMED)
+        signoffs[row.number].append(Signoff(row.text, result, row.at, row.order, confirmed))
+    return {course_id: latest_results(found) for course_id, found in signoffs.items()}
+
+
+def _latest_hours(rows: list) -> dict[int, float]:
+    """Hours in the latest cohort per course, by start date (``text``)."""
+    ordered = sorted(rows, key=lambda row: (row.text, row.order))
+    return {row.number: float(row.result) for row in ordered}
 
 
 @cache
@@ -80,13 +96,25 @@ def _standing_query():
             number=Cohort.course_id,
             order=CompetencySignoff.id,
             text=CompetencySignoff.competency_key,
-            result=CompetencySignoff.result,
+            result=CompetencySignoff.result
+            + case((CompetencySignoff.confirmed_pass(), CONFIRMED), else_=""),
             at=CompetencySignoff.recorded_at,
         )
         .join(Cohort, Cohort.id == CompetencySignoff.cohort_id)
         .where(CompetencySignoff.user_id == user_id)
     )
-    return union_all(_stamp_query(), lessons, quizzes, enrolments, practical)
+    hours = (
+        _row(
+            "hours",
+            number=Cohort.course_id,
+            order=Cohort.id,
+            text=cast(Cohort.starts_on, String),  # ISO dates: sorting them sorts by date
+            result=cast(CohortMember.practical_hours, String),
+        )
+        .join(Cohort, Cohort.id == CohortMember.cohort_id)
+        .where(CohortMember.user_id == user_id)
+    )
+    return union_all(_stamp_query(), lessons, quizzes, enrolments, practical, hours)
 
 
 def _row(kind: str, number=None, order=None, text=None, result=None, at=None):

@@ -37,6 +37,7 @@ class CourseInfo:
     prerequisite_id: int | None
     references: tuple[dict[str, Any], ...]
     competencies: tuple[dict[str, Any], ...]
+    practical_hours: float = 0.0
     prerequisite: "CourseInfo | None" = None
 
 
@@ -117,6 +118,7 @@ def _course_info(course: Course) -> CourseInfo:
         course.prerequisite_id,
         tuple(course.references),
         tuple(course.competencies),
+        course.practical_hours,
     )
 
 

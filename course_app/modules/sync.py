@@ -104,6 +104,7 @@ def _sync_course(
         "is_archived": False,
         "references": [vars(ref) for ref in spec.references],
         "competencies": [vars(item) for item in spec.competencies],
+        "practical_hours": spec.practical_hours,
     }
     existing = session.scalar(select(Course).where(Course.slug == spec.slug))
     course = _upsert(session, existing, Course, values, f"course {spec.slug}", report)

@@ -8,6 +8,7 @@ from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.claims import ARTICLE_CLAIMS
 from course_app.db import get_session
 from course_app.modules import bp, services
+from course_app.standings import learner_standing
 
 
 def _user_id() -> int | None:
@@ -40,8 +41,13 @@ def dashboard():
 
 @bp.get("/courses/<course_slug>")
 def course(course_slug: str):
-    """A course's modules and lessons, progress, and the enrol or resume button."""
-    return render_template("modules/course.html", status=_status_or_404(course_slug))
+    """A course's modules and lessons, progress, what remains (with the learner's practical:
+    cohort, each competency's result), and the enrol or resume button."""
+    status = _status_or_404(course_slug)
+    standing = None
+    if status.is_enrolled:
+        standing = learner_standing(get_session(), status.course.id, current_user.id)
+    return render_template("modules/course.html", status=status, standing=standing)
 
 
 @bp.post("/courses/<course_slug>/enrol")
