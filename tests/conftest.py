@@ -190,3 +190,33 @@ def instructor(app, db, content):
     login(browser, user.email)
     user.browser = browser
     return user
+
+
+@pytest.fixture
+def real_app(make_app):
+    """The app on the shipped curriculum (``content/``), loaded. (Modules with their own
+    ``real_app`` fixture use theirs.)"""
+    from course_app.config import REPO_ROOT
+
+    app = make_app(CONTENT_DIR=str(REPO_ROOT / "content"))
+    assert app.test_cli_runner().invoke(args=["load-content"]).exit_code == 0
+    return app
+
+
+@pytest.fixture
+def teacher(real_app, db):
+    """Tess, who teaches Level 1 of the shipped curriculum, logged in (a test client)."""
+    from course_app.auth.models import Role
+    from course_app.instructor.models import CourseStaff
+    from course_app.modules.models import Course
+    from tests.helpers import login, make_user
+
+    user = make_user(
+        db, email="teacher@example.org", role=Role.INSTRUCTOR, full_name="Tess Teacher"
+    )
+    course_id = db.scalar(select(Course.id).where(Course.slug == "dry-needling-level-1"))
+    db.add(CourseStaff(course_id=course_id, user_id=user.id))
+    db.commit()
+    browser = real_app.test_client()
+    login(browser, user.email)
+    return browser

@@ -389,3 +389,35 @@ def test_a_course_set_to_issue_automatically_issues_on_eligibility(
         [need("pdftotext"), "-", "-"], input=cert.pdf, capture_output=True, check=True
     ).stdout.decode()
     assert expires.isoformat() in printed
+
+
+def test_a_regrade_that_takes_back_the_final_pass_flags_the_certificate(
+    real_app, admin, db, finished
+):
+    from course_app.quizzes.models import Attempt, AttemptItem, Question, QuestionVersion, Quiz
+
+    verify_licence(admin, finished)
+    cert = issue(admin, db, finished)
+    final = db.scalar(
+        select(Attempt)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id == finished.id, Quiz.slug == "final-exam", Attempt.passed)
+    )
+    key, version = db.execute(
+        select(Question.key, QuestionVersion)
+        .join(QuestionVersion, QuestionVersion.question_id == Question.id)
+        .join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
+        .where(AttemptItem.attempt_id == final.id, QuestionVersion.must_pass)
+    ).first()
+    wrong = next(o["key"] for o in version.options if not o["correct"])
+    teacher = real_app.test_client()
+    login(teacher, "teacher@example.org")
+    url = f"/instructor/courses/{LEVEL_1}/questions/{key}/regrade"
+    reason = "The key was the wrong option."
+    form = {"version": str(version.number), "correct": wrong, "reason": reason}
+    assert post(teacher, url, form).status_code == 302
+    db.expire_all()
+    assert not db.get(Attempt, final.id).passed
+    assert db.get(Certificate, cert.id).status == "valid"  # nothing revoked by itself
+    queue = text_of(admin.get("/admin/certificates"))
+    assert "Needs review" in queue and cert.public_id in queue and reason in queue

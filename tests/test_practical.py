@@ -1,11 +1,12 @@
 """Cohorts and the practical sign-off, on the real curriculum (whose levels have checklists)."""
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import select
 
 from course_app.auth.models import Role, User
-from course_app.config import REPO_ROOT
-from course_app.instructor.models import CohortInstructor, CompetencySignoff, CourseStaff
+from course_app.instructor.models import CohortInstructor, CompetencySignoff
 from course_app.modules.models import Course
 from course_app.practical import Competency, PracticalStatus, practical_status
 from tests.helpers import complete_course, login, make_user, post, text_of
@@ -28,26 +29,6 @@ def test_practical_status_rule(results, status):
     assert practical_status(CHECKLIST, results) is status
 
 
-@pytest.fixture
-def real_app(make_app):
-    app = make_app(CONTENT_DIR=str(REPO_ROOT / "content"))
-    assert app.test_cli_runner().invoke(args=["load-content"]).exit_code == 0
-    return app
-
-
-@pytest.fixture
-def teacher(real_app, db):
-    user = make_user(
-        db, email="teacher@example.org", role=Role.INSTRUCTOR, full_name="Tess Teacher"
-    )
-    course_id = db.scalar(select(Course.id).where(Course.slug == LEVEL_1))
-    db.add(CourseStaff(course_id=course_id, user_id=user.id))
-    db.commit()
-    browser = real_app.test_client()
-    login(browser, user.email)
-    return browser
-
-
 def learner_browser(app, db, email: str, **fields):
     user = make_user(db, email=email, **fields)
     browser = app.test_client()
@@ -56,12 +37,20 @@ def learner_browser(app, db, email: str, **fields):
     return user, browser
 
 
+def cohort_days() -> tuple[date, date]:
+    """A three-day cohort that ended yesterday (on the test's clock): sign-offs and hours can
+    only be recorded for days that have happened."""
+    today = date.today()
+    return today - timedelta(days=3), today - timedelta(days=1)
+
+
 def create_cohort(teacher, capacity: int = 12, instructors: str = "") -> int:
+    first, last = cohort_days()
     form = {
         "instructors": instructors,
         "name": "Toronto, spring",
-        "starts_on": "2027-04-09",
-        "ends_on": "2027-04-11",
+        "starts_on": first.isoformat(),
+        "ends_on": last.isoformat(),
         "location": "Toronto",
         "capacity": str(capacity),
         "lab_hours": "24",
@@ -75,7 +64,11 @@ def sign_off_everything(teacher, db, cohort_id: int, learner_id: int, result: st
     course = db.scalar(select(Course).where(Course.slug == LEVEL_1))
     for item in course.competencies:
         key = item["key"]
-        form = {f"{key}-result": result, f"{key}-assessed_on": "2027-04-11", f"{key}-notes": ""}
+        form = {
+            f"{key}-result": result,
+            f"{key}-assessed_on": cohort_days()[1].isoformat(),
+            f"{key}-notes": "",
+        }
         url = f"/instructor/cohorts/{cohort_id}/learners/{learner_id}/competencies/{key}"
         assert post(teacher, url, form).status_code == 302
 
@@ -90,11 +83,18 @@ def test_level_1_needs_the_practical_signed_off_before_level_2_opens(real_app, d
         == 302
     )
     sign_off_everything(teacher, db, cohort_id, learner.id)
-    assert "Complete Dry Needling Level 1" not in text_of(
-        browser.get("/courses/dry-needling-level-2")
-    )
     assert "Passed" in text_of(
         teacher.get(f"/instructor/cohorts/{cohort_id}/learners/{learner.id}")
+    )
+    # Signed off, but the course's 20 hours are not attended yet: still locked, and the
+    # course page says what remains.
+    assert "Complete Dry Needling Level 1" in text_of(browser.get("/courses/dry-needling-level-2"))
+    remains = text_of(browser.get(f"/courses/{LEVEL_1}"))
+    assert "20 in-person hours (attended 0 of the course&#39;s 20)" in remains
+    hours_url = f"/instructor/cohorts/{cohort_id}/learners/{learner.id}/hours"
+    assert post(teacher, hours_url, {"hours": "24"}).status_code == 302
+    assert "Complete Dry Needling Level 1" not in text_of(
+        browser.get("/courses/dry-needling-level-2")
     )
 
 
@@ -106,7 +106,7 @@ def test_a_critical_item_not_yet_fails_the_practical(real_app, db, teacher):
     key = "sharps-disposal"
     form = {
         f"{key}-result": "not-yet",
-        f"{key}-assessed_on": "2027-04-11",
+        f"{key}-assessed_on": cohort_days()[1].isoformat(),
         f"{key}-notes": "Recapped a needle",
     }
     post(teacher, f"/instructor/cohorts/{cohort_id}/learners/{learner.id}/competencies/{key}", form)
@@ -127,7 +127,7 @@ def test_provisional_registrants_cannot_be_signed_off_and_the_page_says_why(real
     page = text_of(teacher.get(f"/instructor/cohorts/{cohort_id}/learners/{learner.id}"))
     assert "may not needle another person in any context" in page
     key = "hand-hygiene-clean-field"
-    form = {f"{key}-result": "pass", f"{key}-assessed_on": "2027-04-11"}
+    form = {f"{key}-result": "pass", f"{key}-assessed_on": cohort_days()[1].isoformat()}
     response = post(
         teacher, f"/instructor/cohorts/{cohort_id}/learners/{learner.id}/competencies/{key}", form
     )

@@ -270,6 +270,15 @@ def record_signoff(
     return row
 
 
+def assessor_names(session: Session, signoffs) -> dict[int, str]:
+    """{user id: name} for everyone who assessed or confirmed these sign-offs."""
+    ids = {s.assessor_id for s in signoffs} | {s.second_assessor_id for s in signoffs}
+    ids.discard(None)
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+
 def _signoff_row(session: Session, cohort: Cohort, learner: User, key: str):
     return session.scalar(
         select(CompetencySignoff).where(

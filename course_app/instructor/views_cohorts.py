@@ -128,7 +128,7 @@ def _practical_page(cohort, learner, forms=None, hours_form=None, status=200):
             for item in checklist
             if item.second_assessor
         },
-        assessors={u.id: u.full_name for u in cohorts.cohort_instructors(db, cohort.id)},
+        assessors=cohorts.assessor_names(db, row.results.values()),
     ), status
 
 
