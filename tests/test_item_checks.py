@@ -23,8 +23,12 @@ def question(key, options, kind=QuestionType.SINGLE, prompt="Which one fits?", l
 
 
 def true_false(key, answer: bool, prompt="The statement holds.", line=10):
-    options = ("*True", "False") if answer else ("True", "*False")
-    return question(key, options, QuestionType.TRUE_FALSE, prompt, line)
+    """As the parser makes them: options "true" and "false", the right one marked."""
+    options = (OptionSpec("true", "True", answer), OptionSpec("false", "False", not answer))
+    kind = QuestionType.TRUE_FALSE
+    return QuestionSpec(
+        key, "bank", kind, "obj", "", "", prompt, options, "Why.", "S1", False, line=line
+    )
 
 
 def multiple(key, right: int, wrong: int, line=10):
@@ -251,6 +255,16 @@ def test_near_duplicate_prompts_are_reported_on_both_items():
     assert (on_a[0].line, on_b[0].line) == (10, 30)
     assert "“b”" in on_a[0].message and "“a”" in on_b[0].message
     assert ic.near_duplicates(other, PATH, everything) == []
+
+
+def test_prompts_alike_only_letter_by_letter_are_not_duplicates():
+    a = question(
+        "a", ["*A", "B", "C", "D"], prompt="Which answer to her question is best supported?"
+    )
+    b = question(
+        "b", ["*A", "B", "C", "D"], prompt="Which reply to his question is the most accurate?"
+    )
+    assert ic.near_duplicates(a, PATH, [(PATH, a), (PATH, b)]) == []  # difflib alone: 0.70
 
 
 def test_similar_lead_ins_of_different_cases_are_not_duplicates_but_within_one_case_they_are():

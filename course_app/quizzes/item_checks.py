@@ -45,8 +45,11 @@ ABSOLUTE_RATE_RATIO = 2.0
 OPTION_LENGTH_RATIO = 4.0
 #: Below this many characters (about six words) every option is short: "C5" against "C5–C6".
 OPTION_LENGTH_MIN = 40
-#: Prompts this similar (difflib ratio, normalised) ask the same thing in other words.
+#: Prompts this similar (difflib ratio, normalised) ask the same thing in other words...
 NEAR_DUPLICATE_RATIO = 0.7
+#: ...when they also share half their three-letter sequences (Dice): rules out a match pieced
+#: together from scattered letters, and is cheap enough to screen every pair first.
+NEAR_DUPLICATE_TRIGRAMS = 0.5
 
 ABSOLUTE_WORDS = re.compile(
     r"\b(always|never|only|cure[sd]?|permanent(?:ly)?|guarantee[sd]?|every(?:one|thing)?|all|"
@@ -175,8 +178,12 @@ def key_longest(bank: Bank) -> list[ContentWarning]:
     return [_bank_warning(bank, "key-longest", message)]
 
 
+def _says_true(question: QuestionSpec) -> bool:
+    return any(option.key == "true" and option.correct for option in question.options)
+
+
 def true_false_balance(bank: Bank) -> list[ContentWarning]:
-    answers = [q.options[0].correct for q in _of_type(bank, QuestionType.TRUE_FALSE)]
+    answers = [_says_true(q) for q in _of_type(bank, QuestionType.TRUE_FALSE)]
     trues, total = sum(answers), len(answers)
     allowed = max(TRUE_FALSE_SLACK, TRUE_FALSE_TOLERANCE * total)
     if abs(2 * trues - total) <= allowed:
@@ -229,7 +236,7 @@ def _claims(bank: Bank) -> Iterable[tuple[str, bool]]:
     for question in bank.questions:
         if question.type is QuestionType.TRUE_FALSE:
             if question.options:
-                yield question.prompt, question.options[0].correct
+                yield question.prompt, _says_true(question)
         else:
             yield from ((option.text, option.correct) for option in question.options)
 
@@ -296,15 +303,22 @@ def _normalised(prompt: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
+@lru_cache(maxsize=4096)
+def _trigrams(text: str) -> frozenset[str]:
+    padded = f" {text} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
 def _similarity(first: QuestionSpec, second: QuestionSpec) -> float:
+    """The difflib ratio of two normalised prompts, or 0 when they fail the trigram screen."""
     if first.case and second.case and first.case != second.case:
         return 0.0  # lead-ins of different vignettes are alike on purpose ("What next?")
     # in one order whichever item is checked: difflib's ratio is not symmetric
     texts = sorted((_normalised(first.prompt), _normalised(second.prompt)))
-    matcher = SequenceMatcher(None, *texts)
-    if matcher.real_quick_ratio() < NEAR_DUPLICATE_RATIO:
+    grams = [_trigrams(text) for text in texts]
+    if 2 * len(grams[0] & grams[1]) < NEAR_DUPLICATE_TRIGRAMS * (len(grams[0]) + len(grams[1])):
         return 0.0
-    return matcher.ratio() if matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO else 0.0
+    return SequenceMatcher(None, *texts).ratio()
 
 
 def near_duplicates(
