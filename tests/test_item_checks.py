@@ -214,6 +214,11 @@ def test_options_of_wildly_different_length_are_flagged():
     assert warning.rule == "option-length-spread" and "longest option" in warning.message
 
 
+def test_an_empty_option_counts_as_the_shortest_rather_than_failing():
+    item = question("q", ["*Blue", "A much longer option that goes on for a while", "", "Red"])
+    assert rules(ic.option_length_spread(item, PATH)) == [("option-length-spread", "q")]
+
+
 def test_short_options_or_a_moderate_spread_are_fine():
     short = question("q", ["*C5", "C5 and C6 nerve roots", "T1", "C8"])
     assert ic.option_length_spread(short, PATH) == []

@@ -287,7 +287,7 @@ def option_length_spread(question: QuestionSpec, path: str) -> list[ContentWarni
         return []
     longest = max(question.options, key=lambda option: len(option.text))
     shortest = min(question.options, key=lambda option: len(option.text))
-    ratio = len(longest.text) / len(shortest.text)
+    ratio = len(longest.text) / max(1, len(shortest.text))
     if len(longest.text) < OPTION_LENGTH_MIN or ratio <= OPTION_LENGTH_RATIO:
         return []
     message = (
