@@ -40,8 +40,16 @@ class ContentWarning:
 
 Check = Callable[[Sequence["CourseSpec"]], list[ContentWarning]]
 
+
+def item_writing(courses: Sequence["CourseSpec"]) -> list[ContentWarning]:
+    """Cues a test-wise learner could use (``course_app.quizzes.item_checks``)."""
+    from course_app.quizzes.item_checks import check_courses  # it imports ContentWarning
+
+    return check_courses(courses)
+
+
 #: Every check run on the curriculum, in the order their warnings are printed.
-CHECKS: tuple[Check, ...] = ()
+CHECKS: tuple[Check, ...] = (item_writing,)
 
 
 def content_warnings(

@@ -4,6 +4,7 @@ has its own tests)."""
 import pytest
 
 from course_app import content_warnings as cw
+from course_app.config import REPO_ROOT
 from course_app.content_warnings import ContentWarning, read_known, triage
 from tests.conftest import TEST_CONTENT
 
@@ -49,3 +50,26 @@ def test_check_content_prints_warnings_and_fails_only_when_strict(runner, one_wa
     assert "known warning no longer occurs: test-rule gone" in result.output
     known.write_text("test-rule advanced\n")
     assert runner.invoke(args=args).exit_code == 0
+
+
+SHIPPED = ["check-content", "--dir", str(REPO_ROOT / "content"), "--strict"]
+KNOWN = REPO_ROOT / "content" / "known-warnings.txt"
+
+
+def test_the_strict_check_ci_runs_passes_on_the_shipped_curriculum(runner):
+    result = runner.invoke(args=[*SHIPPED, "--known", str(KNOWN)])
+    assert result.exit_code == 0, result.output
+    assert "0 new error(s)" in result.output and "0 stale" in result.output
+
+
+def test_the_shipped_banks_fail_strict_without_the_known_list_and_each_entry_counts(
+    runner, tmp_path
+):
+    assert runner.invoke(args=SHIPPED).exit_code == 1
+    entries = KNOWN.read_text(encoding="utf-8").splitlines()
+    first = next(line for line in entries if line.startswith("key-longest "))
+    shorter = tmp_path / "known.txt"
+    shorter.write_text("\n".join(line for line in entries if line != first))
+    result = runner.invoke(args=[*SHIPPED, "--known", str(shorter)])
+    assert result.exit_code == 1 and "1 new error(s)" in result.output
+    assert "warning [key-longest]" in result.output

@@ -1,7 +1,8 @@
 """Item analysis for one quiz, computed by SQL aggregation (seven queries, whatever the size).
 
 The database returns sums per item and per group; :mod:`course_app.instructor.stats` turns them
-into statistics. Only graded attempts count.
+into statistics. Only graded attempts count. The item-writing warnings of the bank and of each
+item shown come with them (:mod:`course_app.instructor.item_review`, three more queries).
 """
 
 from collections import defaultdict
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from course_app.instructor import stats
+from course_app.instructor import item_review, stats
 from course_app.quizzes.models import Attempt, AttemptItem, Question, QuestionVersion, Quiz
 from course_app.quizzes.rules import AttemptStatus
 
@@ -49,6 +50,7 @@ class QuizStats:
     alpha: float | None
     histogram: list[int]
     items: list[ItemStats]
+    checks: item_review.QuizReview
 
     @property
     def few_attempts(self) -> bool:
@@ -83,6 +85,7 @@ def analyse(session: Session, quiz: Quiz) -> QuizStats:
         alpha,
         _histogram(session, quiz.id),
         items,
+        item_review.quiz_review(session, quiz, [(item.key, item.version) for item in items]),
     )
 
 

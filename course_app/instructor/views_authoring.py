@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from course_app.db import get_session
 from course_app.exceptions import DomainError
-from course_app.instructor import authoring, bp
+from course_app.instructor import authoring, bp, item_review
 from course_app.instructor.forms import (
     LessonForm,
     NewQuestionForm,
@@ -215,6 +215,7 @@ def edit_question(course_slug: str, key: str):
         question=question,
         version=version,
         form=form,
+        findings=item_review.question_findings(get_session(), course, key),
     ), 400 if form.errors else 200
 
 
@@ -288,7 +289,11 @@ def preview_question(course_slug: str, key: str):
     course = taught_course_or_404(course_slug)
     question, version, _quiz = _question_or_404(course, key)
     return render_template(
-        "instructor/preview_question.html", course=course, question=question, version=version
+        "instructor/preview_question.html",
+        course=course,
+        question=question,
+        version=version,
+        findings=item_review.question_findings(get_session(), course, key),
     )
 
 

@@ -10,7 +10,7 @@ from course_app import permissions
 from course_app.auth.models import User
 from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
-from course_app.instructor import analysis, bp, cohorts, gradebook, regrading
+from course_app.instructor import analysis, bp, cohorts, gradebook, item_review, regrading
 from course_app.instructor.forms import AllowanceForm
 from course_app.instructor.loading import taught_course_or_404
 from course_app.modules.models import Course, Enrollment
@@ -191,7 +191,11 @@ def quizzes(course_slug: str):
         .order_by(Question.module_id, Question.key)
     ).all()
     return render_template(
-        "instructor/quizzes.html", course=course, quizzes=quiz_rows, questions=questions
+        "instructor/quizzes.html",
+        course=course,
+        quizzes=quiz_rows,
+        questions=questions,
+        review=item_review.course_review(db, course),
     )
 
 
