@@ -5,21 +5,19 @@ credential. Certificates it did not get wrong are left alone."""
 
 import uuid
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import MetaData, create_engine, insert, make_url, select, text, update
 from sqlalchemy.orm import Session
 
 from course_app.audit.models import AuditEntry
-from course_app.audit.services import record, verify_all
+from course_app.audit.services import entry_hash, verify_all
 from course_app.auth.models import Role
 from course_app.certificates.models import Certificate, CertificateFlag
 from course_app.migrate import alembic_config
-from course_app.modules.content import parse_content
-from course_app.modules.models import Course
-from course_app.modules.sync import sync_content
-from tests.conftest import TEST_CONTENT, base_config
+from tests.conftest import base_config
 from tests.helpers import login, make_user, post, text_of
 
 BEFORE_THE_FIX = "6eb9647ee27a"
@@ -46,28 +44,52 @@ def at(day: str) -> datetime:
     return datetime.fromisoformat(f"{day}T10:00:00+00:00")
 
 
-def certificate(session, user, course, public_id, issued, expires, status="valid") -> Certificate:
-    cert = Certificate(
-        public_id=public_id,
-        user_id=user.id,
-        course_id=course.id,
-        status=status,
-        holder_name=user.full_name,
-        registration_number="PT12345",
-        jurisdiction="Ontario",
-        course_title=course.title,
-        level=course.level,
-        theory_minutes=60,
-        practical_hours=0.0,
-        competencies=[],
-        assessors=[],
-        issuer_name="Test issuer",
-        issued_at=at(issued),
-        expires_on=expires,
-    )
-    session.add(cert)
-    session.flush()
-    return cert
+class OldRelease:
+    """Writes rows as the release before the fix did, into its schema (reflected from the
+    database at that revision, so later model changes cannot creep in)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.tables = MetaData()
+        self.tables.reflect(bind=connection)
+
+    def insert(self, table: str, **values) -> int:
+        result = self.connection.execute(insert(self.tables.tables[table]).values(**values))
+        return result.inserted_primary_key[0]
+
+    def course(self) -> int:
+        return self.insert(
+            "courses", slug="basics", title="Basics", level=1, summary="", ce_minutes=60,
+            position=1, references=[], competencies=[], certificate_valid_years=3,
+            auto_issue_certificates=False, is_archived=False,
+        )  # fmt: skip
+
+    def person(self, n: int) -> int:
+        return self.insert(
+            "users", email=f"p{n}@example.org", password_hash="x", full_name=f"P {n}",
+            role="learner", registration_number="PT12345", jurisdiction="ON",
+            regulator="College", register_class="full", session_token=f"token-{n}",
+            is_active=True, created_at=at("2026-01-01"),
+        )  # fmt: skip
+
+    def certificate(self, user, course, public_id, issued, expires, status="valid") -> int:
+        return self.insert(
+            "certificates", public_id=public_id, user_id=user, course_id=course, status=status,
+            holder_name="P", registration_number="PT12345", jurisdiction="Ontario",
+            course_title="Basics", level=1, theory_minutes=60, practical_hours=0.0,
+            competencies=[], cohort_name="", assessors=[], issuer_name="Test issuer",
+            issued_at=at(issued), expires_on=expires, revoked_reason="", key_id="",
+            pdf_sha256="",
+        )  # fmt: skip
+
+    def audit(self) -> None:
+        """An entry before the correction, so that it has a chain to continue."""
+        entry = SimpleNamespace(
+            at=at("2026-12-01"), actor_id=None, action="test.before", subject_type="course",
+            subject_id=1, before=None, after=None, reason="", prev_hash="",
+        )  # fmt: skip
+        entry.entry_hash = entry_hash(entry)
+        self.insert("audit_entries", **vars(entry))
 
 
 def issued_by_the_old_release(url: str) -> dict[str, int]:
@@ -75,34 +97,34 @@ def issued_by_the_old_release(url: str) -> dict[str, int]:
     engine = create_engine(url)
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), BEFORE_THE_FIX)
-    with Session(engine) as session:
-        courses, problems = parse_content(TEST_CONTENT)
-        assert problems == []
-        sync_content(session, courses)
-        course = session.scalar(select(Course).where(Course.slug == "basics"))
-        people = [make_user(session, f"p{n}@example.org", full_name=f"P {n}") for n in range(6)]
-        record(session, None, "test.before", ("course", course.id))  # a chain to continue
-        made = {
+    with engine.begin() as connection:
+        old = OldRelease(connection)
+        course = old.course()
+        people = [old.person(n) for n in range(6)]
+        old.audit()
+        ids = {
             # issued on the 30th for 3 years: the reported fault
-            "nov30": certificate(session, people[0], course, "A", "2026-11-30", date(2029, 11, 28)),
+            "nov30": old.certificate(people[0], course, "A", "2026-11-30", date(2029, 11, 28)),
             # revoked: corrected, but nothing to reissue
-            "revoked": certificate(
-                session, people[1], course, "B", "2027-01-31", date(2028, 1, 28), "revoked"
+            "revoked": old.certificate(
+                people[1], course, "B", "2027-01-31", date(2028, 1, 28), "revoked"
             ),
             # issued on the 15th: it was right
-            "mid": certificate(session, people[2], course, "C", "2027-01-15", date(2029, 1, 15)),
+            "mid": old.certificate(people[2], course, "C", "2027-01-15", date(2029, 1, 15)),
             # no expiry at all
-            "forever": certificate(session, people[3], course, "F", "2027-01-31", None),
+            "forever": old.certificate(people[3], course, "F", "2027-01-31", None),
         }
         # A reissue carries its predecessor's expiry: both are judged by the first's day.
-        first = certificate(
-            session, people[4], course, "D", "2027-03-31", date(2030, 3, 28), "superseded"
+        ids["reissued"] = old.certificate(people[4], course, "E", "2027-06-10", date(2030, 3, 28))
+        ids["superseded"] = old.certificate(
+            people[4], course, "D", "2027-03-31", date(2030, 3, 28), "superseded"
         )
-        second = certificate(session, people[4], course, "E", "2027-06-10", date(2030, 3, 28))
-        first.superseded_by_id = second.id
-        made |= {"superseded": first, "reissued": second}
-        session.commit()
-        ids = {name: cert.id for name, cert in made.items()}
+        certificates = old.tables.tables["certificates"]
+        connection.execute(
+            update(certificates)
+            .where(certificates.c.id == ids["superseded"])
+            .values(superseded_by_id=ids["reissued"])
+        )
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
     engine.dispose()
