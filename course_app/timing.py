@@ -4,12 +4,13 @@ No database, no Flask. A lesson's CE minutes count, and the lesson completes, on
 time on task the server recorded reaches a share of its declared minutes
 (:func:`is_time_enough`; the share is the ``LESSON_TIME_SHARE`` setting). Time is recorded in
 credits: each heartbeat, and the completion form, earns the time since the later of the page's
-opening and the last credit, never more than a cap (:func:`credit_seconds`), so a tab left open
+opening and the last credit, never more than a cap (:func:`credit`), so a tab left open
 or a flood of requests earns no more than the time that really passed.
 """
 
 import math
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 
 def needed_seconds(minutes: int, share: float) -> int:
@@ -24,14 +25,37 @@ def is_time_enough(recorded_seconds: int, minutes: int, share: float) -> bool:
     return recorded_seconds >= needed_seconds(minutes, share)
 
 
-def credit_seconds(
+@dataclass(frozen=True)
+class Credit:
+    """What one beat earns, and where the next one counts from."""
+
+    seconds: int
+    #: The end of the time credited, so that no fraction of a second is lost or counted
+    #: twice; when the cap cut the beat short, now: the time beyond the cap is forfeited.
+    until: datetime
+
+
+def credit(
     now: datetime, opened_at: datetime, last_credit_at: datetime | None, cap_seconds: int
-) -> int:
-    """Seconds one beat earns: the time since the page was opened or since the last credit,
+) -> Credit:
+    """One beat: the whole seconds since the page was opened or since the last credit,
     whichever is later, at most ``cap_seconds`` and never below zero."""
     since = opened_at if last_credit_at is None else max(opened_at, last_credit_at)
-    elapsed = math.floor((now - since).total_seconds())
-    return max(0, min(elapsed, cap_seconds))
+    elapsed = max(0, math.floor((now - since).total_seconds()))
+    if elapsed > cap_seconds:
+        return Credit(cap_seconds, now)
+    return Credit(elapsed, since + timedelta(seconds=elapsed))
+
+
+def form_cap_seconds(
+    minutes: int, opened_at: datetime, last_credit_at: datetime | None, beat_cap_seconds: int
+) -> int:
+    """The most the completion form earns. Without JavaScript it is all the page can show:
+    the time since the page opened, up to the lesson's minutes. Once heartbeats from this page
+    (or a later one) were credited, the script was watching, and time it did not credit (the
+    page hidden, the learner away) must not come back with the click: one beat's cap."""
+    heartbeats = last_credit_at is not None and last_credit_at > opened_at
+    return beat_cap_seconds if heartbeats else minutes * 60
 
 
 def duration(seconds: int) -> str:
@@ -54,4 +78,16 @@ def shortfall_message(recorded_seconds: int, minutes: int, share: float) -> str:
         f"Not complete yet: {duration(recorded_seconds)} of time on this lesson is recorded, "
         f"and {duration(needed)} is needed ({round(share * 100)} % of its {minutes} minutes). "
         "Keep reading: the page records your time while it is open and you are active."
+    )
+
+
+def progress_message(recorded_seconds: int, minutes: int, share: float) -> str:
+    """What the lesson page says after each heartbeat."""
+    needed = needed_seconds(minutes, share)
+    if recorded_seconds >= needed:
+        recorded = duration(recorded_seconds)
+        return f"Time on this lesson: {recorded} recorded: you can mark it complete."
+    return (
+        f"Time on this lesson: {duration(recorded_seconds)} recorded of the {duration(needed)} "
+        "needed to complete it."
     )
