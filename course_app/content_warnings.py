@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from course_app.lesson_minutes import lesson_minutes_warnings
+
 if TYPE_CHECKING:
     from course_app.modules.content import CourseSpec
 
@@ -41,7 +43,7 @@ class ContentWarning:
 Check = Callable[[Sequence["CourseSpec"]], list[ContentWarning]]
 
 #: Every check run on the curriculum, in the order their warnings are printed.
-CHECKS: tuple[Check, ...] = ()
+CHECKS: tuple[Check, ...] = (lesson_minutes_warnings,)
 
 
 def content_warnings(
