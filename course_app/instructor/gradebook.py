@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from course_app.auth.models import User
 from course_app.instructor.models import Cohort, CohortMember, CompetencySignoff
-from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress
+from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress, LessonTime
 from course_app.modules.services import CourseOutline, course_outline
 from course_app.progress import CourseProgress, QuizItem
 from course_app.quizzes.grading import score_percent
@@ -32,7 +32,7 @@ class Filters:
     status: str | None = None
     enrolled_from: date | None = None
     enrolled_to: date | None = None
-    sort: str = "name"  # "name", "progress", "minutes" or a quiz slug
+    sort: str = "name"  # "name", "progress", "minutes", "time" or a quiz slug
     descending: bool = False
     learner_id: int | None = None  # one learner's row only (e.g. when issuing a certificate)
 
@@ -50,6 +50,8 @@ class Row:
     enrolled_at: datetime
     progress: CourseProgress
     cells: dict[int, Cell] = field(default_factory=dict)
+    #: Time on task recorded on the course's lessons (course_app/modules/lesson_time.py).
+    time_seconds: int = 0
 
     @property
     def status(self) -> str:
@@ -93,20 +95,22 @@ def gradebook(session: Session, course: Course, filters: Filters) -> Gradebook:
     lessons = _completed_lessons(session, course, ids)
     cells = _cells(session, outline, ids)
     results = _practical_results(session, course, ids)
+    times = _time_on_task(session, course, ids)
     rows = [
-        _row(outline, learner, enrolled, lessons, cells, results) for learner, enrolled in learners
+        _row(outline, learner, enrolled, lessons, cells, results, times)
+        for learner, enrolled in learners
     ]
     rows = [row for row in rows if filters.status in (None, row.status)]
     return Gradebook(course, outline.quizzes, _sorted(rows, filters))
 
 
-def _row(outline: CourseOutline, learner, enrolled, lessons, cells, results) -> Row:
+def _row(outline: CourseOutline, learner, enrolled, lessons, cells, results, times) -> Row:
     learner_cells = cells.get(learner.id, {})
     passed = frozenset(quiz for quiz, cell in learner_cells.items() if cell.passed)
     progress = outline.progress(
         lessons.get(learner.id, frozenset()), passed, results.get(learner.id, {})
     )
-    return Row(learner, enrolled, progress, learner_cells)
+    return Row(learner, enrolled, progress, learner_cells, times.get(learner.id, 0))
 
 
 def _learners(session: Session, course: Course, filters: Filters) -> list[tuple[User, datetime]]:
@@ -158,6 +162,20 @@ def _completed_lessons(
     return {user_id: frozenset(map(int, joined.split(","))) for user_id, joined in rows}
 
 
+def _time_on_task(session: Session, course: Course, ids: Select | None) -> dict[int, int]:
+    """Seconds of time on task per learner, over the course's lessons (archived ones too:
+    the time was spent)."""
+    if ids is None:
+        return {}
+    rows = session.connection().execute(  # Core, not ORM rows: see _completed_lessons
+        select(LessonTime.user_id, func.sum(LessonTime.active_seconds))
+        .join(Lesson, Lesson.id == LessonTime.lesson_id)
+        .where(Lesson.course_id == course.id, LessonTime.user_id.in_(ids))
+        .group_by(LessonTime.user_id)
+    )
+    return {user_id: int(seconds) for user_id, seconds in rows}
+
+
 def _cells(
     session: Session, outline: CourseOutline, ids: Select | None
 ) -> dict[int, dict[int, Cell]]:
@@ -194,7 +212,8 @@ def _practical_results(session: Session, course: Course, ids: Select | None) -> 
 
 
 def _sorted(rows: list[Row], filters: Filters) -> list[Row]:
-    """Sort by name, progress, CE minutes or one quiz's best score (no attempt sorts lowest)."""
+    """Sort by name, progress, CE minutes, time on task or one quiz's best score (no attempt
+    sorts lowest)."""
 
     def key(row: Row) -> tuple[float, str]:
         name = row.learner.full_name.casefold()
@@ -202,6 +221,8 @@ def _sorted(rows: list[Row], filters: Filters) -> list[Row]:
             return (row.progress.percent, name)
         if filters.sort == "minutes":
             return (row.progress.minutes_done, name)
+        if filters.sort == "time":
+            return (row.time_seconds, name)
         quiz = next((q for q in row.progress.quizzes if q.slug == filters.sort), None)
         if quiz is not None:
             cell = row.cells.get(quiz.id)
@@ -224,6 +245,7 @@ def as_csv(book: Gradebook) -> str:
             "Enrolled",
             "Lessons done",
             "CE minutes",
+            "Time on task (minutes)",
             *quiz_headers,
             "Status",
         ]
@@ -246,6 +268,7 @@ def as_csv(book: Gradebook) -> str:
                 row.enrolled_at.date().isoformat(),
                 row.progress.lessons_done,
                 row.progress.minutes_done,
+                f"{round(row.time_seconds / 60, 1):g}",
                 *quiz_values,
                 row.status,
             ]

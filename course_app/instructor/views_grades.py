@@ -12,6 +12,7 @@ from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.instructor import analysis, bp, cohorts, gradebook, regrading
 from course_app.instructor.loading import taught_course_or_404
+from course_app.modules import lesson_time
 from course_app.modules.models import Course, Enrollment
 from course_app.quizzes import answering
 from course_app.quizzes import services as quiz_services
@@ -79,7 +80,7 @@ def _enrolled_learner_or_404(course: Course, learner_id: int) -> User:
 
 @bp.get("/courses/<course_slug>/learners/<int:learner_id>")
 def learner(course_slug: str, learner_id: int):
-    """Every attempt of one learner in this course."""
+    """Every attempt of one learner in this course, and their time on task per lesson."""
     course = taught_course_or_404(course_slug)
     person = _enrolled_learner_or_404(course, learner_id)
     query = (
@@ -88,9 +89,13 @@ def learner(course_slug: str, learner_id: int):
         .where(Attempt.user_id == person.id, Quiz.course_id == course.id)
         .order_by(Quiz.module_id.is_(None), Quiz.id, Attempt.number)
     )
-    attempts = get_session().execute(query).all()
+    db = get_session()
     return render_template(
-        "instructor/learner.html", course=course, person=person, attempts=attempts
+        "instructor/learner.html",
+        course=course,
+        person=person,
+        attempts=db.execute(query).all(),
+        lessons=lesson_time.times_in_course(db, person.id, course.id),
     )
 
 
