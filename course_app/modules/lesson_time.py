@@ -10,6 +10,7 @@ capped (:func:`course_app.timing.credit`): a heartbeat earns at most
 the page has sent heartbeats (:func:`course_app.timing.form_cap_seconds`).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -143,7 +144,14 @@ def recorded(session: Session, user_id: int, lesson: LessonPage) -> TimeOnTask:
     return TimeOnTask(seconds or 0, lesson.minutes, share())
 
 
-def _credit(session: Session, user_id: int, lesson: LessonPage, opened_at: datetime, cap_for):
+def _credit(
+    session: Session,
+    user_id: int,
+    lesson: LessonPage,
+    opened_at: datetime,
+    cap_for: Callable[[datetime], int],
+) -> TimeOnTask:
+    """Add what one credit earns; ``cap_for`` gives its cap from the row's last credit."""
     row = _row(session, user_id, lesson.id, opened_at)
     earned = timing.credit(utcnow(), opened_at, row.last_credit_at, cap_for(row.last_credit_at))
     # Compare-and-set on the last credit: of two requests crediting at once, the second
@@ -163,7 +171,8 @@ def _credit(session: Session, user_id: int, lesson: LessonPage, opened_at: datet
 
 
 def _row(session: Session, user_id: int, lesson_id: int, opened_at: datetime) -> LessonTime:
-    """The learner's row for this lesson, made (opened now, nothing credited) if new."""
+    """The learner's row for this lesson; a new one is opened when the page was and has
+    nothing credited yet."""
     query = select(LessonTime).where(
         LessonTime.user_id == user_id, LessonTime.lesson_id == lesson_id
     )
