@@ -57,3 +57,13 @@ class DefaultConfig:
     ISSUER_NAME = "course_app Continuing Education"
     #: Public address of the site (for QR codes and credential ids); empty: the request's.
     PUBLIC_BASE_URL = ""
+
+    # Time on task (course_app/timing.py; README "Configuration" explains the defaults).
+    #: Share of a lesson's declared minutes its recorded time on task must reach before the
+    #: lesson completes and its minutes count: a fluent reader of technical text reads about
+    #: twice the planning rate the minutes are declared at.
+    LESSON_TIME_SHARE = 0.5
+    #: Most seconds one heartbeat earns (the page sends one every 30 s while in use).
+    LESSON_BEAT_CAP_SECONDS = 60
+    #: Seconds a lesson page's token stays valid: the longest lesson a file may declare.
+    LESSON_PAGE_MAX_AGE = 4 * 3600

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from course_app.lesson_minutes import lesson_minutes_warnings
+
 if TYPE_CHECKING:
     from course_app.modules.content import CourseSpec
 
@@ -49,7 +51,7 @@ def item_writing(courses: Sequence["CourseSpec"]) -> list[ContentWarning]:
 
 
 #: Every check run on the curriculum, in the order their warnings are printed.
-CHECKS: tuple[Check, ...] = (item_writing,)
+CHECKS: tuple[Check, ...] = (item_writing, lesson_minutes_warnings)
 
 
 def content_warnings(

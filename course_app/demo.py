@@ -1,8 +1,9 @@
 """A realistic demo dataset, inserted in bulk: ``flask --app course_app seed-demo --learners N``.
 
-Learners enrolled in Level 1 with lesson progress and graded attempts (with answers) at its
-module quizzes, for benchmarks and for trying the instructor pages. Uses the loaded content;
-never touches existing rows. Every demo learner's password is ``DEMO_PASSWORD``.
+Learners enrolled in Level 1 with lesson progress (and the time on task behind it) and graded
+attempts (with answers) at its module quizzes, for benchmarks and for trying the instructor
+pages. Uses the loaded content; never touches existing rows. Every demo learner's password is
+``DEMO_PASSWORD``.
 """
 
 import random
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from course_app.auth import passwords
 from course_app.auth.models import Role, User
 from course_app.db import utcnow
-from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress
+from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress, LessonTime
 from course_app.quizzes.answering import grading_rules
 from course_app.quizzes.grading import GradableItem, QuestionType, grade_attempt
 from course_app.quizzes.models import (
@@ -55,14 +56,16 @@ def seed_demo(
         Enrollment,
         [{"user_id": u, "course_id": course.id, "enrolled_at": now} for u in user_ids],
     )
-    lessons = session.scalars(select(Lesson.id).where(Lesson.course_id == course.id)).all()
-    progress = [
-        {"user_id": u, "lesson_id": lesson, "completed_at": now}
-        for u in user_ids
-        for lesson in lessons
-        if rng.random() < 0.7
-    ]
-    _bulk(session, LessonProgress, progress)
+    lessons = session.execute(
+        select(Lesson.id, Lesson.minutes).where(Lesson.course_id == course.id)
+    ).all()
+    done = [(u, lesson) for u in user_ids for lesson in lessons if rng.random() < 0.7]
+    _bulk(
+        session,
+        LessonProgress,
+        [{"user_id": u, "lesson_id": lesson.id, "completed_at": now} for u, lesson in done],
+    )
+    _bulk(session, LessonTime, [_time_on_task(u, lesson, rng, now) for u, lesson in done])
     attempts, answers = 0, 0
     for quiz in session.scalars(
         select(Quiz).where(Quiz.course_id == course.id, Quiz.module_id.is_not(None))
@@ -70,6 +73,18 @@ def seed_demo(
         made, given = _attempts_for(session, quiz, user_ids, rng, now)
         attempts, answers = attempts + made, answers + given
     return DemoReport(len(user_ids), attempts, answers)
+
+
+def _time_on_task(user_id: int, lesson, rng, now) -> dict:
+    """Time on task for a completed lesson: from 60 % to 130 % of its declared minutes."""
+    seconds = round(lesson.minutes * 60 * rng.uniform(0.6, 1.3))
+    return {
+        "user_id": user_id,
+        "lesson_id": lesson.id,
+        "opened_at": now - timedelta(seconds=seconds),
+        "last_credit_at": now,
+        "active_seconds": seconds,
+    }
 
 
 def _bulk(session: Session, model, rows: list[dict]) -> None:

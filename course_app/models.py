@@ -19,6 +19,7 @@ from course_app.modules.models import (
     Lesson,
     LessonProgress,
     LessonRevision,
+    LessonTime,
 )
 from course_app.quizzes.models import (
     Accommodation,
@@ -54,6 +55,7 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "LessonRevision",
+    "LessonTime",
     "OutboxMessage",
     "Question",
     "QuestionVersion",

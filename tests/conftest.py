@@ -5,7 +5,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,8 +53,38 @@ def fixed_clock(request) -> Iterator[None]:
         return
     mark = request.node.get_closest_marker("clock")
     start = datetime.fromisoformat(mark.args[0]) if mark else FIXED_NOW
-    with time_machine.travel(start, tick=True):
-        yield
+    with time_machine.travel(start, tick=True) as traveller:
+        _travellers.append(traveller)
+        try:
+            yield
+        finally:
+            _travellers.pop()
+
+
+#: The running test's clock (see :func:`move_clock`).
+_travellers: list[time_machine.Coordinates] = []
+
+
+@pytest.fixture
+def still_clock() -> Iterator[None]:
+    """Stop the clock where it is: it moves only with :func:`move_clock`, so durations that
+    the server measures come out exact."""
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        _travellers.append(traveller)
+        try:
+            yield
+        finally:
+            _travellers.pop()
+
+
+def move_clock(delta: timedelta) -> None:
+    """Move the running test's clock forward, for the rest of the test (servers in threads of
+    this process see it too). Never backwards: Flask's session cookie and the lesson page's
+    token refuse a time from the future, so going back would log the user out. Less than 31
+    days at a time, the session cookie's lifetime."""
+    assert timedelta(0) <= delta < timedelta(days=31), "move the clock forward, by < 31 days"
+    assert _travellers, "this test runs on the real clock"
+    _travellers[-1].shift(delta)
 
 
 @pytest.fixture(scope="session")

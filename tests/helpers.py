@@ -1,6 +1,7 @@
 """Small helpers for driving the app through HTTP as a browser would (CSRF included)."""
 
 import re
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from flask.testing import FlaskClient
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course_app.auth.models import Role, User
-from tests.conftest import FAST_HASH
+from tests.conftest import FAST_HASH, move_clock
 
 PASSWORD = "a long enough passphrase"
 #: The same parameters as the test config, so logging in does not rehash.
@@ -18,6 +19,7 @@ _HASHER = PasswordHasher(
     parallelism=1,
 )
 _CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+_PAGE_TOKEN = re.compile(r'name="page_token" value="([^"]+)"')
 
 
 def csrf_token(client: FlaskClient, page: str = "/") -> str:
@@ -124,15 +126,42 @@ def take_quiz(
     return attempt_id
 
 
+def open_lesson(client: FlaskClient, course_slug: str, lesson_slug: str) -> str:
+    """Open a lesson page as a browser would; returns the page token its forms carry."""
+    html = client.get(f"/courses/{course_slug}/lessons/{lesson_slug}").get_data(as_text=True)
+    match = _PAGE_TOKEN.search(html)
+    assert match, f"no page token on lesson {lesson_slug}"
+    return match.group(1)
+
+
+def read_and_complete(
+    client: FlaskClient, course_slug: str, lesson_slug: str, minutes: float, **kwargs
+):
+    """Open a lesson, spend ``minutes`` on it (the clock moves on), then mark it complete
+    with the page's form, as a learner without JavaScript would."""
+    token = open_lesson(client, course_slug, lesson_slug)
+    move_clock(timedelta(minutes=minutes))
+    url = f"/courses/{course_slug}/lessons/{lesson_slug}/complete"
+    return post(client, url, {"page_token": token}, **kwargs)
+
+
 def complete_course(client: FlaskClient, session: Session, course_slug: str = "basics") -> None:
-    """Enrol, complete every lesson and pass every quiz of a test course, as its learner."""
+    """Enrol, read every lesson for its declared minutes and complete it, and pass every quiz
+    of a course, as its learner. The clock moves on by the course's minutes."""
     from course_app.modules.models import Course, Lesson
     from course_app.quizzes.models import Quiz
 
     post(client, f"/courses/{course_slug}/enrol")
     course_id = session.scalar(select(Course.id).where(Course.slug == course_slug))
-    for slug in session.scalars(select(Lesson.slug).where(Lesson.course_id == course_id)):
-        post(client, f"/courses/{course_slug}/lessons/{slug}/complete")
+    lessons = session.execute(
+        select(Lesson.slug, Lesson.minutes)
+        .where(Lesson.course_id == course_id, ~Lesson.is_archived)
+        .order_by(Lesson.module_id, Lesson.position)
+    ).all()
+    for slug, minutes in lessons:
+        response = read_and_complete(client, course_slug, slug, minutes)
+        refused = response.headers.get("Location", "").endswith(f"/lessons/{slug}")
+        assert response.status_code == 302 and not refused, f"lesson {slug} not completed"
     quizzes = session.scalars(
         select(Quiz.slug)
         .where(Quiz.course_id == course_id)

@@ -66,6 +66,10 @@ MATRIX = {
     # Staff read every course without enrolling; a locked course refuses their enrolment too.
     ("POST", "modules.enrol", "/courses/advanced/enrol"): expect(LOGIN, 302, 403, 403),
     ("POST", "modules.complete", "/courses/basics/lessons/two/complete"): expect(LOGIN, 302),
+    # A heartbeat: the learner posts no page token (400); others are not enrolled (403).
+    ("POST", "modules.record_time", "/courses/basics/lessons/two/time"): expect(
+        LOGIN, 400, 403, 403
+    ),
     ("GET", "auth.register", "/auth/register"): OPEN,
     ("GET", "auth.registered", "/auth/registered"): OPEN,
     ("POST", "auth.register", "/auth/register"): INVALID_FORM,

@@ -6,7 +6,7 @@ HTML with the Nu HTML Checker (zero errors); screenshots go to test-artifacts/sc
 
 import re
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from course_app import create_app
 from course_app.config import REPO_ROOT
 from course_app.db import get_engine
-from tests.conftest import TEST_CONTENT, base_config
+from tests.conftest import TEST_CONTENT, base_config, move_clock
 from tests.quality import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -114,9 +114,16 @@ def test_learner_journey(live_server, browser, tmp_path, viewport):
     page.get_by_text("You are enrolled").wait_for()
     visit.check("course-enrolled")
 
+    _without_heartbeats(page)
     page.get_by_role("link", name=re.compile("^Start: ")).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Defining dry needling"
+    page.get_by_text("counts once you have spent at least 7 min 30 s on it").wait_for()
     visit.check("lesson")
+    page.get_by_role("button", name="Mark this lesson complete").click()  # at once: refused
+    page.get_by_text(re.compile(r"Not complete yet: .* and 7 min 30 s is needed")).wait_for()
+    assert page.get_by_role("heading", level=1).inner_text() == "Defining dry needling"
+    visit.check("lesson-refused")
+    move_clock(timedelta(minutes=15))  # the learner reads the lesson (the server's clock)
     page.get_by_role("button", name="Mark this lesson complete").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Trigger points")
 
@@ -135,6 +142,7 @@ def test_learner_journey(live_server, browser, tmp_path, viewport):
 
 def test_keyboard_alone_can_enrol_and_complete_a_lesson(live_server, browser, tmp_path):
     page = browser.new_context(bypass_csp=True).new_page()
+    _without_heartbeats(page)
     page.goto(live_server + "/auth/register")
     _register(page)
     page.goto(live_server + "/courses/dry-needling-level-1")
@@ -143,11 +151,20 @@ def test_keyboard_alone_can_enrol_and_complete_a_lesson(live_server, browser, tm
         "Start: Defining dry needling",
         "Mark this lesson complete",
     ):
+        if button_or_link.startswith("Mark"):
+            move_clock(timedelta(minutes=15))  # time spent reading the lesson
         _tab_to(page, button_or_link)
         with page.expect_navigation():
             page.keyboard.press("Enter")
     assert page.url.endswith("/lessons/trigger-points-and-the-twitch-response")
     page.get_by_text("is marked complete").wait_for()
+
+
+def _without_heartbeats(page) -> None:
+    """Drop the lesson page's heartbeats: the journey moves the server's clock, and a beat
+    arriving after a jump would credit one capped beat, which then caps the form's credit too
+    (test_heartbeats_earn_a_lessons_time_in_the_browser drives them on purpose)."""
+    page.route(re.compile(r"/lessons/[^/]+/time$"), lambda route: route.abort())
 
 
 def _tab_to(page, name: str, limit: int = 60) -> None:
@@ -240,10 +257,12 @@ def test_quiz_journey(test_course_server, browser, tmp_path, viewport):
     visit = Visit(page, f"quiz-{viewport}", tmp_path)
     page.goto(url + "/auth/register")
     _register(page)
+    _without_heartbeats(page)
     page.goto(url + "/courses/basics")
     page.get_by_role("button", name="Enrol in this course").click()
     page.get_by_role("link", name=re.compile("^Start: ")).click()
     for _ in range(3):  # each lesson leads to the next, the last one back to the course
+        move_clock(timedelta(minutes=30))  # reading it (no test lesson declares more)
         page.get_by_role("button", name="Mark this lesson complete").click()
     page.get_by_text("pass the remaining quizzes").wait_for()
     visit.check("course-lessons-done")
@@ -307,6 +326,40 @@ def test_quiz_journey(test_course_server, browser, tmp_path, viewport):
     page.get_by_role("button", name="Enrol in this course").click()
     page.get_by_text("You are enrolled").wait_for()
     visit.assert_clean()
+
+
+def test_heartbeats_earn_a_lessons_time_in_the_browser(test_course_server, browser):
+    """The lesson page's script sends a heartbeat every 30 s while the learner is active; the
+    server credits the time between them, and the page says how far the learner is. Both
+    clocks are driven: the browser's timers (paused, run 30 s at a time) and the server's."""
+    from course_app.db import EXTENSION_KEY
+    from tests.helpers import login, make_user, post
+
+    app, url = test_course_server
+    with app.extensions[EXTENSION_KEY]() as db:
+        make_user(db, email="bea@example.org", full_name="Bea Beat")
+        client = app.test_client()
+        login(client, "bea@example.org")
+        post(client, "/courses/basics/enrol")
+    context = browser.new_context()
+    now = datetime.now(UTC)  # the test's clock, which the server reads
+    context.clock.install(time=now)
+    context.clock.pause_at(now + timedelta(seconds=1))
+    page = context.new_page()
+    _log_in_as(page, url, "bea@example.org")
+    page.goto(url + "/courses/basics/lessons/one")  # 10 minutes: 5 needed
+    status = page.locator(".time-status")
+    for beat in range(1, 11):
+        page.mouse.move(20, 20 * beat)  # the learner is active
+        move_clock(timedelta(seconds=30))
+        with page.expect_response(re.compile(r"/lessons/one/time$")):
+            page.clock.run_for(30_000)
+        if beat == 3:  # the server's clock also ticks on by the real time the test takes
+            status.get_by_text(re.compile(r"1 min 3\d s recorded of the 5 min needed")).wait_for()
+    status.get_by_text(re.compile(r"5 min( \d+ s)? recorded: you can mark it complete")).wait_for()
+    page.get_by_role("button", name="Mark this lesson complete").click()
+    page.get_by_role("heading", name="Lesson two", level=1).wait_for()
+    context.close()
 
 
 @pytest.fixture

@@ -272,10 +272,18 @@ def test_transcript_lists_courses_hours_and_certificate(admin, db, finished):
     cert = issue(admin, db, finished)
     rows = text_of(finished.browser.get("/transcript.csv")).splitlines()
     assert rows[0].startswith(
-        "Course,Level,Enrolled,Status,Online theory hours,In-person practical hours"
+        "Course,Level,Enrolled,Status,Online theory hours,Time on task hours,"
+        "In-person practical hours"
     )
-    assert any(cert.public_id in row and ",8.0,24.0," in row for row in rows)
-    assert finished.browser.get("/transcript.pdf").data.startswith(b"%PDF")
+    # complete_course spent each lesson's declared minutes on it: 8 h recorded, 8 h credited.
+    assert any(cert.public_id in row and ",8.0,8.0,24.0," in row for row in rows)
+    data = finished.browser.get("/transcript.pdf").data
+    assert data.startswith(b"%PDF")
+    words = subprocess.run(
+        [need("pdftotext"), "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Online theory 8 h credited · time on task recorded 8 h" in words
+    assert "Total: online theory 8 h · time on task 8 h · in-person practical 24 h" in words
 
 
 def test_audit_verify_detects_an_edited_or_deleted_entry(real_app, admin, db, finished):

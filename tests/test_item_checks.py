@@ -322,6 +322,8 @@ def test_the_item_writing_checks_are_registered_for_check_content():
     from course_app import content_warnings as cw
 
     course = type(
-        "Course", (), {"quizzes": (quiz(true_false("t", False, prompt="Is it never so?")),)}
+        "Course",
+        (),
+        {"quizzes": (quiz(true_false("t", False, prompt="Is it never so?")),), "lessons": ()},
     )
     assert rules(cw.content_warnings([course])) == [("negative-stem", "t")]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from course_app.auth.models import User
 from course_app.instructor.models import CohortMember
-from course_app.modules.models import Course, Enrollment
+from course_app.modules.models import Course, Enrollment, Lesson, LessonTime
 from course_app.modules.services import CourseOutline, course_outline
 from course_app.progress import CourseProgress, QuizItem
 from course_app.quizzes.grading import score_percent
@@ -34,7 +34,7 @@ class Filters:
     status: str | None = None
     enrolled_from: date | None = None
     enrolled_to: date | None = None
-    sort: str = "name"  # "name", "progress", "minutes" or a quiz slug
+    sort: str = "name"  # "name", "progress", "minutes", "time" or a quiz slug
     descending: bool = False
     learner_id: int | None = None  # one learner's row only (e.g. when issuing a certificate)
 
@@ -52,6 +52,8 @@ class Row:
     enrolled_at: datetime
     standing: CourseStanding
     cells: dict[int, Cell] = field(default_factory=dict)
+    #: Time on task recorded on the course's lessons (course_app/modules/lesson_time.py).
+    time_seconds: int = 0
 
     @property
     def progress(self) -> CourseProgress:
@@ -98,8 +100,15 @@ def gradebook(session: Session, course: Course, filters: Filters) -> Gradebook:
     ids = _matching(select(User.id), course, filters) if learners else None
     cells = _cells(session, outline, ids)
     standing = standings(session, course, ids, outline) if ids is not None else {}
+    times = _time_on_task(session, course, ids)
     rows = [
-        Row(learner, enrolled, standing[learner.id], cells.get(learner.id, {}))
+        Row(
+            learner,
+            enrolled,
+            standing[learner.id],
+            cells.get(learner.id, {}),
+            times.get(learner.id, 0),
+        )
         for learner, enrolled in learners
     ]
     rows = [row for row in rows if filters.status in (None, row.status)]
@@ -138,6 +147,20 @@ def _start_of(day: date, next_day: bool = False) -> datetime:
     return moment + timedelta(days=1) if next_day else moment
 
 
+def _time_on_task(session: Session, course: Course, ids: Select | None) -> dict[int, int]:
+    """Seconds of time on task per learner, over the course's lessons (archived ones too:
+    the time was spent)."""
+    if ids is None:
+        return {}
+    rows = session.connection().execute(  # Core, not ORM rows: see standings.completed_lessons
+        select(LessonTime.user_id, func.sum(LessonTime.active_seconds))
+        .join(Lesson, Lesson.id == LessonTime.lesson_id)
+        .where(Lesson.course_id == course.id, LessonTime.user_id.in_(ids))
+        .group_by(LessonTime.user_id)
+    )
+    return {user_id: int(seconds) for user_id, seconds in rows}
+
+
 def _cells(
     session: Session, outline: CourseOutline, ids: Select | None
 ) -> dict[int, dict[int, Cell]]:
@@ -145,7 +168,7 @@ def _cells(
     if ids is None or not quiz_ids:
         return {}
     passed = func.max(case((Attempt.passed, 1), else_=0)).cast(Integer)
-    rows = session.connection().execute(  # Core, not ORM rows: see _completed_lessons
+    rows = session.connection().execute(  # Core, not ORM rows: see standings.completed_lessons
         select(Attempt.user_id, Attempt.quiz_id, func.max(Attempt.score), func.count(), passed)
         .where(Attempt.user_id.in_(ids), Attempt.quiz_id.in_(quiz_ids))
         .group_by(Attempt.user_id, Attempt.quiz_id)
@@ -157,7 +180,8 @@ def _cells(
 
 
 def _sorted(rows: list[Row], filters: Filters) -> list[Row]:
-    """Sort by name, progress, CE minutes or one quiz's best score (no attempt sorts lowest)."""
+    """Sort by name, progress, CE minutes, time on task or one quiz's best score (no attempt
+    sorts lowest)."""
 
     def key(row: Row) -> tuple[float, str]:
         name = row.learner.full_name.casefold()
@@ -165,6 +189,8 @@ def _sorted(rows: list[Row], filters: Filters) -> list[Row]:
             return (row.progress.percent, name)
         if filters.sort == "minutes":
             return (row.progress.minutes_done, name)
+        if filters.sort == "time":
+            return (row.time_seconds, name)
         quiz = next((q for q in row.progress.quizzes if q.slug == filters.sort), None)
         if quiz is not None:
             cell = row.cells.get(quiz.id)
@@ -187,6 +213,7 @@ def as_csv(book: Gradebook) -> str:
             "Enrolled",
             "Lessons done",
             "CE minutes",
+            "Time on task (minutes)",
             *quiz_headers,
             "Status",
         ]
@@ -209,6 +236,7 @@ def as_csv(book: Gradebook) -> str:
                 row.enrolled_at.date().isoformat(),
                 row.progress.lessons_done,
                 row.progress.minutes_done,
+                f"{round(row.time_seconds / 60, 1):g}",
                 *quiz_values,
                 row.status,
             ]

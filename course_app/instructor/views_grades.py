@@ -13,6 +13,7 @@ from course_app.exceptions import DomainError
 from course_app.instructor import analysis, bp, cohorts, gradebook, item_review, regrading
 from course_app.instructor.forms import AllowanceForm
 from course_app.instructor.loading import taught_course_or_404
+from course_app.modules import lesson_time
 from course_app.modules.models import Course, Enrollment
 from course_app.quizzes import allowances, answering
 from course_app.quizzes import services as quiz_services
@@ -82,7 +83,8 @@ def _enrolled_learner_or_404(course: Course, learner_id: int) -> User:
 
 @bp.get("/courses/<course_slug>/learners/<int:learner_id>")
 def learner(course_slug: str, learner_id: int):
-    """Every attempt of one learner in this course, and the exceptions granted to them."""
+    """Every attempt of one learner in this course, their time on task per lesson, and the
+    exceptions granted to them."""
     course = taught_course_or_404(course_slug)
     person = _enrolled_learner_or_404(course, learner_id)
     return _learner_page(course, person, _allowance_form(course))
@@ -103,6 +105,7 @@ def _learner_page(course: Course, person: User, form: AllowanceForm, status: int
         person=person,
         attempts=db.execute(query).all(),
         form=form,
+        lessons=lesson_time.times_in_course(db, person.id, course.id),
         granted=allowances.granted(db, person.id, list(quizzes)),
         quizzes=quizzes,
     ), status

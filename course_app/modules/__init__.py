@@ -6,8 +6,11 @@ bp = Blueprint("modules", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from course_app.modules import structure, views
+    from course_app import timing
+    from course_app.modules import lesson_time, structure, views
 
+    lesson_time.check_settings(app.config)
+    app.add_template_filter(timing.duration, "duration")
     structure.init_app(app)
     app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=views.catalog)

@@ -70,6 +70,8 @@ class LessonSpec:
     body: str
     content_hash: str
     path: str
+    #: The line of ``minutes`` in the front matter, for warnings about it.
+    minutes_line: int = 1
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,7 @@ def _lesson_from_front_matter(
         body=body,
         content_hash=hashlib.sha256(raw).hexdigest(),
         path=source.path,
+        minutes_line=source.line_of("minutes"),
     )
     _check_lesson_links(source, lesson, modules, references)
     return lesson

@@ -157,6 +157,31 @@ class LessonProgress(Base):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class LessonTime(Base):
+    """Time on task: how long one learner has spent on one lesson, as the server measured it.
+
+    Created by the first heartbeat or completion form that carries a valid page token (a GET
+    never writes); completion itself is the learner's :class:`LessonProgress` row.
+    """
+
+    __tablename__ = "lesson_time"
+    __table_args__ = (
+        UniqueConstraint("user_id", "lesson_id"),
+        CheckConstraint("active_seconds >= 0", name="active_seconds_not_negative"),
+        CheckConstraint("last_credit_at >= opened_at", name="credit_after_opening"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    #: When the learner first opened the lesson: the signed time of the page first credited.
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The last moment credited; the next beat earns the time since then (capped).
+    last_credit_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Time on task recorded so far.
+    active_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ContentStamp(Base):
     """One row whose token changes whenever a course, module, lesson or quiz row changes.
 

@@ -13,6 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course_app.exceptions import AccessDenied, DomainError
+from course_app.modules import lesson_time
+from course_app.modules.lesson_time import TimeOnTask
 from course_app.modules.models import Course, Enrollment, LessonProgress
 from course_app.modules.standing import Standing, load_standing
 from course_app.modules.structure import EXTENSION_KEY as STRUCTURE_KEY
@@ -166,21 +168,58 @@ def enroll(session: Session, user_id: int, status: CourseStatus) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Completion:
+    """What "Mark this lesson complete" did: ``time`` is None when the lesson was already
+    complete, otherwise the time recorded against what the lesson needs."""
+
+    time: TimeOnTask | None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.time is None or self.time.is_enough
+
+
 def complete_lesson(
-    session: Session, user_id: int, status: CourseStatus, lesson: LessonPage
-) -> bool:
-    """Mark a lesson complete; False if it already was. Needs an open course and enrolment."""
-    if status.lock_reason is not None:
-        raise AccessDenied(status.lock_reason)
-    if not status.is_enrolled:
-        raise NotEnrolled("Enrol in this course to record your progress.")
+    session: Session, user_id: int, status: CourseStatus, lesson: LessonPage, token: str | None
+) -> Completion:
+    """Credit the time the page's token shows (none without a token), then mark the lesson
+    complete if the time on task reaches its share of the lesson's minutes (a refused click
+    keeps the time it showed). Needs an open course and enrolment; a bad token raises
+    PageTokenRefused and changes nothing."""
+    _check_may_record(status)
     done = session.scalar(
         select(LessonProgress.id).where(
             LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson.id
         )
     )
     if done is not None:
-        return False
-    session.add(LessonProgress(user_id=user_id, lesson_id=lesson.id))
-    session.flush()
-    return True
+        return Completion(None)
+    if token:
+        time = lesson_time.record_form(session, user_id, lesson, token)
+    else:
+        time = lesson_time.recorded(session, user_id, lesson)
+    if time.is_enough:
+        session.add(LessonProgress(user_id=user_id, lesson_id=lesson.id))
+        session.flush()
+    return Completion(time)
+
+
+def record_time(
+    session: Session,
+    user_id: int,
+    status: CourseStatus,
+    lesson: LessonPage,
+    token: str | None,
+    resumed: bool = False,
+) -> TimeOnTask:
+    """A heartbeat from the lesson page (see :mod:`course_app.modules.lesson_time`)."""
+    _check_may_record(status)
+    return lesson_time.record_beat(session, user_id, lesson, token, resumed)
+
+
+def _check_may_record(status: CourseStatus) -> None:
+    if status.lock_reason is not None:
+        raise AccessDenied(status.lock_reason)
+    if not status.is_enrolled:
+        raise NotEnrolled("Enrol in this course to record your progress.")

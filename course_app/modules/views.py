@@ -1,13 +1,13 @@
 """Catalog, course, lesson and dashboard pages."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from course_app import permissions
+from course_app import permissions, timing
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.claims import ARTICLE_CLAIMS
 from course_app.db import get_session
-from course_app.modules import bp, services
+from course_app.modules import bp, lesson_time, services
 from course_app.standings import learner_standing
 
 
@@ -79,7 +79,8 @@ def resume(course_slug: str):
 @bp.get("/courses/<course_slug>/lessons/<lesson_slug>")
 @login_required
 def lesson(course_slug: str, lesson_slug: str):
-    """One lesson; locked courses answer 403 with the reason."""
+    """One lesson; locked courses answer 403 with the reason. An enrolled learner's page
+    carries a signed token for recording time on task (rendering it writes nothing)."""
     status = _status_or_404(course_slug)
     lesson = status.lesson(lesson_slug) or abort(404)
     permissions.check_course_open(current_user, status)
@@ -96,27 +97,73 @@ def lesson(course_slug: str, lesson_slug: str):
         claims=ARTICLE_CLAIMS,
         references=_references(status, lesson),
         is_done=status.progress.is_done(lesson.id),
+        **_time_on_task(status, lesson),
     )
 
 
 @bp.post("/courses/<course_slug>/lessons/<lesson_slug>/complete")
 @login_required
 def complete(course_slug: str, lesson_slug: str):
-    """Mark a lesson complete and move on to the next one."""
+    """Mark a lesson complete once its time on task is enough, and move on to the next one."""
     status = _status_or_404(course_slug)
     lesson = status.lesson(lesson_slug) or abort(404)
+    here = url_for("modules.lesson", course_slug=course_slug, lesson_slug=lesson_slug)
     db = get_session()
+    token = request.form.get("page_token")
     try:
-        services.complete_lesson(db, current_user.id, status, lesson)
+        outcome = services.complete_lesson(db, current_user.id, status, lesson, token)
     except services.NotEnrolled as error:
         flash(error.message, "error")
         return redirect(url_for("modules.course", course_slug=course_slug))
-    db.commit()
+    except lesson_time.PageTokenRefused as error:
+        flash(error.message, "error")
+        return redirect(here)
+    db.commit()  # the time the token showed counts even when it is not enough yet
+    if not outcome.is_complete:
+        flash(outcome.time.shortfall_message, "error")
+        return redirect(here)
     flash(f"“{lesson.title}” is marked complete.", "success")
     _previous, following = status.progress.neighbours(lesson.id)
     if following is None:
         return redirect(url_for("modules.course", course_slug=course_slug))
     return redirect(url_for("modules.lesson", course_slug=course_slug, lesson_slug=following.slug))
+
+
+@bp.post("/courses/<course_slug>/lessons/<lesson_slug>/time")
+@login_required
+def record_time(course_slug: str, lesson_slug: str):
+    """A heartbeat from the lesson page's script: record the time on task since the last one.
+    Answers JSON: the time recorded and needed, and a message for the page."""
+    status = _status_or_404(course_slug)
+    lesson = status.lesson(lesson_slug) or abort(404)
+    form = request.form
+    db = get_session()
+    try:
+        time = services.record_time(
+            db, current_user.id, status, lesson, form.get("page_token"), form.get("resumed") == "1"
+        )
+    except services.NotEnrolled as error:
+        return {"message": error.message}, 403
+    except lesson_time.PageTokenRefused as error:
+        return {"message": error.message}, 400
+    db.commit()
+    return {
+        "recorded_seconds": time.recorded_seconds,
+        "needed_seconds": time.needed_seconds,
+        "message": time.progress_message,
+    }
+
+
+def _time_on_task(status: services.CourseStatus, lesson) -> dict:
+    """The page token (for an enrolled learner with the lesson still to complete) and the
+    time the lesson needs."""
+    recording = status.is_enrolled and not status.progress.is_done(lesson.id)
+    share = lesson_time.share()
+    return {
+        "page_token": lesson_time.page_token(current_user.id, lesson.id) if recording else None,
+        "share": share,
+        "needed_seconds": timing.needed_seconds(lesson.minutes, share),
+    }
 
 
 def _references(status: services.CourseStatus, lesson) -> list[dict]:
