@@ -76,9 +76,17 @@ def requirements(standing: CourseStanding) -> list[Requirement]:
     ]
 
 
+#: Name what is left when it is this short; beyond, count it (the page lists it below).
+NAMED = 2
+
+
 def _modules_left(progress: CourseProgress) -> str:
     left = [m.outline.title for m in progress.modules if not m.is_complete]
-    return f"Complete: {'; '.join(left)}." if left else ""
+    if not left:
+        return ""
+    if len(left) > NAMED:
+        return f"{len(left)} of {len(progress.modules)} modules still to complete."
+    return f"Complete: {'; '.join(left)}."
 
 
 def _practical_requirement(standing: CourseStanding) -> Requirement:
@@ -91,6 +99,11 @@ def _practical_requirement(standing: CourseStanding) -> Requirement:
         return Requirement(PRACTICAL, False, "Join a practical cohort.")
     left = standing.practical.remaining(standing.checklist)
     failed = " A critical competency was recorded “not yet”." if status == "failed" else ""
+    if len(left) > NAMED:
+        total = len(standing.checklist)
+        return Requirement(
+            PRACTICAL, False, f"{len(left)} of {total} competencies to pass.{failed}"
+        )
     return Requirement(PRACTICAL, False, f"Still to pass: {_titles(left)}.{failed}")
 
 
