@@ -299,6 +299,9 @@ def test_quiz_journey(test_course_server, browser, tmp_path, viewport):
     page.goto(url + "/courses/basics/quizzes/second")
     page.get_by_role("button", name="Start attempt 1").click()
     page.get_by_text("time limit: your answers must be in by").wait_for()
+    # A click returns once the next page starts loading: the autosave script (deferred) may
+    # not listen yet. Wait for it, or the change below goes unheard on a busy machine.
+    page.wait_for_load_state("load")
     first = page.get_by_role("group").first
     prompt = first.locator(".prompt").inner_text()
     choice = next(v for k, v in RIGHT.items() if prompt.startswith(k))[0]
@@ -416,6 +419,7 @@ def test_instructor_journey(real_course_server, browser, tmp_path):
 
     page.get_by_role("link", name="Lessons").first.click()
     page.get_by_role("link", name="Edit Defining dry needling").click()
+    page.wait_for_load_state("load")  # the live preview's script listens from here on
     editor = page.get_by_label("Text (Markdown)")
     editor.fill(
         editor.input_value() + "\n\n## A note added in the browser\n\nLive **preview** works."
