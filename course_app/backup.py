@@ -2,7 +2,14 @@
 
 SQLite uses the online backup API (a consistent copy while the app keeps serving).
 PostgreSQL uses ``pg_dump --format=custom`` and ``pg_restore --clean``; both tools come with
-the PostgreSQL client (Debian ``postgresql-client``). Back up ``instance/`` too: it holds the
+the PostgreSQL client (Debian ``postgresql-client``).
+
+Audit entries are append-only (triggers refuse UPDATE and DELETE), and a restore never needs
+either: on SQLite the backup API replaces the whole file, pages and schema, triggers included,
+in one step; ``pg_restore --clean`` drops the tables (DROP fires no row trigger), recreates
+them, copies the rows in, and creates the triggers from the dump after the data. With
+``--single-transaction`` all of that commits together or not at all, so a failed restore
+leaves the old database, guarded, as it was. Back up ``instance/`` too: it holds the
 secret key and the certificate signing key, which are not in the database.
 """
 
@@ -37,6 +44,7 @@ def restore(engine: Engine, source: Path) -> None:
         _run(
             [
                 "pg_restore",
+                "--single-transaction",
                 "--clean",
                 "--if-exists",
                 "--no-owner",

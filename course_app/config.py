@@ -42,6 +42,8 @@ class DefaultConfig:
     TRUSTED_PROXY_COUNT = 0
     #: Public certificate verification (pages, JSON and uploads), per client address.
     VERIFY_RATE_LIMIT = "30 per minute;500 per hour"
+    #: Largest request body (a file on /verify is at most 1 MiB): larger is refused with 413.
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
 
     # Outgoing mail: empty MAIL_SERVER means "log it and keep it in the admin outbox only".
     MAIL_SERVER = ""
@@ -57,6 +59,9 @@ class DefaultConfig:
     ISSUER_NAME = "course_app Continuing Education"
     #: Public address of the site (for QR codes and credential ids); empty: the request's.
     PUBLIC_BASE_URL = ""
+    #: Where ``audit-checkpoint`` appends signed checkpoints of the audit chain's head;
+    #: empty: ``instance/audit-checkpoints.jsonl`` (a relative path is from the instance folder).
+    AUDIT_CHECKPOINT_FILE = ""
 
     # Time on task (course_app/timing.py; README "Configuration" explains the defaults).
     #: Share of a lesson's declared minutes its recorded time on task must reach before the

@@ -54,12 +54,21 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: Seconds a pooled server connection is kept before it is replaced (below common idle
+#: timeouts of proxies and servers).
+POOL_RECYCLE_SECONDS = 1800
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout on every connection,
-    and, for a database file, writers queued by :mod:`course_app.writer_lock`."""
+    and, for a database file, writers queued by :mod:`course_app.writer_lock`.
+
+    A server database's pool checks a connection before handing it out (``pool_pre_ping``):
+    after a PostgreSQL restart every worker's pooled connection is dead, and without the
+    check the first request on each would fail."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url)
+        return create_engine(url, pool_pre_ping=True, pool_recycle=POOL_RECYCLE_SECONDS)
     options = {}
     if parsed.database and parsed.database != ":memory:":
         connection_class = writer_lock.factory(parsed.database, SQLITE_BUSY_TIMEOUT_MS / 1000)

@@ -1,9 +1,12 @@
-"""Error pages that explain without leaking: 400, 403 (with the reason), 404, 429, 500."""
+"""Error pages that explain without leaking: 400, 403 (with the reason), 404, 429, 500, and
+503 with Retry-After while the database cannot be reached."""
 
 import logging
 
-from flask import Flask, g, render_template
+from flask import Flask, g, jsonify, make_response, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from course_app.exceptions import AccessDenied
@@ -17,13 +20,22 @@ _TITLES = {
     405: "This action is not allowed here",
     429: "Too many attempts",
     500: "Something went wrong on our side",
+    503: "The service is briefly unavailable",
 }
+#: Seconds a client is asked to wait when the database is unreachable.
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE = (
+    "We could not reach our database for a moment. Nothing you sent was half-saved: "
+    "try again in a minute."
+)
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(AccessDenied, _access_denied)
     app.register_error_handler(CSRFError, csrf_error_page)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -50,12 +62,42 @@ def _http_error(error: HTTPException):
     return _render(error.code)
 
 
-def _unexpected_error(error: Exception):
-    """Roll back what the request did, log the details, show a generic page."""
+def _database_unavailable(error: OperationalError):
+    """The database cannot be reached (down, restarting, out of connections): nothing was
+    saved; the client may try again shortly. Pages say so; scripts get JSON."""
+    _discard_session()
+    # The page is shown to an anonymous visitor: loading the account needs the database.
+    g._login_user = AnonymousUserMixin()
+    logger.warning("Database unavailable: %s", error.orig.__class__.__name__)
+    if request.accept_mimetypes.best == "application/json":
+        response = jsonify(saved=False, message=UNAVAILABLE)
+        response.status_code = 503
+    else:
+        response = make_response(*_render(503, UNAVAILABLE))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _database_error(error: DBAPIError):
+    if error.connection_invalidated:
+        return _database_unavailable(error)
+    return _unexpected_error(error)
+
+
+def _discard_session() -> None:
+    """Roll back what the request did (a dead connection has nothing left to roll back)."""
     session = g.pop("db_session", None)
     if session is not None:
-        session.rollback()
+        try:
+            session.rollback()
+        except DBAPIError:
+            logger.info("Rollback on a lost connection skipped")
         session.close()
+
+
+def _unexpected_error(error: Exception):
+    """Roll back what the request did, log the details, show a generic page."""
+    _discard_session()
     if not isinstance(error, InternalServerError):
         logger.exception("Unhandled error", exc_info=error)
     return _render(500)

@@ -85,6 +85,7 @@ MATRIX = {
     ("GET", "admin.index", "/admin/"): ADMIN_ONLY,
     ("GET", "admin.outbox", "/admin/outbox"): ADMIN_ONLY,
     ("GET", "static", "/static/style.css"): OPEN,
+    ("GET", "modules.media", "/media/basics/nothing.svg"): expect(404, 404),
     ("GET", "quizzes.overview", "/courses/basics/quizzes/first"): LOGGED_IN,
     ("GET", "quizzes.overview", "/courses/advanced/quizzes/only"): expect(LOGIN, 200, 403, 200),
     ("GET", "quizzes.overview", "/courses/basics/quizzes/nothing"): expect(LOGIN, 404),
@@ -148,6 +149,8 @@ MATRIX = {
     ("GET", "certificates.verify", f"/verify/{NO_CERT}"): expect(404, 404),
     ("GET", "certificates.verify_json", f"/verify/{NO_CERT}.json"): expect(404, 404),
     ("GET", "certificates.issuer_profile", "/issuers/course-app"): OPEN,
+    ("GET", "certificates.did_json", "/.well-known/did.json"): OPEN,
+    ("GET", "certificates.revocation_list", "/status-lists/revocation"): OPEN,
     ("GET", "certificates.mine", "/certificates"): LOGGED_IN,
     ("GET", "certificates.certificate_pdf", f"/certificates/{NO_CERT}.pdf"): expect(LOGIN, 404),
     ("GET", "certificates.credential_json", f"/certificates/{NO_CERT}/credential.json"): expect(

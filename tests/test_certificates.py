@@ -10,7 +10,7 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from course_app.audit.models import AuditEntry
 from course_app.auth.models import Role, User
@@ -18,7 +18,8 @@ from course_app.certificates.models import Certificate
 from course_app.certificates.pdf import attached_credential
 from course_app.config import REPO_ROOT
 from course_app.instructor.models import CourseStaff
-from course_app.modules.models import Course
+from course_app.modules.models import Course, Lesson
+from tests.audit_helpers import append_only_guard_off, tamper
 from tests.helpers import complete_course, login, make_user, post, text_of
 from tests.test_practical import create_cohort, sign_off_everything
 
@@ -118,7 +119,11 @@ def test_the_certificate_pdf_names_the_holder_in_any_script_and_its_qr_verifies(
         [need("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert NAME in words and cert.public_id in words
-    assert "Online theory: 8 h" in words and "In-person practical: 24 h" in words
+    minutes = db.scalar(select(Course.ce_minutes).where(Course.slug == LEVEL_1))
+    stated = f"{round(minutes / 60, 2):g}"  # to the hundredth, as every page states it
+    assert f"Online theory: {stated} h" in words and "In-person practical: 24 h" in words
+    description = attached_credential(data)["credentialSubject"]["achievement"]["description"]
+    assert f"Online theory {stated} h;" in description
     subprocess.run(
         [need("pdftoppm"), "-r", "100", "-png", str(path), str(tmp_path / "page")], check=True
     )
@@ -138,7 +143,10 @@ def test_public_verification_valid_then_revoked_with_the_reason(real_app, admin,
     assert "Valid" in page and NAME in page and "•••••••456" in page and "PT-0123456" not in page
     assert cert.pdf_sha256 in page
     data = anyone.get(f"/verify/{cert.public_id}.json").json
-    assert data["status"] == "valid" and data["practical_hours"] == 24 and data["theory_hours"] == 8
+    hours = db.scalar(select(Course.ce_minutes).where(Course.slug == LEVEL_1)) / 60
+    assert data["status"] == "valid" and data["practical_hours"] == 24
+    assert data["theory_hours"] == round(hours, 2)
+    assert f"<dd>{round(hours, 2):g} hours</dd>" in page  # online theory, to the hundredth
     post(admin, f"/admin/certificates/{cert.public_id}/revoke", {"reason": "Obtained by fraud"})
     page = text_of(anyone.get(f"/verify/{cert.public_id}"))
     assert f"Revoked on {date.today()}" in page and "Obtained by fraud" in page
@@ -161,7 +169,8 @@ def test_reissue_supersedes_the_old_certificate(real_app, admin, db, finished):
     verify_licence(admin, finished)
     old = issue(admin, db, finished)
     post(admin, f"/admin/users/{finished.id}/name", {"full_name": "Zoë Núñez"})
-    assert post(admin, f"/admin/certificates/{old.public_id}/reissue").status_code == 302
+    reissued = post(admin, f"/admin/certificates/{old.public_id}/reissue", {"reason": "Name"})
+    assert reissued.status_code == 302
     db.expire_all()
     new = db.scalar(select(Certificate).where(Certificate.status == "valid"))
     assert new.holder_name == "Zoë Núñez" and new.public_id != old.public_id
@@ -275,29 +284,39 @@ def test_transcript_lists_courses_hours_and_certificate(admin, db, finished):
         "Course,Level,Enrolled,Status,Online theory hours,Time on task hours,"
         "In-person practical hours"
     )
-    # complete_course spent each lesson's declared minutes on it: 8 h recorded, 8 h credited.
-    assert any(cert.public_id in row and ",8.0,8.0,24.0," in row for row in rows)
+    # complete_course spent each lesson's declared minutes on it: the lessons' hours recorded;
+    # the credit adds the time the passed quizzes allot (the course's CE hours).
+    ce_hours = db.scalar(select(Course.ce_minutes).where(Course.slug == LEVEL_1)) / 60
+    lesson_hours = (
+        sum(db.scalars(select(Lesson.minutes).join(Course).where(Course.slug == LEVEL_1))) / 60
+    )
+    expected = f",{round(ce_hours, 2)},{round(lesson_hours, 2)},24.0,"
+    assert any(cert.public_id in row and expected in row for row in rows), (expected, rows)
     data = finished.browser.get("/transcript.pdf").data
     assert data.startswith(b"%PDF")
     words = subprocess.run(
         [need("pdftotext"), "-layout", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
-    assert "Online theory 8 h credited · time on task recorded 8 h" in words
-    assert "Total: online theory 8 h · time on task 8 h · in-person practical 24 h" in words
+    credited = f"Online theory {round(ce_hours, 2):g} h credited · time on task recorded "
+    assert f"{credited}{round(lesson_hours, 2):g} h" in words
+    total = (
+        f"Total: online theory {round(ce_hours, 2):g} h · time on task {round(lesson_hours, 2):g} h"
+    )
+    assert f"{total} · in-person practical 24 h" in words
 
 
 def test_audit_verify_detects_an_edited_or_deleted_entry(real_app, admin, db, finished):
     verify_licence(admin, finished)
     issue(admin, db, finished)
     runner = real_app.test_cli_runner()
-    assert "Audit chain intact." in runner.invoke(args=["audit-verify"]).output
+    assert "Audit chain intact" in runner.invoke(args=["audit-verify"]).output
     entry_id = db.scalar(select(AuditEntry.id).where(AuditEntry.action == "user.licence_verified"))
-    db.execute(update(AuditEntry).where(AuditEntry.id == entry_id).values(reason="edited"))
-    db.commit()
+    with append_only_guard_off(db):  # as the database's owner could; the chain still shows it
+        db.execute(update(AuditEntry).where(AuditEntry.id == entry_id).values(reason="edited"))
+        db.commit()
     result = runner.invoke(args=["audit-verify"])
     assert result.exit_code == 1 and f"broken at entry {entry_id}" in result.output
-    db.execute(text("DELETE FROM audit_entries WHERE id = :id"), {"id": entry_id})
-    db.commit()
+    tamper(db, "DELETE FROM audit_entries WHERE id = :id", id=entry_id)
     assert runner.invoke(args=["audit-verify"]).exit_code == 1
 
 

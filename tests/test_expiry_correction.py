@@ -182,7 +182,12 @@ def test_the_admin_queue_shows_them_and_a_reissue_carries_the_right_date(
     assert ">B</a>" not in queue  # revoked: corrected, nothing to reissue
     assert "Expiry corrected to the calendar rule" in text_of(admin.get("/admin/certificates/E"))
 
-    assert post(admin, "/admin/certificates/E/reissue").status_code == 302
+    assert (
+        post(
+            admin, "/admin/certificates/E/reissue", {"reason": "Expiry date corrected"}
+        ).status_code
+        == 302
+    )
     session.expire_all()
     new = session.scalar(
         select(Certificate).where(Certificate.status == "valid", Certificate.holder_name == "P 4")

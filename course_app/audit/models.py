@@ -1,4 +1,5 @@
-"""One row per recorded change; never updated or deleted."""
+"""One row per recorded change; never updated or deleted (database triggers refuse both: see
+migration f65139a17514; signed checkpoints, audit/checkpoints.py, show what an owner did)."""
 
 from datetime import datetime
 from typing import Any

@@ -8,7 +8,8 @@ whose predecessor was deleted.
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,11 +86,18 @@ def verify_chain(entries: Iterable[AuditEntry]) -> ChainProblem | None:
     return None
 
 
-def verify_all(session: Session) -> ChainProblem | None:
-    """Check the whole trail, streaming it (a server-side cursor on PostgreSQL, closed after)."""
+@contextmanager
+def walk_chain(session: Session) -> Iterator[Iterator[AuditEntry]]:
+    """Every entry, oldest first, streamed (a server-side cursor on PostgreSQL, closed after)."""
     query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=500)
     with session.execute(query) as result:
-        return verify_chain(result.scalars())
+        yield iter(result.scalars())
+
+
+def verify_all(session: Session) -> ChainProblem | None:
+    """Check the whole trail's links (``audit-verify`` also checks the checkpoints)."""
+    with walk_chain(session) as entries:
+        return verify_chain(entries)
 
 
 def entries_for(session: Session, subject_type: str, subject_id: int) -> list[AuditEntry]:

@@ -7,6 +7,6 @@ bp = Blueprint("certificates", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from course_app.certificates import views  # noqa: F401  (registers the routes)
+    from course_app.certificates import public_views, views  # noqa: F401  (the routes)
 
     app.register_blueprint(bp)

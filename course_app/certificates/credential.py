@@ -3,15 +3,25 @@
 import hashlib
 import secrets
 from typing import Any
+from urllib.parse import quote, urlsplit
 
+from course_app.certificates import status_list
 from course_app.certificates.models import Certificate
+from course_app.timing import ce_hours, ce_hours_text
 
-OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
+#: Open Badges 3.0's current context; credentials issued before this release name 3.0.2.
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 
 def issuer_url(base_url: str) -> str:
+    """The issuer profile (the issuer of credentials issued before did:web)."""
     return f"{base_url}/issuers/course-app"
+
+
+def did_for(base_url: str) -> str:
+    """did:web of the public address's host (and port), e.g. did:web:ce.example.org."""
+    return "did:web:" + quote(urlsplit(base_url).netloc, safe="")
 
 
 def verify_url(base_url: str, public_id: str) -> str:
@@ -35,7 +45,7 @@ def credential_for(
             }
         ],
         "licenseNumber": cert.registration_number,
-        "creditsEarned": round(cert.theory_minutes / 60, 2),
+        "creditsEarned": ce_hours(cert.theory_minutes),
         "achievement": _achievement(cert, base_url, course_slug),
     }
     if cert.cohort_starts_on and cert.cohort_ends_on:
@@ -46,10 +56,12 @@ def credential_for(
         "id": verify_url(base_url, cert.public_id),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{cert.course_title}: certificate of competency",
-        "issuer": {"id": issuer_url(base_url), "type": ["Profile"], "name": cert.issuer_name},
+        "issuer": {"id": did_for(base_url), "type": ["Profile"], "name": cert.issuer_name},
         "validFrom": cert.issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "credentialSubject": subject,
     }
+    if cert.status_list_index is not None:
+        document["credentialStatus"] = status_list.entry(base_url, cert.status_list_index)
     if cert.expires_on:
         document["validUntil"] = f"{cert.expires_on.isoformat()}T23:59:59Z"
     return document
@@ -63,10 +75,11 @@ def _achievement(cert: Certificate, base_url: str, course_slug: str) -> dict[str
         "name": cert.course_title,
         "achievementType": "Certificate",
         "humanCode": f"DN{cert.level}",
-        "creditsAvailable": round(cert.theory_minutes / 60, 2),
+        "creditsAvailable": ce_hours(cert.theory_minutes),
         "description": (
-            f"Summative evaluation passed (theory and practical). Online theory "
-            f"{cert.theory_minutes / 60:g} h; in-person practical {cert.practical_hours:g} h. "
+            "Summative evaluation passed (theory and practical). Online theory "
+            f"{ce_hours_text(cert.theory_minutes)} h; in-person practical "
+            f"{cert.practical_hours:g} h. "
             "Does not by itself authorize dry needling: authorization comes from the "
             "provincial regulator."
         ),

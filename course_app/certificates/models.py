@@ -75,6 +75,10 @@ class Certificate(Base):
     key_id: Mapped[str] = mapped_column(String(120), default="")
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    #: Its bit in the revocation status list (status_list.py); None before that release.
+    status_list_index: Mapped[int | None] = mapped_column(Integer, unique=True)
+    #: Why an administrator reissued the certificate this one replaces (shown publicly).
+    reissue_reason: Mapped[str] = mapped_column(Text, default="")
 
     def status_on(self, today: date) -> str:
         """valid, expired, revoked or superseded, as of a day."""

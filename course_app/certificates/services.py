@@ -17,7 +17,7 @@ from course_app.audit.services import record
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import User
 from course_app.certificates import credential as ob3
-from course_app.certificates import signing
+from course_app.certificates import signing, status_list
 from course_app.certificates.flags import clear_flags
 from course_app.certificates.ids import new_public_id
 from course_app.certificates.keys import KeyRing
@@ -28,6 +28,7 @@ from course_app.exceptions import DomainError
 from course_app.modules.models import Course
 from course_app.requirements import CourseStanding, Requirement
 from course_app.standings import enrolled, standings
+from course_app.timing import ce_hours
 
 if TYPE_CHECKING:
     from course_app.certificates import pdf
@@ -176,10 +177,17 @@ def _snapshot(course, learner, standing: CourseStanding, issuer: Issuer, actor_i
 
 
 def _store(
-    session, cert: Certificate, learner: User, course: Course, issuer: Issuer, action: str
+    session,
+    cert: Certificate,
+    learner: User,
+    course: Course,
+    issuer: Issuer,
+    action: str,
+    reason: str = "",
 ) -> Certificate:
+    cert.status_list_index = status_list.allocate(session)
     unsigned = ob3.credential_for(cert, learner.email, issuer.base_url, course.slug)
-    method = f"{ob3.issuer_url(issuer.base_url)}#{issuer.keys.current_id}"
+    method = f"{ob3.did_for(issuer.base_url)}#{issuer.keys.current_id}"
     cert.credential = signing.sign(unsigned, issuer.keys.current, method, cert.issued_at)
     cert.key_id = issuer.keys.current_id
     # reportlab and pypdf are imported on first use: they cost each worker ~20 MiB.
@@ -199,6 +207,7 @@ def _store(
         action,
         ("certificate", cert.id),
         after={"public_id": cert.public_id, "holder": cert.holder_name},
+        reason=reason,
     )
     return cert
 
@@ -215,7 +224,7 @@ def _printed(cert: Certificate, issuer: Issuer) -> "pdf.CertificateText":
         registration=f"{cert.registration_number} ({cert.jurisdiction})",
         course_title=cert.course_title,
         level=cert.level,
-        theory_hours=round(cert.theory_minutes / 60, 2),
+        theory_hours=ce_hours(cert.theory_minutes),
         practical_hours=cert.practical_hours,
         competencies=tuple(cert.competencies),
         cohort=cohort,
@@ -245,11 +254,16 @@ def revoke(session: Session, cert: Certificate, reason: str, actor_id: int) -> N
     clear_flags(session, cert, actor_id, "Revoked: " + reason.strip())
 
 
-def reissue(session: Session, old: Certificate, issuer: Issuer, actor_id: int) -> Certificate:
+def reissue(
+    session: Session, old: Certificate, issuer: Issuer, actor_id: int, reason: str
+) -> Certificate:
     """A new certificate from the learner's current details (e.g. a corrected name); the old
-    one is marked superseded by it. Hours, skills and dates are carried over unchanged."""
+    one is marked superseded by it. Hours, skills and dates are carried over unchanged. The
+    reason is required: it is audited and shown on both public verification pages."""
     if old.status != "valid":
         raise DomainError("Only a valid certificate can be reissued.")
+    if not reason.strip():
+        raise DomainError("Give the reason for the reissue: it is shown publicly.")
     learner = session.get(User, old.user_id)
     course = session.get(Course, old.course_id)
     old.status = "superseded"
@@ -263,10 +277,11 @@ def reissue(session: Session, old: Certificate, issuer: Issuer, actor_id: int) -
         issued_at=utcnow(),
         issued_by_id=actor_id,
         issuer_name=issuer.name,
+        reissue_reason=reason.strip(),
     )
-    _store(session, new, learner, course, issuer, "certificate.reissued")
+    _store(session, new, learner, course, issuer, "certificate.reissued", reason.strip())
     old.superseded_by_id = new.id
-    clear_flags(session, old, actor_id, f"Reissued as {new.public_id}.")
+    clear_flags(session, old, actor_id, f"Reissued as {new.public_id}: {reason.strip()}")
     record(
         session,
         actor_id,
@@ -274,6 +289,7 @@ def reissue(session: Session, old: Certificate, issuer: Issuer, actor_id: int) -
         ("certificate", old.id),
         {"status": "valid"},
         {"status": "superseded", "by": new.public_id},
+        reason.strip(),
     )
     return new
 
@@ -293,6 +309,23 @@ _CARRIED = (
     "assessors",
     "expires_on",
 )
+
+
+def history(session: Session, cert: Certificate) -> list[Certificate]:
+    """The certificate's line, oldest first: what it replaces, itself, what replaced it."""
+    line = [cert]
+    for _ in range(100):  # a line is a handful of reissues; the bound guards the loop
+        earlier = session.scalar(
+            select(Certificate).where(Certificate.superseded_by_id == line[0].id)
+        )
+        if earlier is None:
+            break
+        line.insert(0, earlier)
+    for _ in range(100):
+        if line[-1].superseded_by_id is None:
+            break
+        line.append(session.get(Certificate, line[-1].superseded_by_id))
+    return line
 
 
 def find(session: Session, public_id: str) -> Certificate | None:

@@ -14,6 +14,7 @@ from course_app.db import utcnow
 from course_app.instructor.models import Cohort, CohortMember
 from course_app.modules.models import Lesson, LessonTime
 from course_app.modules.services import course_statuses
+from course_app.timing import ce_hours
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def _row(status, practical_hours: float, seconds: int, cert: Certificate | None)
         level=status.course.level,
         enrolled=status.enrolled_at.date().isoformat(),
         status="complete" if status.progress.is_complete else "in progress",
-        online_hours=round(status.progress.minutes_done / 60, 2),
+        online_hours=ce_hours(status.progress.minutes_done),
         time_on_task_hours=round(seconds / 3600, 2),
         practical_hours=practical_hours,
         certificate_id=cert.public_id if cert else "",

@@ -1,11 +1,11 @@
-"""Public verification; learners' certificates and transcript; administration of certificates."""
+"""Learners' certificates and transcript; administration of certificates (the public pages are
+in public_views.py)."""
 
 from datetime import date
 
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -18,130 +18,13 @@ from sqlalchemy import select
 
 from course_app import permissions
 from course_app.audit.services import record
-from course_app.certificates import bp, checking, flags, services, transcript
-from course_app.certificates.credential import issuer_url
-from course_app.certificates.ids import normalise
+from course_app.certificates import bp, flags, services, transcript
 from course_app.certificates.issuer import current_issuer
-from course_app.certificates.signing import public_key_multibase
+from course_app.certificates.public_views import successor
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.modules.models import Course
 from course_app.requirements import LABELS
-from course_app.security import limiter
-
-MAX_UPLOAD = 5 * 1024 * 1024
-
-
-def _verify_limit():
-    return limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"])
-
-
-@bp.route("/verify", methods=["GET", "POST"])
-@_verify_limit()
-def verify_form():
-    """Enter a certificate id, or upload a certificate PDF or credential file."""
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if upload and upload.filename:
-            return _check_upload(upload.read(MAX_UPLOAD + 1))
-        public_id = normalise(request.form.get("certificate_id", ""))
-        if public_id:
-            return redirect(url_for("certificates.verify", public_id=public_id))
-        flash("Enter a certificate id, or choose a file to check.", "error")
-    return render_template("certificates/verify_form.html")
-
-
-def _check_upload(data: bytes):
-    if len(data) > MAX_UPLOAD:
-        return render_template(
-            "certificates/verify_form.html", error="The file is too large (5 MB at most)."
-        ), 400
-    document = checking.credential_from_upload(data)
-    if document is None:
-        error = "No credential in this file: upload one of our certificate PDFs or its credential."
-        return render_template("certificates/verify_form.html", error=error), 400
-    result = checking.check_credential(get_session(), document, current_issuer().keys)
-    return render_template("certificates/verify_file.html", result=result, today=date.today())
-
-
-@bp.get("/verify/<public_id>")
-@_verify_limit()
-def verify(public_id: str):
-    """Public: is this certificate genuine and current? No login."""
-    cert = services.find(get_session(), public_id)
-    if cert is None:
-        return render_template("certificates/not_found.html"), 404
-    return render_template(
-        "certificates/verify.html",
-        cert=cert,
-        status=cert.status_on(date.today()),
-        masked=services.mask(cert.registration_number),
-        superseded_by=_successor(cert),
-    )
-
-
-@bp.get("/verify/<public_id>.json")
-@_verify_limit()
-def verify_json(public_id: str):
-    """The same facts for software."""
-    cert = services.find(get_session(), public_id)
-    if cert is None:
-        return jsonify(error="not found"), 404
-    successor = _successor(cert)
-    return jsonify(
-        id=cert.public_id,
-        status=cert.status_on(date.today()),
-        holder=cert.holder_name,
-        registration_number=services.mask(cert.registration_number),
-        jurisdiction=cert.jurisdiction,
-        course=cert.course_title,
-        level=cert.level,
-        theory_hours=round(cert.theory_minutes / 60, 2),
-        practical_hours=cert.practical_hours,
-        issued=cert.issued_at.date().isoformat(),
-        expires=cert.expires_on.isoformat() if cert.expires_on else None,
-        revoked={"date": cert.revoked_at.date().isoformat(), "reason": cert.revoked_reason}
-        if cert.revoked_at
-        else None,
-        superseded_by=successor.public_id if successor else None,
-        pdf_sha256=cert.pdf_sha256,
-        issuer=cert.issuer_name,
-    )
-
-
-def _successor(cert):
-    return get_session().get(type(cert), cert.superseded_by_id) if cert.superseded_by_id else None
-
-
-@bp.get("/issuers/course-app")
-def issuer_profile():
-    """The issuer profile with current and retired public keys (for verifying credentials)."""
-    issuer = current_issuer()
-    own = issuer_url(issuer.base_url)
-    methods = [
-        {
-            "id": f"{own}#{key_id}",
-            "type": "Multikey",
-            "controller": own,
-            "publicKeyMultibase": public_key_multibase(key),
-            "status": "current" if key_id == issuer.keys.current_id else "retired",
-        }
-        for key_id, key in issuer.keys.public_keys().items()
-    ]
-    return jsonify(
-        {
-            "@context": [
-                "https://www.w3.org/ns/credentials/v2",
-                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
-            ],
-            "id": own,
-            "type": ["Profile"],
-            "name": issuer.name,
-            "url": issuer.base_url,
-            "verificationMethod": methods,
-            "assertionMethod": [m["id"] for m in methods],
-        }
-    )
 
 
 def _own_or_admin(public_id: str):
@@ -296,7 +179,7 @@ def detail(public_id: str):
         "certificates/detail.html",
         cert=cert,
         status=cert.status_on(date.today()),
-        superseded_by=_successor(cert),
+        superseded_by=successor(cert),
         flags=flags.flags_of(db, cert.id),
         flag_labels=flags.KIND_LABELS,
     )
@@ -343,7 +226,8 @@ def reissue(public_id: str):
     db = get_session()
     cert = services.find(db, public_id) or abort(404)
     try:
-        new = services.reissue(db, cert, current_issuer(), current_user.id)
+        reason = request.form.get("reason", "")
+        new = services.reissue(db, cert, current_issuer(), current_user.id, reason)
     except DomainError as error:
         db.rollback()
         flash(error.message, "error")
