@@ -23,10 +23,10 @@ setup: $(VENV)/.run-installed
 	$(FLASK) load-content
 	$(FLASK) create-admin
 
-## test: lint, the strict item-writing check of content/ (only known-warnings.txt accepted),
+## test: lint, the strict content check of content/ (every warning is an error),
 ## then the whole suite on SQLite (set COURSE_APP_TEST_DATABASE_URL for PostgreSQL).
 test: $(VENV)/.dev-installed lint
-	$(FLASK) check-content --strict --known content/known-warnings.txt
+	$(FLASK) check-content --strict
 	$(BIN)/pytest
 
 ## test-postgres: the whole suite on the local PostgreSQL (a throwaway database is created).

@@ -13,9 +13,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from course_app import mail
-from course_app.audit.services import verify_all
+from course_app.audit.cli import audit_checkpoint, audit_verify, record_restore
 from course_app.auth import services as auth_services
-from course_app.certificates.keys import load_keys, rotate
+from course_app.certificates.keys import rotate
 from course_app.db import get_engine, get_session, utcnow
 from course_app.modules.content import parse_content
 from course_app.modules.sync import sync_content
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
         export_content,
         verify_credential,
         audit_verify,
+        audit_checkpoint,
         rotate_signing_key,
         backup_command,
         restore_command,
@@ -226,33 +227,23 @@ def export_content(directory: str | None) -> None:
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify_credential(file: Path) -> None:
-    """Check a certificate PDF or credential JSON offline: signature and status. Exit 1 if bad."""
+    """Check a certificate PDF or credential JSON offline (the rules of /verify, README
+    "Certificates and verification"); print the registry's record. Exit 1 if not valid."""
     from course_app.certificates import checking
+    from course_app.certificates.issuer import current_issuer
 
-    document = checking.credential_from_upload(file.read_bytes())
-    if document is None:
-        click.echo("No credential found in this file.", err=True)
+    with file.open("rb") as handle:
+        data = handle.read(checking.MAX_UPLOAD_BYTES + 1)
+    try:
+        verdict = checking.check_upload(get_session(), data, current_issuer(), date.today())
+    except checking.Refused as refused:
+        click.echo(refused.message, err=True)
         sys.exit(1)
-    result = checking.check_credential(
-        get_session(), document, load_keys(current_app.instance_path)
-    )
-    click.echo(result.message)
-    current = (
-        result.certificate is not None and result.certificate.status_on(date.today()) == "valid"
-    )
-    if not (result.signature_valid and current):
+    click.echo(verdict.message)
+    for line in checking.registry_lines(verdict.certificate, date.today()):
+        click.echo(line)
+    if not verdict.valid:
         sys.exit(1)
-
-
-@click.command("audit-verify")
-@with_appcontext
-def audit_verify() -> None:
-    """Check the audit trail's hash chain; exit 1 at the first edited or deleted entry."""
-    problem = verify_all(get_session())
-    if problem is not None:
-        click.echo(f"Audit chain broken at entry {problem.entry_id}: {problem.message}.", err=True)
-        sys.exit(1)
-    click.echo("Audit chain intact.")
 
 
 @click.command("rotate-signing-key")
@@ -282,11 +273,18 @@ def backup_command(file: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.confirmation_option(prompt="Replace every row of the database with the backup's?")
 def restore_command(file: Path) -> None:
-    """Replace the database's contents with a backup made by `backup` (stop the app first)."""
+    """Replace the database's contents with a backup made by `backup` (stop the app first).
+
+    Where audit checkpoints are kept, the restored chain's head is signed into their file as a
+    "restore" line: checkpoints made after the backup then read as rolled back, not tampered.
+    """
     from course_app import backup
 
     backup.restore(get_engine(), file)
     click.echo(f"Restored from {file}.")
+    recorded = record_restore(file)
+    if recorded:
+        click.echo(f"Recorded the restored audit trail's head in {recorded}.")
 
 
 @click.command("seed-demo")

@@ -50,8 +50,22 @@ def item_writing(courses: Sequence["CourseSpec"]) -> list[ContentWarning]:
     return check_courses(courses)
 
 
+def never_drawn(courses: Sequence["CourseSpec"]) -> list[ContentWarning]:
+    """Questions no attempt can show (``course_app.quizzes.content_rules``)."""
+    from course_app.quizzes.content_rules import never_drawn_warnings
+
+    return never_drawn_warnings(courses)
+
+
+def unused_media(courses: Sequence["CourseSpec"]) -> list[ContentWarning]:
+    """Figures and documents no lesson places (``course_app.modules.figures``)."""
+    from course_app.modules.figures import unused_media_warnings
+
+    return unused_media_warnings(courses)
+
+
 #: Every check run on the curriculum, in the order their warnings are printed.
-CHECKS: tuple[Check, ...] = (item_writing, lesson_minutes_warnings)
+CHECKS: tuple[Check, ...] = (item_writing, never_drawn, lesson_minutes_warnings, unused_media)
 
 
 def content_warnings(

@@ -1,8 +1,10 @@
 """How long a lesson's content takes, estimated from its text, and the ``check-content``
-warning (rule ``lesson-minutes``) when a lesson declares far more CE minutes than that.
+warning (rule ``lesson-minutes``) when a lesson declares far more CE minutes than that, or
+fewer than that (CE credit short of the material is as untrue as credit beyond it).
 
 The estimate: every word of the title, objectives and body at :data:`READING_WPM`, plus time
-for each table, figure and activity. 150 words a minute is a planning rate for a clinician
+for each table, figure (a Markdown image or a placed ``{{ figure key }}``), document offered
+(``{{ document key }}``) and activity. 150 words a minute is a planning rate for a clinician
 studying technical text: below the slowest usual adult rate for non-fiction (175 to 300 words
 a minute, mean 238: Brysbaert 2019, a meta-analysis of 190 studies of silent reading), because
 the lessons are dense with long clinical terms, figures and citations (longer words are read
@@ -12,12 +14,15 @@ more slowly: Brysbaert et al. 2021), and are read to learn, often twice. A fluen
 the figures.
 """
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
+
+from course_app.markdown import MEDIA_DIRECTIVE
 
 if TYPE_CHECKING:
     from course_app.content_warnings import ContentWarning
@@ -28,8 +33,12 @@ RULE = "lesson-minutes"
 READING_WPM = 150
 #: Minutes for reading one table across its rows and columns (its words count as well).
 TABLE_MINUTES = 1.0
-#: Minutes for studying one figure (a Markdown image or an HTML ``<img>``).
+#: Minutes for studying one figure (a Markdown image, an HTML ``<img>`` or a placed
+#: ``{{ figure key }}`` with its caption and long description).
 FIGURE_MINUTES = 1.0
+#: Minutes for looking over one document a lesson offers (``{{ document key }}``): the
+#: templates are one or two pages the learner adapts later, not read word by word here.
+DOCUMENT_MINUTES = 2.0
 #: Minutes for one activity: a section whose heading starts with one of ACTIVITY_WORDS.
 ACTIVITY_MINUTES = 5.0
 ACTIVITY_WORDS = ("activity", "exercise", "reflection", "reflect", "practice", "case study")
@@ -51,6 +60,7 @@ class ContentEstimate:
     tables: int = 0
     figures: int = 0
     activities: int = 0
+    documents: int = 0
 
     @property
     def minutes(self) -> float:
@@ -59,12 +69,15 @@ class ContentEstimate:
             + self.tables * TABLE_MINUTES
             + self.figures * FIGURE_MINUTES
             + self.activities * ACTIVITY_MINUTES
+            + self.documents * DOCUMENT_MINUTES
         )
 
     def describe(self) -> str:
         """``300 words at 150 a minute, 1 table, no figure, no activity``."""
         parts = [_count(self.tables, "table"), _count(self.figures, "figure")]
         parts.append(_count(self.activities, "activity", "activities"))
+        if self.documents:
+            parts.append(_count(self.documents, "document"))
         return f"{self.words} words at {READING_WPM} a minute, " + ", ".join(parts)
 
 
@@ -75,10 +88,12 @@ def _count(number: int, one: str, many: str | None = None) -> str:
 
 
 def estimate(title: str, objectives: Sequence[str], body: str) -> ContentEstimate:
-    """The content of one lesson: words read, tables, figures and activities."""
-    tokens = _parser.parse(body)
+    """The content of one lesson: words read, tables, figures, documents and activities."""
+    placed = [match.group(1) for match in MEDIA_DIRECTIVE.finditer(body)]
+    tokens = _parser.parse(MEDIA_DIRECTIVE.sub("", body))
     texts = [title, *objectives]
-    tables = figures = activities = 0
+    tables = activities = 0
+    figures = placed.count("figure")
     for index, token in enumerate(tokens):
         if token.type == "table_open":
             tables += 1
@@ -91,7 +106,8 @@ def estimate(title: str, objectives: Sequence[str], body: str) -> ContentEstimat
             text, images = _inline(token)
             texts.append(text)
             figures += images
-    return ContentEstimate(_words(" ".join(texts)), tables, figures, activities)
+    words = _words(" ".join(texts))
+    return ContentEstimate(words, tables, figures, activities, placed.count("document"))
 
 
 def _inline(token) -> tuple[str, int]:
@@ -112,7 +128,8 @@ def _words(text: str) -> int:
 
 
 def lesson_minutes_warnings(courses: Sequence["CourseSpec"]) -> list["ContentWarning"]:
-    """A warning for each lesson declaring more than MINUTES_FACTOR × its estimate."""
+    """A warning for each lesson declaring more than MINUTES_FACTOR × its estimate, or fewer
+    minutes than the estimate (rounded down)."""
     return [
         warning
         for course in courses
@@ -126,11 +143,15 @@ def _check(lesson: "LessonSpec") -> "ContentWarning | None":
     from course_app.content_warnings import ContentWarning
 
     found = estimate(lesson.title, lesson.objectives, lesson.body)
-    if lesson.minutes <= found.minutes * MINUTES_FACTOR:
+    takes = f"its content takes about {max(1, round(found.minutes))} ({found.describe()})"
+    if lesson.minutes < math.floor(found.minutes):
+        advice = f"fewer than the estimate; raise 'minutes' to at least {math.floor(found.minutes)}"
+    elif lesson.minutes > found.minutes * MINUTES_FACTOR:
+        advice = (
+            f"more than {MINUTES_FACTOR:g} × the estimate; lower 'minutes' or add what the "
+            "time is for"
+        )
+    else:
         return None
-    message = (
-        f"the lesson declares {lesson.minutes} minutes but its content takes about "
-        f"{max(1, round(found.minutes))} ({found.describe()}): more than {MINUTES_FACTOR:g} × "
-        "the estimate; lower 'minutes' or add what the time is for"
-    )
+    message = f"the lesson declares {lesson.minutes} minutes but {takes}: {advice}"
     return ContentWarning(lesson.path, lesson.minutes_line, RULE, lesson.slug, message)

@@ -20,6 +20,7 @@ from course_app.modules.models import (
     LessonProgress,
     LessonRevision,
     LessonTime,
+    MediaFile,
 )
 from course_app.quizzes.models import (
     Accommodation,
@@ -56,6 +57,7 @@ __all__ = [
     "LessonProgress",
     "LessonRevision",
     "LessonTime",
+    "MediaFile",
     "OutboxMessage",
     "Question",
     "QuestionVersion",

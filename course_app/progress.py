@@ -43,6 +43,8 @@ class QuizItem:
     id: int
     slug: str
     title: str
+    #: The time the quiz allots (its time limit): CE credit once it is passed.
+    minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,16 @@ class ModuleProgress:
 
     @computed_once
     def minutes_total(self) -> int:
-        return sum(lesson.minutes for lesson in self.outline.lessons)
+        """CE minutes: the lessons', plus the time the module's quiz allots."""
+        quiz = self.outline.quiz.minutes if self.outline.quiz else 0
+        return sum(lesson.minutes for lesson in self.outline.lessons) + quiz
 
     @computed_once
     def minutes_done(self) -> int:
-        return sum(lesson.minutes for lesson in self.outline.lessons if lesson.id in self.completed)
+        """CE minutes credited: lessons completed, and the quiz's time once it is passed."""
+        read = sum(lesson.minutes for lesson in self.outline.lessons if lesson.id in self.completed)
+        quiz = self.outline.quiz
+        return read + (quiz.minutes if quiz and quiz.id in self.passed_quizzes else 0)
 
     @computed_once
     def percent(self) -> int:
@@ -146,11 +153,14 @@ class CourseProgress:
 
     @computed_once
     def minutes_total(self) -> int:
-        return sum(module.minutes_total for module in self.modules)
+        """The course's online CE minutes: its lessons and quizzes (= the course's ce_minutes)."""
+        final = self.final_exam.minutes if self.final_exam else 0
+        return sum(module.minutes_total for module in self.modules) + final
 
     @computed_once
     def minutes_done(self) -> int:
-        return sum(module.minutes_done for module in self.modules)
+        final = self.final_exam.minutes if self.final_exam and self.final_exam_passed else 0
+        return sum(module.minutes_done for module in self.modules) + final
 
     @computed_once
     def steps_total(self) -> int:

@@ -58,6 +58,18 @@ def form_cap_seconds(
     return beat_cap_seconds if heartbeats else minutes * 60
 
 
+def ce_hours(minutes: float) -> float:
+    """CE hours for a number of minutes, to the hundredth: the one figure every page, PDF and
+    credential states (395 minutes are 6.58 h everywhere, never 6.6 on one and 6.58333 on
+    another)."""
+    return round(minutes / 60, 2)
+
+
+def ce_hours_text(minutes: float) -> str:
+    """``6.58``, ``8``: :func:`ce_hours` without trailing zeros."""
+    return f"{ce_hours(minutes):g}"
+
+
 def duration(seconds: int) -> str:
     """``7 min 30 s``, ``45 s``, ``1 h 5 min``: a time as a person would say it."""
     hours, rest = divmod(int(seconds), 3600)

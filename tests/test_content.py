@@ -64,8 +64,9 @@ BROKEN = [
     (LESSON, 'title = "Lesson one"', 'title = "Lesson one', 3, "invalid TOML"),
     (LESSON, "Body of **one**.", "", 2, "no text after its front matter"),
     (MANIFEST, "level = 1", "level = 3", 3, "'level' must be a whole number from 1 to 2"),
-    (MANIFEST, "ce_hours = 1", "ce_hours = -1", 5, "'ce_hours'"),
-    (MANIFEST, 'slug = "second"', 'slug = "first"', 12, "module slug 'first' is used twice"),
+    (MANIFEST, "position = 1", "position = 1\nce_hours = -1", 5, "'ce_hours'"),
+    (MANIFEST, "position = 1", "position = 1\nce_hours = 9", 5, "add up to 1.17 h"),
+    (MANIFEST, 'slug = "second"', 'slug = "first"', 11, "module slug 'first' is used twice"),
     (
         "advanced/course.toml",
         'prerequisite = "basics"',

@@ -29,8 +29,10 @@ def test_check_content_passes_on_the_shipped_curriculum():
 
 
 @pytest.mark.parametrize("course", COURSES, ids=lambda c: c.slug)
-def test_lesson_minutes_add_up_to_the_stated_ce_hours(course):
-    assert sum(lesson.minutes for lesson in course.lessons) == course.ce_minutes
+def test_the_ce_minutes_follow_from_the_lessons_and_the_quizzes(course):
+    lessons = sum(lesson.minutes for lesson in course.lessons)
+    quizzes = sum(quiz.settings.time_limit_minutes for quiz in course.quizzes)
+    assert course.ce_minutes == lessons + quizzes
 
 
 @pytest.mark.parametrize("course", COURSES, ids=lambda c: c.slug)

@@ -88,3 +88,37 @@ def test_the_checker_names_what_a_pool_lacks():
     assert coverage_problems(POOL, [BlueprintRow(2, objective="nope")]) == [
         "draw = 2 but the bank has 0 such questions"
     ]
+
+
+def test_a_question_the_blueprint_can_never_show_is_a_warning():
+    from course_app.quizzes.content import QuizSettings, QuizSpec
+    from course_app.quizzes.content_items import OptionSpec, QuestionSpec
+    from course_app.quizzes.content_rules import never_drawn_warnings
+    from course_app.quizzes.grading import QuestionType, Scoring
+    from course_app.quizzes.rules import FeedbackPolicy
+
+    def spec(key, objective, must_pass=False, topic=None):
+        options = (
+            OptionSpec("a", "A", True),
+            OptionSpec("b", "B", False),
+            OptionSpec("c", "C", False),
+        )
+        return QuestionSpec(key, "m1", QuestionType.SINGLE, objective, "", "", key, options,
+                            "Why.", "S1", must_pass, line=5, topic=topic)  # fmt: skip
+
+    settings = QuizSettings(80, 0, 0, 0, True, FeedbackPolicy.NEVER, True, Scoring.PARTIAL)
+    questions = (
+        spec("safety", "x", must_pass=True, topic="sharps"),  # always drawn, fills row x
+        spec("crowded-out", "x"),
+        spec("other", "y"),
+    )
+
+    def course(draw_x: int):
+        blueprint = (BlueprintRow(draw_x, objective="x"), BlueprintRow(1, objective="y"))
+        quiz = QuizSpec("m1", "m1", "Q", settings, {"x": "X", "y": "Y"}, blueprint, questions,
+                        "c/quizzes/m1.toml", {"sharps": "Sharps"})  # fmt: skip
+        return type("Course", (), {"quizzes": (quiz,)})
+
+    (warning,) = never_drawn_warnings([course(1)])
+    assert (warning.rule, warning.subject, warning.line) == ("never-drawn", "crowded-out", 5)
+    assert never_drawn_warnings([course(2)]) == []  # room for both: each is shown

@@ -324,6 +324,10 @@ def test_the_item_writing_checks_are_registered_for_check_content():
     course = type(
         "Course",
         (),
-        {"quizzes": (quiz(true_false("t", False, prompt="Is it never so?")),), "lessons": ()},
+        {
+            "quizzes": (quiz(true_false("t", False, prompt="Is it never so?")),),
+            "lessons": (),
+            "media": (),
+        },
     )
     assert rules(cw.content_warnings([course])) == [("negative-stem", "t")]

@@ -72,7 +72,7 @@ def test_enrol_then_read_and_complete_a_lesson(client, db, learner):
     assert db.scalar(select(func.count()).select_from(LessonProgress)) == 1
     course_html = text_of(client.get(BASICS))
     # Six steps: three lessons, two module quizzes and the final exam.
-    assert "16% · 1 of 3 lessons · 0 of 3 quizzes passed · 10 of 60 CE minutes" in course_html
+    assert "16% · 1 of 3 lessons · 0 of 3 quizzes passed · 10 of 70 CE minutes" in course_html
 
 
 def test_enrolling_twice_keeps_one_enrolment(client, db, learner):
@@ -124,7 +124,7 @@ def test_dashboard_shows_progress_and_ce_minutes(client, learner):
     complete(client, BASICS, "two")
     html = text_of(client.get("/dashboard"))
     assert "33% (2/3 lessons, 0/3 quizzes)" in html
-    assert "30 of 60" in html
+    assert "30 of 70" in html
     assert "Total CE minutes completed: <strong>30</strong>" in html
 
 

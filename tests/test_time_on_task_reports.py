@@ -3,37 +3,9 @@
 import csv
 import io
 
-import pytest
-from sqlalchemy import select
-
-from course_app.auth.models import Role
-from course_app.instructor.models import CourseStaff
-from course_app.modules.models import Course
 from tests.helpers import login, make_user, post, read_and_complete, text_of
 
 WS = "/instructor/courses/basics"
-
-
-@pytest.fixture
-def learner(app, db, content):
-    user = make_user(db, email="learner@example.org", full_name="Ada Learner")
-    browser = app.test_client()
-    login(browser, user.email)
-    post(browser, "/courses/basics/enrol")
-    user.browser = browser
-    return user
-
-
-@pytest.fixture
-def instructor(app, db, content):
-    user = make_user(db, email="teacher@example.org", role=Role.INSTRUCTOR)
-    course_id = db.scalar(select(Course.id).where(Course.slug == "basics"))
-    db.add(CourseStaff(course_id=course_id, user_id=user.id))
-    db.commit()
-    browser = app.test_client()
-    login(browser, user.email)
-    user.browser = browser
-    return user
 
 
 def test_gradebook_shows_time_on_task_beside_the_minutes_it_earned(

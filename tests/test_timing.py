@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from course_app.timing import (
+    ce_hours,
+    ce_hours_text,
     credit,
     duration,
     form_cap_seconds,
@@ -98,6 +100,13 @@ def test_the_form_earns_up_to_the_lessons_minutes_unless_the_page_sent_heartbeat
 )
 def test_durations_read_as_a_person_would_say_them(seconds, text):
     assert duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"), [(395, "6.58"), (405, "6.75"), (480, "8"), (1, "0.02"), (0, "0")]
+)
+def test_ce_hours_are_stated_to_the_hundredth(minutes, text):
+    assert ce_hours_text(minutes) == text and ce_hours(minutes) == float(text)
 
 
 def test_the_shortfall_says_what_is_recorded_and_what_is_needed():

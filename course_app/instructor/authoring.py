@@ -15,6 +15,7 @@ from course_app.audit.services import record
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.markdown import render_markdown
+from course_app.modules.media import media_of
 from course_app.modules.models import Lesson, LessonRevision
 from course_app.quizzes import services as quiz_services
 from course_app.quizzes.content import QuizSettings
@@ -53,7 +54,8 @@ def publish(session: Session, lesson: Lesson, title: str, markdown: str, actor_i
         )
     )
     lesson.title, lesson.body_markdown = title, markdown
-    lesson.body_html, lesson.updated_at = render_markdown(markdown), utcnow()
+    media = media_of(session, lesson.course)
+    lesson.body_html, lesson.updated_at = render_markdown(markdown, media), utcnow()
     lesson.draft_markdown, lesson.draft_saved_at, lesson.edited_in_browser = None, None, True
     record(
         session,

@@ -7,6 +7,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 from sqlalchemy import select
 
+from course_app import permissions
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.instructor import authoring, bp, item_review
@@ -18,6 +19,7 @@ from course_app.instructor.forms import (
 )
 from course_app.instructor.loading import taught_course_or_404
 from course_app.markdown import render_markdown
+from course_app.modules.media import media_of
 from course_app.modules.models import Course, CourseModule, Lesson
 from course_app.quizzes import services as quiz_services
 from course_app.quizzes.draw import BlueprintRow
@@ -32,7 +34,16 @@ PREVIEW_LIMIT = 200_000
 def preview():
     """Render Markdown exactly as learners will see it (for the editor's live preview)."""
     text = request.form.get("markdown", "")[:PREVIEW_LIMIT]
-    return jsonify(html=render_markdown(text))
+    return jsonify(html=render_markdown(text, _figures_for_preview(request.args.get("course"))))
+
+
+def _figures_for_preview(course_slug: str | None):
+    """The figures of the course being edited, if the user teaches it (none otherwise)."""
+    db = get_session()
+    course = db.scalar(select(Course).where(Course.slug == course_slug)) if course_slug else None
+    if course is None or not permissions.can_teach(current_user, course.id):
+        return {}
+    return media_of(db, course)
 
 
 @bp.get("/courses/<course_slug>/lessons")
@@ -73,7 +84,7 @@ def edit_lesson(course_slug: str, lesson_slug: str):
         course=course,
         lesson=lesson,
         form=form,
-        preview_html=render_markdown(form.body.data or ""),
+        preview_html=render_markdown(form.body.data or "", media_of(get_session(), course)),
     ), status
 
 

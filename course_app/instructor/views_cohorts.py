@@ -162,13 +162,19 @@ def sign_off(cohort_id: int, learner_id: int, key: str):
             db.rollback()
             flash(error.message, "error")
             return _practical_page(cohort, learner, status=400)
-        db.commit()
-        if certificates.auto_issue(db, cohort.course_id, learner.id, current_issuer):
-            db.commit()
-            flash(f"{learner.full_name} is now eligible: the certificate was issued.", "success")
-        flash("Result recorded.", "success")
-        return redirect(url_for("instructor.practical", cohort_id=cohort.id, learner_id=learner.id))
+        return _recorded(cohort, learner, "Result recorded.")
     return _practical_page(cohort, learner, forms={key: form}, status=400)
+
+
+def _recorded(cohort, learner, message: str):
+    """Commit a practical change; it may complete the course: issue if the course says so."""
+    db = get_session()
+    db.commit()
+    if certificates.auto_issue(db, cohort.course_id, learner.id, current_issuer):
+        db.commit()
+        flash(f"{learner.full_name} is now eligible: the certificate was issued.", "success")
+    flash(message, "success")
+    return redirect(url_for("instructor.practical", cohort_id=cohort.id, learner_id=learner.id))
 
 
 @bp.post("/cohorts/<int:cohort_id>/learners/<int:learner_id>/hours")
@@ -187,9 +193,7 @@ def practical_hours(cohort_id: int, learner_id: int):
         db.rollback()
         form.hours.errors.append(error.message)
         return _practical_page(cohort, learner, hours_form=form, status=400)
-    db.commit()
-    flash("Practical hours recorded.", "success")
-    return redirect(url_for("instructor.practical", cohort_id=cohort.id, learner_id=learner.id))
+    return _recorded(cohort, learner, "Practical hours recorded.")
 
 
 @bp.post("/cohorts/<int:cohort_id>/learners/<int:learner_id>/competencies/<key>/confirm")
@@ -208,9 +212,4 @@ def confirm_sign_off(cohort_id: int, learner_id: int, key: str):
         db.rollback()
         flash(error.message, "error")
         return _practical_page(cohort, learner, status=400)
-    db.commit()
-    if certificates.auto_issue(db, cohort.course_id, learner.id, current_issuer):
-        db.commit()
-        flash(f"{learner.full_name} is now eligible: the certificate was issued.", "success")
-    flash("Pass confirmed by a second assessor.", "success")
-    return redirect(url_for("instructor.practical", cohort_id=cohort.id, learner_id=learner.id))
+    return _recorded(cohort, learner, "Pass confirmed by a second assessor.")

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
 
     lesson_time.check_settings(app.config)
     app.add_template_filter(timing.duration, "duration")
+    app.add_template_filter(timing.ce_hours_text, "ce_hours")
     structure.init_app(app)
     app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=views.catalog)

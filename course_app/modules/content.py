@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course_app.claims import ARTICLE_CLAIMS
+from course_app.modules.figures import MediaSpec, lesson_media_problems, parse_media
+from course_app.practical import Competency
 from course_app.quizzes.content import QuizSpec, parse_quizzes
 from course_app.toml_source import (
     ContentProblem,
@@ -28,19 +30,6 @@ REFERENCE_ID_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9-]{0,15}$")
 LESSON_KEYS = {"slug", "title", "module", "order", "minutes", "objectives", "claims", "sources"}
 FRONT_MATTER_FENCE = "+++"
 MAX_LESSON_MINUTES = 240
-
-
-@dataclass(frozen=True)
-class CompetencySpec:
-    """A practical skill an instructor signs off in person; critical ones fail the practical."""
-
-    key: str
-    title: str
-    critical: bool
-    #: Passed only when a second, different assessor confirms the pass.
-    second_assessor: bool = False
-    #: The region or muscle group it is assessed on, where the course names one.
-    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +61,8 @@ class LessonSpec:
     path: str
     #: The line of ``minutes`` in the front matter, for warnings about it.
     minutes_line: int = 1
+    #: The line the Markdown body starts on, for messages about it.
+    body_line: int = 1
 
 
 @dataclass(frozen=True)
@@ -88,7 +79,9 @@ class CourseSpec:
     lessons: tuple[LessonSpec, ...]
     path: str
     quizzes: tuple[QuizSpec, ...] = ()
-    competencies: tuple[CompetencySpec, ...] = ()
+    #: Figures and documents from ``media/``.
+    media: tuple[MediaSpec, ...] = ()
+    competencies: tuple[Competency, ...] = ()
     #: The least in-person practical hours a learner must attend (courses with a checklist).
     practical_hours: float = 0.0
 
@@ -120,6 +113,12 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
     references = _references(source, data)
     reference_ids = {r.id for r in references}
     lessons = _lessons(directory, {m.slug for m in modules}, reference_ids, source)
+    media, media_problems = parse_media(directory / "media")
+    source.problems.extend(media_problems)
+    for lesson in lessons:
+        source.problems.extend(
+            lesson_media_problems(lesson.path, lesson.body_line, lesson.body, media)
+        )
     module_titles = {m.slug: m.title for m in modules}
     quizzes, quiz_problems = parse_quizzes(directory / "quizzes", module_titles, reference_ids)
     source.problems.extend(quiz_problems)
@@ -129,7 +128,7 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
         title=read_text(source, data, "title"),
         level=read_integer(source, data, "level", 1, 2),
         summary=read_text(source, data, "summary"),
-        ce_minutes=_ce_minutes(source, data),
+        ce_minutes=_ce_minutes(source, data, lessons, quizzes),
         prerequisite=read_text(source, data, "prerequisite", required=False) or None,
         position=read_integer(source, data, "position", 0, 1000),
         modules=modules,
@@ -137,6 +136,7 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
         lessons=lessons,
         path=source.path,
         quizzes=quizzes,
+        media=media,
         competencies=competencies,
         practical_hours=_practical_hours(source, data, bool(competencies)),
     )
@@ -157,12 +157,27 @@ def _practical_hours(source: TomlSource, data: dict, has_practical: bool) -> flo
     return float(hours)
 
 
-def _ce_minutes(source: TomlSource, data: dict) -> int:
-    hours = data.get("ce_hours")
+def _ce_minutes(
+    source: TomlSource, data: dict, lessons: tuple[LessonSpec, ...], quizzes: tuple[QuizSpec, ...]
+) -> int:
+    """The online CE credit follows from the material: every lesson's minutes plus the time
+    each quiz allots (its time limit). ``ce_hours``, if the manifest states it, must agree."""
+    reading = sum(lesson.minutes for lesson in lessons)
+    assessing = sum(quiz.settings.time_limit_minutes for quiz in quizzes)
+    derived = max(1, reading + assessing)
+    if "ce_hours" not in data:
+        return derived
+    hours = data["ce_hours"]
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 200:
         source.problem(source.line_of("ce_hours"), "'ce_hours' must be a number above 0")
-        return 1
-    return round(hours * 60)
+    elif abs(hours * 60 - derived) > 1:
+        message = (
+            f"ce_hours = {hours:g}, but the lessons ({reading} min) and quiz time limits "
+            f"({assessing} min) add up to {derived / 60:.2f} h: correct it, or leave ce_hours "
+            "out and it follows the material"
+        )
+        source.problem(source.line_of("ce_hours"), message)
+    return derived
 
 
 def _modules(source: TomlSource, data: dict) -> tuple[ModuleSpec, ...]:
@@ -181,9 +196,9 @@ def _modules(source: TomlSource, data: dict) -> tuple[ModuleSpec, ...]:
     return tuple(modules)
 
 
-def _competencies(source: TomlSource, data: dict) -> tuple[CompetencySpec, ...]:
+def _competencies(source: TomlSource, data: dict) -> tuple[Competency, ...]:
     """The practical checklist: optional ``[[competencies]]`` tables."""
-    competencies: list[CompetencySpec] = []
+    competencies: list[Competency] = []
     if "competencies" not in data:
         return ()
     for entry, line in array_of_tables(source, data, "competencies"):
@@ -193,7 +208,7 @@ def _competencies(source: TomlSource, data: dict) -> tuple[CompetencySpec, ...]:
         if key in {c.key for c in competencies}:
             source.problem(line, f"competency key {key!r} is used twice")
         competencies.append(
-            CompetencySpec(
+            Competency(
                 key,
                 read_text(source, entry, "title", after=line),
                 read_bool(source, entry, "critical", False, after=line),
@@ -282,6 +297,7 @@ def _lesson_from_front_matter(
         content_hash=hashlib.sha256(raw).hexdigest(),
         path=source.path,
         minutes_line=source.line_of("minutes"),
+        body_line=source.first_line + len(source.text.splitlines()) + 1,
     )
     _check_lesson_links(source, lesson, modules, references)
     return lesson

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -195,3 +196,39 @@ class ContentStamp(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32))
+
+
+class MediaFile(Base):
+    """One of a course's own figures (diagrams) or documents (templates, handouts), from
+    ``content/<course>/media/``, served by the app: never a remote image. Checked before it is
+    stored (``figures.py``: an SVG must be inert)."""
+
+    __tablename__ = "media_files"
+    __table_args__ = (
+        UniqueConstraint("course_id", "kind", "key"),
+        UniqueConstraint("course_id", "file_name"),
+        CheckConstraint("kind IN ('figure', 'document')", name="kind_known"),
+        CheckConstraint(
+            "media_type IN ('image/svg+xml', 'image/png', 'image/jpeg', 'image/webp', "
+            "'text/markdown; charset=utf-8', 'text/plain; charset=utf-8', 'application/pdf')",
+            name="media_type_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    #: Permanent: lessons place it with ``{{ figure <key> }}`` or ``{{ document <key> }}``.
+    key: Mapped[str] = mapped_column(String(SLUG_LENGTH))
+    file_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: The caption or link text; a figure's alt text (what it shows, in a sentence); the long
+    #: description (a figure's, in words; what a document is for).
+    title: Mapped[str] = mapped_column(String(300))
+    alt: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text)
+    muscles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -137,13 +137,13 @@ def _changed(session: Session, row) -> bool:
 def _quiz_items(session: Session) -> tuple[dict[int, QuizItem], dict[int, QuizItem]]:
     """Live quizzes: module quizzes by module id, final exams by course id."""
     rows = session.execute(
-        select(Quiz.id, Quiz.slug, Quiz.title, Quiz.module_id, Quiz.course_id).where(
-            ~Quiz.is_archived
-        )
+        select(
+            Quiz.id, Quiz.slug, Quiz.title, Quiz.module_id, Quiz.course_id, Quiz.time_limit_minutes
+        ).where(~Quiz.is_archived)
     )
     by_module, finals = {}, {}
     for row in rows:
-        item = QuizItem(row.id, row.slug, row.title)
+        item = QuizItem(row.id, row.slug, row.title, row.time_limit_minutes)
         if row.module_id is None:
             finals[row.course_id] = item
         else:

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from course_app.db import utcnow
-from course_app.markdown import render_markdown
+from course_app.markdown import MEDIA_DIRECTIVE, Media, render_markdown
 from course_app.modules.content import CourseSpec, LessonSpec
+from course_app.modules.media import sync_media
 from course_app.modules.models import Course, CourseModule, Lesson, LessonRevision
 from course_app.quizzes.sync import sync_quizzes
 
@@ -110,7 +111,8 @@ def _sync_course(
     course = _upsert(session, existing, Course, values, f"course {spec.slug}", report)
     session.flush()
     modules = _sync_modules(session, course, spec, report)
-    _sync_lessons(session, course, modules, spec, report, advance)
+    media = sync_media(session, course, spec.media, report)
+    _sync_lessons(session, course, modules, spec, report, advance, media)
     sync_quizzes(session, course, modules, spec.quizzes, report)
     return course
 
@@ -150,6 +152,7 @@ def _sync_lessons(
     spec: CourseSpec,
     report: SyncReport,
     advance: Callable[[int], None],
+    media: Media,
 ) -> None:
     existing = {
         lesson.slug: lesson
@@ -164,7 +167,7 @@ def _sync_lessons(
             if current.content_hash != lesson.content_hash:
                 report.conflict(name, lesson.path)
             continue
-        values = _lesson_values(course, modules[lesson.module], lesson, current)
+        values = _lesson_values(course, modules[lesson.module], lesson, current, media)
         row = _upsert(session, current, Lesson, values, name, report)
         if "body_markdown" in values:
             session.flush()
@@ -194,7 +197,11 @@ def _latest_revision_numbers(session: Session, course: Course) -> dict[int, int]
 
 
 def _lesson_values(
-    course: Course, module: CourseModule, lesson: LessonSpec, current: Lesson | None
+    course: Course,
+    module: CourseModule,
+    lesson: LessonSpec,
+    current: Lesson | None,
+    media: Media,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {
         "course_id": course.id,
@@ -212,6 +219,13 @@ def _lesson_values(
     if current is None or current.body_markdown != lesson.body:
         # Rendering is the slow part: only when the text changed.
         values.update(
-            body_markdown=lesson.body, body_html=render_markdown(lesson.body), updated_at=utcnow()
+            body_markdown=lesson.body,
+            body_html=render_markdown(lesson.body, media),
+            updated_at=utcnow(),
         )
+    elif MEDIA_DIRECTIVE.search(lesson.body):
+        # The text is the same, but a figure or document it places may have changed.
+        html = render_markdown(lesson.body, media)
+        if html != current.body_html:
+            values.update(body_html=html, updated_at=utcnow())
     return values

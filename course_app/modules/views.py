@@ -1,6 +1,6 @@
 """Catalog, course, lesson and dashboard pages."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from course_app import permissions, timing
@@ -8,6 +8,7 @@ from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.claims import ARTICLE_CLAIMS
 from course_app.db import get_session
 from course_app.modules import bp, lesson_time, services
+from course_app.modules.media import find_media
 from course_app.standings import learner_standing
 
 
@@ -169,3 +170,25 @@ def _time_on_task(status: services.CourseStatus, lesson) -> dict:
 def _references(status: services.CourseStatus, lesson) -> list[dict]:
     by_id = {ref["id"]: ref for ref in status.course.references}
     return [by_id[ref_id] for ref_id in lesson.sources if ref_id in by_id]
+
+
+#: A figure or document may be opened on its own: nothing in it may run or load anything.
+MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+@bp.get("/media/<course_slug>/<file_name>")
+def media(course_slug: str, file_name: str):
+    """One of a course's own figures or documents. Its URL carries its content hash (``?v=``),
+    so browsers keep it for good; without the hash, for five minutes. A document downloads."""
+    figure = find_media(get_session(), course_slug, file_name) or abort(404)
+    response = Response(figure.data, content_type=figure.media_type)
+    if figure.kind == "document":
+        response.headers["Content-Disposition"] = f'attachment; filename="{figure.file_name}"'
+    response.set_etag(figure.sha256)
+    response.cache_control.public = True
+    if request.args.get("v") == figure.sha256[:12]:
+        response.cache_control.max_age, response.cache_control.immutable = 31_536_000, True
+    else:
+        response.cache_control.max_age = 300
+    response.headers["Content-Security-Policy"] = MEDIA_POLICY
+    return response.make_conditional(request)

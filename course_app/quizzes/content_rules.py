@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from course_app.quizzes.content_items import entries
-from course_app.quizzes.draw import BlueprintRow, Topic, coverage_problems, pool_size
+from course_app.quizzes.draw import (
+    BlueprintRow,
+    Topic,
+    coverage_problems,
+    draw_questions,
+    pool_size,
+)
 from course_app.toml_source import ContentProblem, TomlSource, table_lines, unknown_keys
 
 if TYPE_CHECKING:
@@ -141,3 +147,41 @@ def _final_overlap(quizzes: list["QuizSpec"]) -> list[ContentProblem]:
                 )
                 problems.append(ContentProblem(final.path, question.line, message))
     return problems
+
+
+#: Draws tried when looking for questions no attempt can show (seeded: the same every run).
+TRIAL_DRAWS = 300
+
+
+def never_drawn_warnings(courses) -> list:
+    """Questions the blueprint can never show: e.g. a row whose count is filled every time by
+    the required questions and topics that match it. They cost writing and reviewing, and
+    test nothing."""
+    from course_app.content_warnings import ContentWarning
+
+    warnings = []
+    for course in courses:
+        banks = {quiz.module: quiz for quiz in course.quizzes if not quiz.is_final}
+        topics = [topic for bank in banks.values() for topic in module_topics(bank)]
+        for quiz in course.quizzes:
+            for question in _never_drawn(quiz, topics if quiz.is_final else module_topics(quiz)):
+                message = (
+                    f"question {question.key!r} is never drawn: the blueprint's rows are filled "
+                    "by required questions and topics first; raise a row's draw or drop it"
+                )
+                warnings.append(
+                    ContentWarning(quiz.path, question.line, "never-drawn", question.key, message)
+                )
+    return warnings
+
+
+def _never_drawn(quiz: "QuizSpec", topics: list[Topic]) -> list:
+    if not quiz.blueprint:
+        return []
+    pool = [question.as_pool_question() for question in quiz.questions]
+    seen: set[str] = set()
+    for seed in range(TRIAL_DRAWS):
+        seen.update(d.key for d in draw_questions(pool, quiz.blueprint, seed, False, topics))
+        if len(seen) == len(pool):
+            return []
+    return [question for question in quiz.questions if question.key not in seen]

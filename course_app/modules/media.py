@@ -1,0 +1,87 @@
+"""A course's figures and documents in the database: loaded from ``content/<course>/media/``
+with the rest of the content, placed in lessons by the Markdown renderer, and served by the
+app itself at ``/media/<course>/<file>`` (never a remote image)."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from course_app.markdown import Media, MediaRef
+from course_app.modules.figures import MediaSpec
+from course_app.modules.models import Course, MediaFile
+
+#: How a document's type reads next to its link.
+TYPE_LABELS = {
+    "text/markdown; charset=utf-8": "Markdown text",
+    "text/plain; charset=utf-8": "plain text",
+    "application/pdf": "PDF",
+}
+
+
+def media_url(course_slug: str, file_name: str, sha256: str) -> str:
+    """The file's address; the content hash in it lets browsers cache it for good."""
+    return f"/media/{course_slug}/{file_name}?v={sha256[:12]}"
+
+
+def _ref(course_slug: str, item: MediaFile | MediaSpec) -> MediaRef:
+    file_name = item.file_name if isinstance(item, MediaFile) else item.file
+    size = len(item.data)
+    label = f"{TYPE_LABELS.get(item.media_type, item.media_type)}, {max(1, round(size / 1000))} kB"
+    return MediaRef(
+        item.kind,
+        media_url(course_slug, file_name, item.sha256),
+        item.title,
+        item.description,
+        item.alt,
+        label if item.kind == "document" else "",
+    )
+
+
+def media_of(session: Session, course: Course) -> Media:
+    """The course's live figures and documents, as lessons place them."""
+    rows = session.scalars(
+        select(MediaFile).where(MediaFile.course_id == course.id, ~MediaFile.is_archived)
+    )
+    return {(item.kind, item.key): _ref(course.slug, item) for item in rows}
+
+
+def sync_media(session: Session, course: Course, specs: tuple[MediaSpec, ...], report) -> Media:
+    """Bring the course's media in line with its media folder (archive what left it)."""
+    rows = session.scalars(select(MediaFile).where(MediaFile.course_id == course.id))
+    existing = {(item.kind, item.key): item for item in rows}
+    for spec in specs:
+        values = {
+            "course_id": course.id,
+            "kind": spec.kind,
+            "key": spec.key,
+            "file_name": spec.file,
+            "media_type": spec.media_type,
+            "data": spec.data,
+            "sha256": spec.sha256,
+            "title": spec.title,
+            "alt": spec.alt,
+            "description": spec.description,
+            "muscles": list(spec.muscles),
+            "is_archived": False,
+        }
+        row, name = existing.get((spec.kind, spec.key)), f"{spec.kind} {course.slug}/{spec.key}"
+        if row is None:
+            session.add(MediaFile(**values))
+            report.created.append(name)
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            report.updated.append(name)
+    for kind, key in sorted(set(existing) - {(spec.kind, spec.key) for spec in specs}):
+        if not existing[kind, key].is_archived:
+            existing[kind, key].is_archived = True
+            report.archived.append(f"{kind} {course.slug}/{key}")
+    session.flush()
+    return {(spec.kind, spec.key): _ref(course.slug, spec) for spec in specs}
+
+
+def find_media(session: Session, course_slug: str, file_name: str) -> MediaFile | None:
+    return session.scalar(
+        select(MediaFile)
+        .join(Course, Course.id == MediaFile.course_id)
+        .where(Course.slug == course_slug, MediaFile.file_name == file_name, ~MediaFile.is_archived)
+    )
