@@ -5,7 +5,9 @@ gunicorn master is followed within seconds by a new master serving /health, whil
 instance never stops answering.
 
 systemd itself cannot run here (no user session in the test container); supervisord is the
-closest equivalent a test can own.
+closest equivalent a test can own. One difference: after a crash, systemd also stops the dead
+master's orphaned workers (KillMode=control-group); supervisord does not, so here they leave
+by themselves once they notice their master is gone, and the test waits for that too.
 """
 
 import os
@@ -77,7 +79,7 @@ class Supervisor:
     def __init__(self, root: Path, ports: list[int], env: dict[str, str]):
         self.root, self.ports = root, ports
         settings = unit_settings()
-        assert settings["Restart"] == "always" and settings["KillMode"] == "mixed"
+        assert settings["Restart"] == "always" and settings["KillMode"] == "control-group"
         conf = SUPERVISORD_CONF.format(root=root)
         for port in ports:
             conf += PROGRAM.format(
