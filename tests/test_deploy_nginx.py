@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.quality import html_errors, require_tools
 from tests.test_scale_out import free_port, wait_until_up
 
 REPO = Path(__file__).resolve().parent.parent
@@ -131,3 +132,8 @@ def test_gets_are_retried_posts_are_not_and_a_lost_post_shows_the_apps_page(behi
     retried = {rid for _, rid, _ in dead_seen} & {rid for _, rid, _ in alive_seen}
     assert retried and all(rid.startswith("get-") for rid in retried)
     assert {host for _, _, host in alive_seen} == {"127.0.0.1"}  # never the client's own
+
+
+def test_the_outage_page_is_valid_html():
+    require_tools()
+    assert html_errors([REPO / "course_app" / "static" / "errors" / "outage.html"]) == []
