@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import secrets
 import time
 
 from locust import HttpUser, between, events, task
@@ -85,7 +86,9 @@ class Learner(HttpUser):
             raise StopUser()  # passed them all
         quiz = self.quizzes[0]
         start = f"/courses/{self.course}/quizzes/{quiz}/start"
-        response = self.send("POST", start, {}, expect=(302, 303), name="start quiz")
+        # One key per start, the same on every resend: the server acts on it once.
+        form = {"idempotency_key": secrets.token_urlsafe(24)}
+        response = self.send("POST", start, form, expect=(302, 303), name="start quiz")
         found = ATTEMPT.search(response.headers.get("Location", ""))
         if found is None:  # refused (passed, or out of attempts): move on to the next quiz
             self.quizzes.pop(0)
@@ -105,7 +108,8 @@ class Learner(HttpUser):
             )
             note(kind="save", email=self.email, attempt=attempt, answers=answers)
         answers = self.choose(page.text)
-        self.send("POST", f"/attempts/{attempt}/submit", answers, expect=(302, 303), name="submit")
+        form = {**answers, "idempotency_key": secrets.token_urlsafe(24)}
+        self.send("POST", f"/attempts/{attempt}/submit", form, expect=(302, 303), name="submit")
         note(kind="submit", email=self.email, attempt=attempt, answers=answers)
 
     @staticmethod
@@ -131,7 +135,9 @@ class Learner(HttpUser):
         data = {**(form or {}), "csrf_token": self.token} if method == "POST" else None
         headers = {"Accept": "application/json"} if as_json else {}
         request = next(_request_ids)
-        answers = form if name in ("save", "submit") else None
+        answers = None
+        if name in ("save", "submit"):  # the answers alone, without the idempotency key
+            answers = {key: value for key, value in form.items() if key != "idempotency_key"}
         for attempt in range(1, RETRIES + 1):
             note(kind="sent", email=self.email, request=request, path=path, method=method,
                  tried=attempt, answers=answers)  # fmt: skip

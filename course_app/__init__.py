@@ -47,6 +47,7 @@ def _init_subsystems(app: Flask) -> None:
         cli,
         db,
         errors,
+        health,
         instructor,
         modules,
         permissions,
@@ -64,6 +65,7 @@ def _init_subsystems(app: Flask) -> None:
         certificates,
         admin,
         errors,
+        health,
         permissions,
         cli,
     ):

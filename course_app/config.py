@@ -6,6 +6,7 @@ variables → the ``test_config`` mapping given to :func:`course_app.create_app`
 """
 
 from pathlib import Path
+from typing import ClassVar
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +36,16 @@ class DefaultConfig:
     # Rate limits (Flask-Limiter); use redis://… when several instances serve the site.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
+    #: When the shared storage (Redis) cannot be reached, count in each process's memory
+    #: instead (the same limits, per process) and go back to Redis once it answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: Give up on an unreachable Redis within half a second rather than hanging every login.
+    RATELIMIT_STORAGE_OPTIONS: ClassVar[dict[str, float]] = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+    }
+    #: Never true: swallowing storage errors lets every request through unlimited.
+    RATELIMIT_SWALLOW_ERRORS = False
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     RESET_RATE_LIMIT = "5 per minute;30 per hour"

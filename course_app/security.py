@@ -1,6 +1,9 @@
 """Security defaults: CSRF on every POST, rate limits, and response headers."""
 
+import logging
+
 from flask import Flask, Response
+from flask.logging import default_handler
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -33,14 +36,31 @@ SECURITY_HEADERS = {
 
 
 def init_app(app: Flask) -> None:
+    if app.config.get("RATELIMIT_SWALLOW_ERRORS"):
+        # Failing open removes brute-force protection exactly while Redis is down; the
+        # in-memory fallback keeps login and verification working and limited instead.
+        raise ValueError("RATELIMIT_SWALLOW_ERRORS must stay false (see README, Deployment)")
     csrf.init_app(app)
     limiter.init_app(app)
+    _show_rate_limit_storage_changes()
     app.after_request(_add_security_headers)
     proxies = app.config["TRUSTED_PROXY_COUNT"]
     if proxies:
         # Behind nginx: take the client address and scheme from the proxy's headers, trusting
         # exactly this many proxies (so rate limits apply per client, not per proxy).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def _show_rate_limit_storage_changes() -> None:
+    """Flask-Limiter logs the switch to memory (warning) and back to Redis (info) on its own
+    logger, which holds only a NullHandler: with no logging configured (gunicorn's default)
+    that silences both, so write them to stderr as Flask's own logger does."""
+    if logging.getLogger().handlers:
+        return  # logging is configured: the lines reach its handlers
+    limiter_log = logging.getLogger("flask-limiter")
+    limiter_log.setLevel(logging.INFO)
+    if default_handler not in limiter_log.handlers:
+        limiter_log.addHandler(default_handler)
 
 
 def _add_security_headers(response: Response) -> Response:

@@ -19,8 +19,9 @@ def format_utc(moment: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from course_app.quizzes import views  # noqa: F401  (registers the routes)
+    from course_app.quizzes import idempotency, views  # noqa: F401  (views: the routes)
 
     app.register_blueprint(bp)
     app.add_template_filter(format_score, "score")
     app.add_template_filter(format_utc, "utc")
+    app.add_template_global(idempotency.new_key, "new_idempotency_key")

@@ -297,3 +297,22 @@ class AttemptRegrade(Base):
     new_passed: Mapped[bool] = mapped_column(Boolean)
 
     regrade: Mapped[Regrade] = relationship()
+
+
+class FormSubmission(Base):
+    """A start or submit form acted on, by the idempotency key its page carried: the same form
+    sent again (a reload after a lost answer, a resend after a 502) finds the attempt the first
+    one acted on and never acts twice."""
+
+    __tablename__ = "form_submissions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "key"),
+        CheckConstraint("action IN ('start', 'submit')", name="action_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(10))
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -19,7 +19,7 @@ from course_app.db import get_session, utcnow
 from course_app.errors import csrf_error_page
 from course_app.modules import services as learning
 from course_app.quizzes import accommodations as accommodations_service
-from course_app.quizzes import answering, bp, services
+from course_app.quizzes import answering, bp, idempotency, services
 from course_app.quizzes.forms import AccommodationForm
 from course_app.quizzes.models import Attempt
 from course_app.quizzes.rules import GRACE
@@ -58,15 +58,20 @@ def overview(course_slug: str, quiz_slug: str):
 @bp.post("/courses/<course_slug>/quizzes/<quiz_slug>/start")
 @login_required
 def start(course_slug: str, quiz_slug: str):
-    """Start an attempt (or continue the open one)."""
+    """Start an attempt (or continue the open one); the same form sent again only shows the
+    attempt it started."""
     status = _quiz_status(course_slug, quiz_slug)
     db = get_session()
+    key = _posted_key()
+    if (earlier := idempotency.acted_on(db, current_user.id, key)) is not None:
+        return redirect(url_for("quizzes.attempt", attempt_id=earlier))
     try:
         attempt = services.start_attempt(db, current_user.id, status, utcnow())
     except answering.QuizError as error:
         db.commit()  # keep any attempt graded on the way (time ran out)
         flash(error.message, "error")
         return redirect(url_for("quizzes.overview", course_slug=course_slug, quiz_slug=quiz_slug))
+    idempotency.remember(db, current_user.id, key, "start", attempt.id)
     db.commit()
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
@@ -121,14 +126,19 @@ def save(attempt_id: int):
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int):
-    """Grade the attempt. A repeated submit changes nothing and shows the same result."""
+    """Grade the attempt. A repeated submit changes nothing and shows the same result; the
+    same form sent again is not even looked at twice (its idempotency key)."""
     attempt = _own_attempt(attempt_id)
     db = get_session()
+    key = _posted_key()
+    if idempotency.acted_on(db, current_user.id, key) is not None:
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     try:
         result = answering.submit_attempt(db, attempt, _posted_answers(request.form), utcnow())
     except answering.QuizError as error:
         db.rollback()
         return _refused(attempt.id, error.message)
+    idempotency.remember(db, current_user.id, key, "submit", attempt.id)
     db.commit()
     if result is not None and result.passed:  # only a pass can complete a course
         _auto_issue(attempt.quiz.course_id, attempt.user_id)
@@ -141,6 +151,13 @@ def _auto_issue(course_id: int, learner_id: int) -> None:
     if certificates.auto_issue(db, course_id, learner_id, current_issuer):
         db.commit()
         flash("Your certificate has been issued: see Certificates.", "success")
+
+
+def _posted_key() -> str | None:
+    try:
+        return idempotency.posted_key(request.form)
+    except idempotency.BadKey:
+        abort(400)
 
 
 def _posted_answers(form: Mapping) -> dict[int, list[str]]:
