@@ -52,9 +52,11 @@ def _init_subsystems(app: Flask) -> None:
         permissions,
         quizzes,
         security,
+        urls,
     )
 
     for subsystem in (
+        urls,
         db,
         security,
         auth,

@@ -57,8 +57,13 @@ class DefaultConfig:
     FIRST_ADMIN_EMAIL = "admin@example.org"
     #: Printed on certificates and named as the issuer of signed credentials.
     ISSUER_NAME = "course_app Continuing Education"
-    #: Public address of the site (for QR codes and credential ids); empty: the request's.
+    #: Public address of the site, e.g. ``https://ce.example.org``: every absolute URL (reset
+    #: links, mails, QR codes, credentials) is built from it, never from the request's Host.
+    #: Required unless DEBUG or TESTING (then ``http://127.0.0.1:5000`` / ``http://localhost``).
     PUBLIC_BASE_URL = ""
+    #: Host names the app answers to (Flask's setting; others get 400). None: the host of
+    #: ``PUBLIC_BASE_URL`` plus localhost, 127.0.0.1 and ::1.
+    TRUSTED_HOSTS: list[str] | None = None
     #: Where ``audit-checkpoint`` appends signed checkpoints of the audit chain's head;
     #: empty: ``instance/audit-checkpoints.jsonl`` (a relative path is from the instance folder).
     AUDIT_CHECKPOINT_FILE = ""

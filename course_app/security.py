@@ -4,6 +4,7 @@ from flask import Flask, Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
@@ -36,11 +37,18 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(_add_security_headers)
+    app.register_error_handler(SecurityError, _untrusted_host)
     proxies = app.config["TRUSTED_PROXY_COUNT"]
     if proxies:
         # Behind nginx: take the client address and scheme from the proxy's headers, trusting
         # exactly this many proxies (so rate limits apply per client, not per proxy).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def _untrusted_host(_error: SecurityError) -> Response:
+    """A Host (or X-Forwarded-Host) outside ``TRUSTED_HOSTS``: refused in plain text, since
+    no URL can be built for a request whose host was refused (so no page template)."""
+    return Response("Unknown host.\n", status=400, mimetype="text/plain")
 
 
 def _add_security_headers(response: Response) -> Response:

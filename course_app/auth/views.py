@@ -16,7 +16,7 @@ from course_app.auth.models import User
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.security import limiter
-from course_app.urls import safe_next_url
+from course_app.urls import public_url, safe_next_url
 
 
 def _limit(config_key: str):
@@ -50,12 +50,12 @@ def _register_or_warn_owner(db, data: services.Registration) -> list[int]:
     Both cases end on the same page, so the form never reveals whether an address has an
     account (no enumeration); the password is hashed either way, so timing does not either.
     """
-    login_url = url_for("auth.login", _external=True)
+    login_url = public_url("auth.login")
     try:
         user = services.register_learner(db, data)
     except services.EmailTaken:
         owner = services.find_by_email(db, data.email)
-        reset_url = url_for("auth.request_reset", _external=True)
+        reset_url = public_url("auth.request_reset")
         body = render_template(
             "auth/email/registration_taken.txt",
             user=owner,
@@ -104,7 +104,13 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log out (POST, CSRF-checked like every POST, so no link or image can log anyone out)."""
+    """Log out (POST, CSRF-checked like every POST, so no link or image can log anyone out).
+
+    Every cookie issued to this user before stops working, not just this browser's."""
+    if current_user.is_authenticated:
+        db = get_session()
+        services.end_sessions(db, db.get(User, current_user.id))
+        db.commit()
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -153,7 +159,7 @@ def request_reset():
 
 
 def _queue_reset_mail(db, user):
-    link = url_for("auth.reset_password", token=tokens.make_reset_token(user), _external=True)
+    link = public_url("auth.reset_password", token=tokens.make_reset_token(user))
     body = render_template("auth/email/reset.txt", user=user, link=link)
     return mail.queue_message(db, user.email, "Reset your course_app password", body)
 
