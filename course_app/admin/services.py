@@ -60,6 +60,8 @@ def set_active(session: Session, user: User, active: bool, actor_id: int) -> Non
         raise DomainError("The last active administrator cannot be deactivated.")
     before = {"is_active": user.is_active}
     user.is_active = active
+    if not active:
+        user.rotate_session_token()  # every cookie issued before stays dead on reactivation
     record(
         session,
         actor_id,
