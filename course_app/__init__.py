@@ -43,6 +43,7 @@ def _init_subsystems(app: Flask) -> None:
     from course_app import (
         admin,
         auth,
+        bounded,
         certificates,
         cli,
         db,
@@ -57,6 +58,7 @@ def _init_subsystems(app: Flask) -> None:
 
     for subsystem in (
         urls,
+        bounded,  # before any blueprint: its int converter is used by their routes
         db,
         security,
         auth,
