@@ -38,6 +38,12 @@ class DefaultConfig:
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     RESET_RATE_LIMIT = "5 per minute;30 per hour"
+    #: Failed logins counted in the database (shared by every worker and instance): at the
+    #: limit for an account, or for a client address, logins are refused until the oldest
+    #: failures inside the window age out.
+    LOGIN_FAILURES_PER_ACCOUNT = 10
+    LOGIN_FAILURES_PER_ADDRESS = 50
+    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
     #: Reverse proxies in front of the app (e.g. 1 behind nginx): 0 trusts no forwarded header.
     TRUSTED_PROXY_COUNT = 0
     #: Public certificate verification (pages, JSON and uploads), per client address.

@@ -1,10 +1,11 @@
 """Account pages. Views: load → check → one service call → commit → redirect."""
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from course_app import mail
-from course_app.auth import bp, services, tokens
+from course_app.auth import bp, services, throttle, tokens
 from course_app.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -13,7 +14,7 @@ from course_app.auth.forms import (
     ResetRequestForm,
 )
 from course_app.auth.models import User
-from course_app.db import get_session
+from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
 from course_app.security import limiter
 from course_app.urls import public_url, safe_next_url
@@ -91,15 +92,25 @@ def login():
     """Log in with e-mail and password, then go back where the user was headed."""
     form = LoginForm()
     next_url = safe_next_url(request.args.get("next"))
+    throttled = False
     if form.validate_on_submit():
         db = get_session()
-        user = services.authenticate(db, form.email.data, form.password.data)
-        if user is not None:
-            db.commit()  # a rehashed password is kept
-            _start_session(user)
-            return redirect(next_url or url_for("modules.dashboard"))
-        form.password.errors.append("The e-mail address or the password is not correct.")
-    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+        limits = throttle.Limits.from_config(current_app.config)
+        try:
+            user = throttle.log_in(
+                db, form.email.data, form.password.data, get_remote_address(), utcnow(), limits
+            )
+        except throttle.LoginThrottled as error:
+            form.password.errors.append(error.message)
+            throttled = True
+        else:
+            db.commit()  # the failure counted, or a rehashed password kept
+            if user is not None:
+                _start_session(user)
+                return redirect(next_url or url_for("modules.dashboard"))
+            form.password.errors.append("The e-mail address or the password is not correct.")
+    status = 429 if throttled else 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")
