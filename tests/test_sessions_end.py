@@ -83,3 +83,13 @@ def test_a_post_with_a_wrong_token_keeps_the_session(app, client, db):
     assert "Set-Cookie" not in response.headers
     assert _saved_session(client) == saved
     assert client.get("/dashboard").status_code == 200
+
+
+def test_a_cross_site_post_to_a_quiz_sets_no_cookie(app, db):
+    """The quiz keeps the answers of an expired form in the session; a cross-site POST has no
+    session of the visitor's to keep them in, and must not start one over theirs."""
+    cross_site = app.test_client(use_cookies=False)
+    for url in ("/attempts/1/save", "/attempts/1/submit"):
+        response = cross_site.post(url, data={"q1": "1"})
+        assert response.status_code in (302, 400), url
+        assert "Set-Cookie" not in response.headers, url
