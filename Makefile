@@ -9,6 +9,10 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-postgres lint format setup bench clean
 
+# Local development: links in mails and certificates point at this server unless the
+# environment says otherwise (production sets PUBLIC_BASE_URL; see README, Configuration).
+run setup: export COURSE_APP_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+
 ## run: create .venv, install, migrate, load content/, create the first admin, serve.
 run: $(VENV)/.run-installed
 	$(FLASK) init-db

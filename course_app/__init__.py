@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from course_app.config import DefaultConfig
-from course_app.instance_files import load_or_create_secret_key
+from course_app.instance_files import load_or_create_secret_key, secure_instance_folder
 
 
 def create_app(
@@ -32,6 +32,7 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if test_config is not None:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+    secure_instance_folder(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
     if not app.config.get("DATABASE_URL"):
@@ -43,6 +44,7 @@ def _init_subsystems(app: Flask) -> None:
     from course_app import (
         admin,
         auth,
+        bounded,
         certificates,
         cli,
         db,
@@ -53,9 +55,12 @@ def _init_subsystems(app: Flask) -> None:
         permissions,
         quizzes,
         security,
+        urls,
     )
 
     for subsystem in (
+        urls,
+        bounded,  # before any blueprint: its int converter is used by their routes
         db,
         security,
         auth,

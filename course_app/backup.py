@@ -20,6 +20,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
 
+from course_app.instance_files import private_file
+
 
 def _sqlite_path(engine: Engine) -> str:
     database = engine.url.database
@@ -29,6 +31,7 @@ def _sqlite_path(engine: Engine) -> str:
 
 
 def backup(engine: Engine, target: Path) -> None:
+    private_file(target)  # a copy of every password hash: owner-only from the start
     if engine.dialect.name == "sqlite":
         _copy_sqlite(_sqlite_path(engine), str(target))
     else:

@@ -49,6 +49,12 @@ class DefaultConfig:
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     REGISTER_RATE_LIMIT = "5 per minute;30 per hour"
     RESET_RATE_LIMIT = "5 per minute;30 per hour"
+    #: Failed logins counted in the database (shared by every worker and instance): at the
+    #: limit for an account, or for a client address, logins are refused until the oldest
+    #: failures inside the window age out.
+    LOGIN_FAILURES_PER_ACCOUNT = 10
+    LOGIN_FAILURES_PER_ADDRESS = 50
+    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
     #: Reverse proxies in front of the app (e.g. 1 behind nginx): 0 trusts no forwarded header.
     TRUSTED_PROXY_COUNT = 0
     #: Public certificate verification (pages, JSON and uploads), per client address.
@@ -68,8 +74,13 @@ class DefaultConfig:
     FIRST_ADMIN_EMAIL = "admin@example.org"
     #: Printed on certificates and named as the issuer of signed credentials.
     ISSUER_NAME = "course_app Continuing Education"
-    #: Public address of the site (for QR codes and credential ids); empty: the request's.
+    #: Public address of the site, e.g. ``https://ce.example.org``: every absolute URL (reset
+    #: links, mails, QR codes, credentials) is built from it, never from the request's Host.
+    #: Required unless DEBUG or TESTING (then ``http://127.0.0.1:5000`` / ``http://localhost``).
     PUBLIC_BASE_URL = ""
+    #: Host names the app answers to (Flask's setting; others get 400). None: the host of
+    #: ``PUBLIC_BASE_URL`` plus localhost, 127.0.0.1 and ::1.
+    TRUSTED_HOSTS: list[str] | None = None
     #: Where ``audit-checkpoint`` appends signed checkpoints of the audit chain's head;
     #: empty: ``instance/audit-checkpoints.jsonl`` (a relative path is from the instance folder).
     AUDIT_CHECKPOINT_FILE = ""

@@ -3,7 +3,10 @@
 Only views and CLI commands commit; services add and flush.
 """
 
+import os
+import stat
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -74,8 +77,17 @@ def make_engine(url: str) -> Engine:
         connection_class = writer_lock.factory(parsed.database, SQLITE_BUSY_TIMEOUT_MS / 1000)
         options["connect_args"] = {"factory": connection_class}
     engine = create_engine(url, **options)
+    if parsed.database and parsed.database != ":memory:":
+        # First, before WAL mode creates the -wal and -shm files with the file's mode.
+        event.listen(engine, "connect", partial(_keep_private, parsed.database))
     event.listen(engine, "connect", _configure_sqlite_connection)
     return engine
+
+
+def _keep_private(path: str, _dbapi_connection: Any, _record: Any) -> None:
+    """The database file holds password hashes: owner-only, whatever the umask made it."""
+    if os.path.exists(path) and stat.S_IMODE(os.stat(path).st_mode) != 0o600:
+        os.chmod(path, 0o600)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:

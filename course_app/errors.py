@@ -3,7 +3,7 @@
 
 import logging
 
-from flask import Flask, g, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request, session
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -53,7 +53,12 @@ def csrf_error_page(_error: CSRFError):
         "The form had expired or was sent from somewhere else. Go back, reload the page "
         "and send it again."
     )
-    return _render(400, reason)
+    page = _render(400, reason)
+    # The page's template makes a CSRF token, which would start a new session: a cross-site
+    # POST arrives without the visitor's SameSite=Lax cookie, so that new cookie would replace
+    # theirs and log them out. A refused request changes no session.
+    session.modified = False
+    return page
 
 
 def _http_error(error: HTTPException):

@@ -1,7 +1,7 @@
 """Every model, imported in dependency order, so that metadata is complete for Alembic."""
 
 from course_app.audit.models import AuditEntry
-from course_app.auth.models import User
+from course_app.auth.models import LoginFailure, User
 from course_app.certificates.models import Certificate, CertificateFlag
 from course_app.db import Base
 from course_app.instructor.models import (
@@ -57,6 +57,7 @@ __all__ = [
     "LessonProgress",
     "LessonRevision",
     "LessonTime",
+    "LoginFailure",
     "MediaFile",
     "OutboxMessage",
     "Question",

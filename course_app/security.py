@@ -7,6 +7,7 @@ from flask.logging import default_handler
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     _show_rate_limit_storage_changes()
     app.after_request(_add_security_headers)
+    app.register_error_handler(SecurityError, _untrusted_host)
     proxies = app.config["TRUSTED_PROXY_COUNT"]
     if proxies:
         # Behind nginx: take the client address and scheme from the proxy's headers, trusting
@@ -61,6 +63,12 @@ def _show_rate_limit_storage_changes() -> None:
     limiter_log.setLevel(logging.INFO)
     if default_handler not in limiter_log.handlers:
         limiter_log.addHandler(default_handler)
+
+
+def _untrusted_host(_error: SecurityError) -> Response:
+    """A Host (or X-Forwarded-Host) outside ``TRUSTED_HOSTS``: refused in plain text, since
+    no URL can be built for a request whose host was refused (so no page template)."""
+    return Response("Unknown host.\n", status=400, mimetype="text/plain")
 
 
 def _add_security_headers(response: Response) -> Response:

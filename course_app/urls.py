@@ -1,6 +1,48 @@
-"""URL helpers."""
+"""URL helpers: safe redirects, and absolute URLs from the configured public address (never
+from the request's Host header, which the client chooses)."""
 
 from urllib.parse import urlsplit
+
+from flask import Flask, current_app
+
+#: Where the app answers in development and tests when ``PUBLIC_BASE_URL`` is not set.
+DEBUG_BASE_URL = "http://127.0.0.1:5000"
+TESTING_BASE_URL = "http://localhost"  # the test client's default host
+#: Host names always accepted, for a developer's browser and local health checks.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+class MissingPublicBaseUrl(RuntimeError):
+    """Raised by the factory: outside debug and testing the public address must be set."""
+
+
+def init_app(app: Flask) -> None:
+    """Check ``PUBLIC_BASE_URL`` and derive ``TRUSTED_HOSTS`` from it when not set."""
+    base = (app.config.get("PUBLIC_BASE_URL") or "").strip().rstrip("/")
+    if not base:
+        if not (app.debug or app.testing):
+            raise MissingPublicBaseUrl(
+                "PUBLIC_BASE_URL is not set. Set it to the site's public address, e.g. "
+                "COURSE_APP_PUBLIC_BASE_URL=https://ce.example.org (reset links, mails, QR "
+                "codes and credentials are built from it, never from the request's Host)."
+            )
+        base = TESTING_BASE_URL if app.testing else DEBUG_BASE_URL
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise MissingPublicBaseUrl(f"PUBLIC_BASE_URL must be http(s)://host[:port], not {base!r}")
+    app.config["PUBLIC_BASE_URL"] = base
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = sorted({parts.hostname, *LOCAL_HOSTS})
+
+
+def public_url(endpoint: str, **values) -> str:
+    """The absolute URL of ``endpoint`` at ``PUBLIC_BASE_URL`` (for mails and documents)."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    parts = urlsplit(base)
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def safe_next_url(target: str | None) -> str | None:

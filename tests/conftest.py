@@ -36,6 +36,7 @@ FAST_HASH = {"PASSWORD_HASH_MEMORY_KIB": 1024, "PASSWORD_HASH_TIME_COST": 1}
 def base_config(database_url: str) -> dict:
     return {
         "TESTING": True,
+        "PUBLIC_BASE_URL": "http://localhost",  # the test client's host, whatever the env says
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": database_url,
         "CONTENT_DIR": str(TEST_CONTENT),

@@ -39,7 +39,9 @@ def _serve(database_url: str, tmp_path: Path, content: Path):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = url  # links in mails and documents point at this server
+    yield app, url
     server.shutdown()
     get_engine(app).dispose()
 

@@ -124,14 +124,14 @@ def test_gets_are_retried_posts_are_not_and_a_lost_post_shows_the_apps_page(behi
     assert lost, "round robin sent no POST to the dying instance"
     for rid in lost:
         assert "Your answers are saved; try again" in posts[rid][1]  # the app's page
-        assert ("POST", rid, "127.0.0.1") in dead_seen  # it reached the dying instance...
+        assert ("POST", rid, "ce.example.org") in dead_seen  # it reached the dying instance...
         assert all(seen[1] != rid for seen in alive_seen)  # ...and was never sent again
 
     gets = {f"get-{n}": send(url, f"get-{n}") for n in range(3)}
     assert all(status == 200 for status, _ in gets.values())
     retried = {rid for _, rid, _ in dead_seen} & {rid for _, rid, _ in alive_seen}
     assert retried and all(rid.startswith("get-") for rid in retried)
-    assert {host for _, _, host in alive_seen} == {"127.0.0.1"}  # never the client's own
+    assert {host for _, _, host in alive_seen} == {"ce.example.org"}  # never the client's
 
 
 def test_the_outage_page_is_valid_html():

@@ -2,9 +2,16 @@
 
 import stat
 
+import pytest
 from sqlalchemy import create_engine, inspect
 
 from course_app import create_app
+
+
+@pytest.fixture(autouse=True)
+def public_address(monkeypatch):
+    """Outside testing the factory needs the public address (test_host_header checks that)."""
+    monkeypatch.setenv("COURSE_APP_PUBLIC_BASE_URL", "https://ce.example.org")
 
 
 def test_defaults_put_the_secret_and_database_in_the_instance_folder(tmp_path, monkeypatch):

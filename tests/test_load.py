@@ -77,6 +77,7 @@ def server(database_url, tmp_path):
         "COURSE_APP_LOGIN_RATE_LIMIT": "100000 per minute",  # all clients share 127.0.0.1
     }
     port = free_port()
+    env["COURSE_APP_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     errors = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
         [

@@ -141,7 +141,7 @@ def test_adding_members_checks_enrolment_capacity_and_duplicates(real_app, db, t
     second, _ = learner_browser(real_app, db, "second@example.org")
     make_user(db, email="stranger@example.org")
     url = f"/instructor/cohorts/{cohort_id}"
-    assert "not enrolled in this course" in text_of(
+    assert "No learner enrolled in this course" in text_of(
         post(teacher, url, {"email": "stranger@example.org"})
     )
     assert post(teacher, url, {"email": first.email}).status_code == 302

@@ -63,7 +63,7 @@ def two_instances(database_url, tmp_path):
                     f"127.0.0.1:{port}",
                     factory,
                 ],
-                env=env,
+                env={**env, "COURSE_APP_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"},
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -169,6 +169,7 @@ http {{
         location / {{
             proxy_pass http://course_app;
             proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
             add_header X-Upstream $upstream_addr always;

@@ -1,7 +1,6 @@
 """Administration use cases: users (roles, activation, licence verification), the audit log
 and completion reports. Every change is written to the audit trail; nothing commits here."""
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -9,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from course_app import spreadsheet
 from course_app.audit.models import AuditEntry
 from course_app.audit.services import record
 from course_app.auth.models import Role, User
@@ -60,6 +60,8 @@ def set_active(session: Session, user: User, active: bool, actor_id: int) -> Non
         raise DomainError("The last active administrator cannot be deactivated.")
     before = {"is_active": user.is_active}
     user.is_active = active
+    if not active:
+        user.rotate_session_token()  # every cookie issued before stays dead on reactivation
     record(
         session,
         actor_id,
@@ -138,7 +140,7 @@ def audit_actions(session: Session) -> list[str]:
 
 def audit_csv(rows) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(["id", "at", "actor", "action", "subject", "before", "after", "reason", "hash"])
     for entry, actor in rows:
         writer.writerow(
@@ -188,7 +190,7 @@ def completion_report(session: Session) -> list[CompletionRow]:
 
 def completion_csv(rows: list[CompletionRow]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(["Course or cohort", "Enrolled", "Complete", "Completion %"])
     for row in rows:
         writer.writerow([row.scope, row.enrolled, row.complete, row.rate])

@@ -1,7 +1,5 @@
 """Administration pages."""
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +8,7 @@ from course_app.admin import bp, services
 from course_app.audit.services import entries_for
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import Role, User
+from course_app.bounded import bounded_date, bounded_int
 from course_app.certificates import services as certificate_services
 from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session
@@ -31,7 +30,7 @@ def index():
 @bp.get("/outbox")
 def outbox():
     """Every e-mail the platform sent or would have sent, newest first (reset links too)."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=bounded_int), 1)
     query = (
         select(OutboxMessage)
         .order_by(OutboxMessage.id.desc())
@@ -195,14 +194,11 @@ def user_name(user_id: int):
 def _audit_filters() -> services.AuditFilters:
     args = request.args
 
-    def day(key):
-        try:
-            return date.fromisoformat(args.get(key, ""))
-        except ValueError:
-            return None
-
     return services.AuditFilters(
-        args.get("action", ""), args.get("actor", type=int), day("from"), day("to")
+        args.get("action", ""),
+        args.get("actor", type=bounded_int),
+        bounded_date(args.get("from")),
+        bounded_date(args.get("to")),
     )
 
 

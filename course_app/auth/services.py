@@ -89,6 +89,13 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     session.flush()
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """Log the user out everywhere: every session cookie issued so far stops working (the
+    cookie carries the session token, and a copy of it may be saved anywhere)."""
+    user.rotate_session_token()
+    session.flush()
+
+
 def reset_password(session: Session, token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link cannot be used again."""
     user = user_for_reset_token(session, token)

@@ -1,10 +1,11 @@
 """Account pages. Views: load → check → one service call → commit → redirect."""
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from course_app import mail
-from course_app.auth import bp, services, tokens
+from course_app.auth import bp, services, throttle, tokens
 from course_app.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -13,10 +14,10 @@ from course_app.auth.forms import (
     ResetRequestForm,
 )
 from course_app.auth.models import User
-from course_app.db import get_session
+from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
 from course_app.security import limiter
-from course_app.urls import safe_next_url
+from course_app.urls import public_url, safe_next_url
 
 
 def _limit(config_key: str):
@@ -50,12 +51,12 @@ def _register_or_warn_owner(db, data: services.Registration) -> list[int]:
     Both cases end on the same page, so the form never reveals whether an address has an
     account (no enumeration); the password is hashed either way, so timing does not either.
     """
-    login_url = url_for("auth.login", _external=True)
+    login_url = public_url("auth.login")
     try:
         user = services.register_learner(db, data)
     except services.EmailTaken:
         owner = services.find_by_email(db, data.email)
-        reset_url = url_for("auth.request_reset", _external=True)
+        reset_url = public_url("auth.request_reset")
         body = render_template(
             "auth/email/registration_taken.txt",
             user=owner,
@@ -91,20 +92,36 @@ def login():
     """Log in with e-mail and password, then go back where the user was headed."""
     form = LoginForm()
     next_url = safe_next_url(request.args.get("next"))
+    throttled = False
     if form.validate_on_submit():
         db = get_session()
-        user = services.authenticate(db, form.email.data, form.password.data)
-        if user is not None:
-            db.commit()  # a rehashed password is kept
-            _start_session(user)
-            return redirect(next_url or url_for("modules.dashboard"))
-        form.password.errors.append("The e-mail address or the password is not correct.")
-    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+        limits = throttle.Limits.from_config(current_app.config)
+        try:
+            user = throttle.log_in(
+                db, form.email.data, form.password.data, get_remote_address(), utcnow(), limits
+            )
+        except throttle.LoginThrottled as error:
+            form.password.errors.append(error.message)
+            throttled = True
+        else:
+            db.commit()  # the failure counted, or a rehashed password kept
+            if user is not None:
+                _start_session(user)
+                return redirect(next_url or url_for("modules.dashboard"))
+            form.password.errors.append("The e-mail address or the password is not correct.")
+    status = 429 if throttled else 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")
 def logout():
-    """Log out (POST, CSRF-checked like every POST, so no link or image can log anyone out)."""
+    """Log out (POST, CSRF-checked like every POST, so no link or image can log anyone out).
+
+    Every cookie issued to this user before stops working, not just this browser's."""
+    if current_user.is_authenticated:
+        db = get_session()
+        services.end_sessions(db, db.get(User, current_user.id))
+        db.commit()
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -153,7 +170,7 @@ def request_reset():
 
 
 def _queue_reset_mail(db, user):
-    link = url_for("auth.reset_password", token=tokens.make_reset_token(user), _external=True)
+    link = public_url("auth.reset_password", token=tokens.make_reset_token(user))
     body = render_template("auth/email/reset.txt", user=user, link=link)
     return mail.queue_message(db, user.email, "Reset your course_app password", body)
 

@@ -1,13 +1,13 @@
 """A learner's CE transcript: every course, online and in-person hours apart, the time on task
 recorded behind the online hours, dates, ids."""
 
-import csv
 import io
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from course_app import spreadsheet
 from course_app.auth.models import SignedInUser, User
 from course_app.certificates.models import Certificate
 from course_app.db import utcnow
@@ -102,7 +102,7 @@ HEADER = [
 
 def as_csv(items: list[TranscriptRow]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(HEADER)
     for item in items:
         writer.writerow(

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from course_app import permissions
 from course_app.audit.services import record
+from course_app.bounded import bounded_int
 from course_app.certificates import bp, flags, services, transcript
 from course_app.certificates.issuer import current_issuer
 from course_app.certificates.public_views import successor
@@ -120,7 +121,7 @@ def issue(course_slug: str):
     course = _course_or_404(course_slug)
     db, issuer = get_session(), current_issuer()
     issued, problems = [], []
-    for learner_id in request.form.getlist("learner", type=int):
+    for learner_id in request.form.getlist("learner", type=bounded_int):
         try:
             issued.append(services.issue(db, course, learner_id, issuer, current_user.id))
         except DomainError as error:

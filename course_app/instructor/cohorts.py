@@ -120,15 +120,17 @@ def cohort_instructors(session: Session, cohort_id: int) -> list[User]:
 def add_member(session: Session, cohort: Cohort, email: str, actor_id: int) -> User:
     """Add an enrolled learner to the cohort, within its capacity."""
     learner = find_by_email(session, email)
-    if learner is None or learner.role != Role.LEARNER:
-        raise DomainError("No learner has this e-mail address.")
-    enrolled = session.scalar(
+    enrolled = learner is not None and session.scalar(
         select(Enrollment.id).where(
             Enrollment.user_id == learner.id, Enrollment.course_id == cohort.course_id
         )
     )
-    if enrolled is None:
-        raise DomainError(f"{learner.full_name} is not enrolled in this course yet.")
+    if not enrolled or learner.role != Role.LEARNER:
+        # One answer whether the account is unknown or outside this course: the instructor
+        # learns nothing (not a name, not that it exists) about people they do not teach.
+        raise DomainError(
+            "No learner enrolled in this course has this e-mail address (learners enrol first)."
+        )
     already = session.scalar(
         select(CohortMember.id).where(
             CohortMember.cohort_id == cohort.id, CohortMember.user_id == learner.id

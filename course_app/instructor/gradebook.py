@@ -4,7 +4,6 @@ Filters narrow the learners (cohort, enrolment dates, status); sorting is by nam
 one quiz's best score. The same rows feed the page and the CSV export.
 """
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Integer, Select, case, func, select
 from sqlalchemy.orm import Session
 
+from course_app import spreadsheet
 from course_app.auth.models import User
 from course_app.instructor.models import CohortMember
 from course_app.modules.models import Course, Enrollment, Lesson, LessonTime
@@ -203,7 +203,7 @@ def _sorted(rows: list[Row], filters: Filters) -> list[Row]:
 def as_csv(book: Gradebook) -> str:
     """The gradebook as CSV (one row per learner), for spreadsheets."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     quiz_headers = [h for q in book.quizzes for h in (f"{q.title}: best %", f"{q.title}: attempts")]
     writer.writerow(
         [

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from course_app import permissions
 from course_app.auth.models import User
+from course_app.bounded import bounded_date, bounded_int
 from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor import analysis, bp, cohorts, gradebook, item_review, regrading
@@ -25,20 +26,13 @@ def _filters() -> gradebook.Filters:
     args = request.args
     status = args.get("status") if args.get("status") in gradebook.STATUSES else None
     return gradebook.Filters(
-        cohort_id=args.get("cohort", type=int),
+        cohort_id=args.get("cohort", type=bounded_int),
         status=status,
-        enrolled_from=_date(args.get("from")),
-        enrolled_to=_date(args.get("to")),
+        enrolled_from=bounded_date(args.get("from")),
+        enrolled_to=bounded_date(args.get("to")),
         sort=args.get("sort", "name"),
         descending=args.get("order") == "desc",
     )
-
-
-def _date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 @bp.get("/courses/<course_slug>/gradebook", endpoint="gradebook")
@@ -50,7 +44,7 @@ def gradebook_page(course_slug: str):
     return render_template(
         "instructor/gradebook.html",
         book=book,
-        page=gradebook.page_of(book.rows, request.args.get("page", 1, type=int)),
+        page=gradebook.page_of(book.rows, request.args.get("page", 1, type=bounded_int)),
         args={key: value for key, value in request.args.items() if key != "page"},
         filters=_filters(),
         cohorts=[c for c, _n in cohorts.cohorts_of(db, course.id)],
@@ -228,7 +222,7 @@ def _version_or_404(course: Course, key: str, number: int | None) -> QuestionVer
 def regrade(course_slug: str, key: str):
     """Choose the corrected key; with one chosen, preview which attempts would change."""
     course = taught_course_or_404(course_slug)
-    version = _version_or_404(course, key, request.args.get("version", type=int))
+    version = _version_or_404(course, key, request.args.get("version", type=bounded_int))
     correct = frozenset(request.args.getlist("correct"))
     changes, error = None, None
     if "correct" in request.args:
@@ -251,7 +245,7 @@ def regrade(course_slug: str, key: str):
 def apply_regrade(course_slug: str, key: str):
     """Apply the corrected key to every attempt that showed this version, in one transaction."""
     course = taught_course_or_404(course_slug)
-    version = _version_or_404(course, key, request.form.get("version", type=int))
+    version = _version_or_404(course, key, request.form.get("version", type=bounded_int))
     correct = frozenset(request.form.getlist("correct"))
     db = get_session()
     try:

@@ -15,16 +15,18 @@ logger = logging.getLogger(__name__)
 
 
 def queue_message(session: Session, recipient: str, subject: str, body: str) -> OutboxMessage:
-    """Record a message in the outbox; without a mail server, also log it in full."""
+    """Record a message in the outbox; without a mail server, log that it waits there.
+
+    Never its subject or body: a reset link in a log file would let anyone who can read the
+    log take over the account. Administrators read the outbox in the app."""
     message = OutboxMessage(recipient=recipient, subject=subject, body=body)
     session.add(message)
     session.flush()
     if not current_app.config["MAIL_SERVER"]:
         logger.warning(
-            "No MAIL_SERVER configured; e-mail to %s kept in the outbox:\nSubject: %s\n\n%s",
-            recipient,
-            subject,
-            body,
+            "No MAIL_SERVER configured; e-mail %s queued in the outbox (Administration → "
+            "Outbox), not sent",
+            message.id,
         )
     return message
 

@@ -6,7 +6,17 @@ An attempt belongs to one learner: anyone else gets 404, as if it did not exist.
 import re
 from collections.abc import Mapping
 
-from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
@@ -189,6 +199,10 @@ def keep_answers_of_expired_form(error: CSRFError):
     """
     found = request.view_args or {}
     if request.endpoint not in {"quizzes.save", "quizzes.submit"} or "attempt_id" not in found:
+        return csrf_error_page(error)
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        # No session came with it (a cross-site form: SameSite=Lax keeps the cookie back):
+        # starting one here would replace the visitor's own cookie and log them out.
         return csrf_error_page(error)
     session[PENDING_KEY] = {
         "attempt": found["attempt_id"],
