@@ -1,7 +1,7 @@
 """failed logins counted in the database for the login throttle
 
 Revision ID: 462bb60b5a8a
-Revises: 45cca781a659
+Revises: 0c88ed2ec5fb
 Create Date: 2026-11-30 20:21:51.285289
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import course_app.db
 
 revision = '462bb60b5a8a'
-down_revision = '45cca781a659'
+down_revision = '0c88ed2ec5fb'
 branch_labels = None
 depends_on = None
 
