@@ -155,6 +155,7 @@ def supervised(database_url, tmp_path):
         "PYTHONPATH": str(REPO),
         "COURSE_APP_DATABASE_URL": database_url,
         "COURSE_APP_SECRET_KEY": "shared-secret-for-the-supervised-test",
+        "COURSE_APP_PUBLIC_BASE_URL": "http://127.0.0.1",  # required outside debug
     }
     ports = [free_port(), free_port()]
     supervisor = Supervisor(tmp_path, ports, env)
