@@ -188,7 +188,7 @@ def _hours_requirement(standing: CourseStanding) -> Requirement:
     hours_left = standing.minimum_hours - standing.practical.hours if standing.checklist else 0
     details, steps = [], []
     if minutes_left > 0:
-        details.append(f"{minutes_left} online minutes")
+        details.append(f"{plural(minutes_left, 'online minute')}")
         online = f"{minutes_text(minutes_left)} of online theory (lessons and quizzes)"
         steps.append(Step(online, RESUME))
     if hours_left > 0:

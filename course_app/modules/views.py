@@ -11,6 +11,7 @@ from course_app.claims import ARTICLE_CLAIMS
 from course_app.db import get_session
 from course_app.modules import bp, lesson_time, services
 from course_app.modules.media import find_media
+from course_app.progress import LessonItem, QuizItem
 from course_app.requirements import CourseStanding
 from course_app.standings import learner_standing
 
@@ -125,13 +126,14 @@ def lesson(course_slug: str, lesson_slug: str):
     if not permissions.can_read_lessons(current_user, status):
         flash("Enrol in this course to read its lessons.", "info")
         return redirect(url_for("modules.course", course_slug=course_slug))
-    previous, following = status.progress.neighbours(lesson.id)
+    previous, _following = status.progress.neighbours(lesson.id)
     return render_template(
         "modules/lesson.html",
+        next_url=_url_of(course_slug, status.progress.step_after(lesson.id)),
         status=status,
         lesson=lesson,
         previous=previous,
-        following=following,
+        following=status.progress.step_after(lesson.id),
         claims=ARTICLE_CLAIMS,
         references=_references(status, lesson),
         is_done=status.progress.is_done(lesson.id),
@@ -161,10 +163,16 @@ def complete(course_slug: str, lesson_slug: str):
         flash(outcome.time.shortfall_message, "error")
         return redirect(here)
     flash(f"“{lesson.title}” is marked complete.", "success")
-    _previous, following = status.progress.neighbours(lesson.id)
-    if following is None:
-        return redirect(url_for("modules.course", course_slug=course_slug))
-    return redirect(url_for("modules.lesson", course_slug=course_slug, lesson_slug=following.slug))
+    return redirect(_url_of(course_slug, status.progress.step_after(lesson.id)))
+
+
+def _url_of(course_slug: str, step) -> str:
+    """A lesson's or a quiz's page (the course page when there is nothing after)."""
+    if isinstance(step, LessonItem):
+        return url_for("modules.lesson", course_slug=course_slug, lesson_slug=step.slug)
+    if isinstance(step, QuizItem):
+        return url_for("quizzes.overview", course_slug=course_slug, quiz_slug=step.slug)
+    return url_for("modules.course", course_slug=course_slug)
 
 
 @bp.post("/courses/<course_slug>/lessons/<lesson_slug>/time")

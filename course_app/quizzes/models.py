@@ -19,9 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from course_app.db import Base, UTCDateTime, utcnow
 from course_app.modules.models import SLUG_LENGTH, Course, CourseModule
@@ -297,3 +298,15 @@ class AttemptRegrade(Base):
     new_passed: Mapped[bool] = mapped_column(Boolean)
 
     regrade: Mapped[Regrade] = relationship()
+
+
+def in_course_order(model=Quiz) -> tuple:
+    """ORDER BY terms putting quizzes (or questions, by their module) in course order: module
+    by module as course.toml lists them, then the final exam; never by id or internal name."""
+    module = aliased(CourseModule)
+    position = select(module.position).where(module.id == model.module_id)
+    return (
+        model.module_id.is_(None),
+        position.correlate_except(module).scalar_subquery(),
+        model.id,
+    )
