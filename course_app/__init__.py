@@ -43,6 +43,7 @@ def _init_subsystems(app: Flask) -> None:
     from course_app import (
         admin,
         auth,
+        booking,
         certificates,
         cli,
         db,
@@ -61,6 +62,7 @@ def _init_subsystems(app: Flask) -> None:
         modules,
         quizzes,
         instructor,
+        booking,
         certificates,
         admin,
         errors,

@@ -8,6 +8,7 @@ from course_app.instructor.models import (
     Cohort,
     CohortInstructor,
     CohortMember,
+    CohortWaitlist,
     CompetencySignoff,
     CourseStaff,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Cohort",
     "CohortInstructor",
     "CohortMember",
+    "CohortWaitlist",
     "CompetencySignoff",
     "Course",
     "CourseModule",

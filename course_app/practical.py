@@ -17,7 +17,7 @@ These functions decide:
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 PROVISIONAL_REASON = (
@@ -153,4 +153,17 @@ def hours_problem(hours: float, cohort: CohortFacts, today: date) -> str | None:
         return f"The cohort starts on {cohort.starts_on.isoformat()}: no hours attended yet."
     if not 0 <= hours <= cohort.lab_hours:
         return f"Hours attended must be from 0 to the cohort's {cohort.lab_hours:g} lab hours."
+    return None
+
+
+def cancel_deadline(starts_on: date, cutoff_hours: float) -> datetime:
+    """A learner may cancel a seat until this instant: the cut-off before the cohort's first
+    day begins (midnight UTC)."""
+    return datetime.combine(starts_on, time.min, tzinfo=UTC) - timedelta(hours=cutoff_hours)
+
+
+def booking_problem(starts_on: date, today: date) -> str | None:
+    """Why a seat in this cohort cannot be booked or waited for, or None: it has started."""
+    if today >= starts_on:
+        return "This cohort has started: booking is closed."
     return None

@@ -143,6 +143,19 @@ MATRIX = {
         "instructor.confirm_sign_off",
         "/instructor/cohorts/1/learners/1/competencies/x/confirm",
     ): teaching(400),
+    # Basics has no practical checklist: no practical page. Cohort 1 has started: booking,
+    # waiting and (past the cut-off) cancelling are refused with a message; staff book nothing.
+    ("GET", "booking.offerings", "/courses/basics/practical"): expect(LOGIN, 404),
+    ("POST", "booking.book", "/cohorts/1/book"): expect(LOGIN, 303, 303, 403),
+    ("POST", "booking.join_waitlist", "/cohorts/1/waitlist"): expect(LOGIN, 303, 303, 403),
+    ("POST", "booking.leave_waitlist", "/cohorts/1/waitlist/leave"): expect(LOGIN, 303, 303, 403),
+    ("POST", "booking.cancel", "/cohorts/1/cancel"): expect(LOGIN, 303, 303, 403),
+    ("POST", "booking.confirm_seat", "/instructor/cohorts/1/learners/1/seat/confirm"): teaching(
+        302
+    ),
+    # No target cohort, no reason: refused with the reason.
+    ("POST", "booking.move_seat", "/instructor/cohorts/1/learners/1/seat/move"): teaching(303),
+    ("POST", "booking.cancel_seat", "/instructor/cohorts/1/learners/1/seat/cancel"): teaching(303),
     ("GET", "admin.courses", "/admin/courses"): ADMIN_ONLY,
     ("GET", "certificates.verify_form", "/verify"): OPEN,
     ("POST", "certificates.verify_form", "/verify"): OPEN,  # nothing entered: asked again

@@ -93,7 +93,7 @@ def test_a_learner_at_100_percent_sees_the_practical_is_what_is_missing(real_app
     assert "Still to do there:" in dashboard  # Level 2's card names Level 1's remains
     level_2 = text_of(browser.get("/courses/dry-needling-level-2"))
     assert "What remains in Dry Needling Level 1" in level_2
-    assert f'href="/courses/{LEVEL_1}#practical">Book a seat' in level_2
+    assert f'href="/courses/{LEVEL_1}/practical">Book a seat' in level_2
     assert "Registration number verified" not in level_2  # not needed to open Level 2
     course = text_of(browser.get(f"/courses/{LEVEL_1}"))
     assert "Registration number verified by an administrator" in course

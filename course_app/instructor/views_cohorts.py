@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from course_app import permissions
+from course_app.booking import services as booking
 from course_app.certificates import services as certificates
 from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session, utcnow
@@ -92,6 +93,8 @@ def cohort(cohort_id: int):
         instructors=cohorts.cohort_instructors(db, cohort.id),
         checklist=checklist_of(cohort.course),
         form=form,
+        waitlist=booking.waitlist_of(db, cohort.id),
+        targets=[c for c, _n in cohorts.cohorts_of(db, cohort.course_id) if c.id != cohort.id],
     ), 400 if form.errors else 200
 
 
