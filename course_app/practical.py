@@ -167,3 +167,24 @@ def booking_problem(starts_on: date, today: date) -> str | None:
     if today >= starts_on:
         return "This cohort has started: booking is closed."
     return None
+
+
+def signoff_days(cohort: CohortFacts, today: date) -> list[date]:
+    """The days a sign-off may carry: the cohort's, up to today (none before it starts)."""
+    last = min(cohort.ends_on, today)
+    count = (last - cohort.starts_on).days + 1
+    return [cohort.starts_on + timedelta(days=n) for n in range(max(0, count))]
+
+
+def sheet_results(
+    choices: Mapping[str, str], current: Mapping[str, str], all_passed: bool
+) -> dict[str, str]:
+    """The results a one-page sign-off records: each competency's own choice; with "all
+    passed", every competency left blank that is not already a pass (re-recording a pass
+    would clear a second assessor's confirmation); blanks otherwise change nothing."""
+    results = {key: choice for key, choice in choices.items() if choice}
+    if all_passed:
+        for key, choice in choices.items():
+            if not choice and current.get(key) != PASS:
+                results[key] = PASS
+    return results

@@ -138,6 +138,10 @@ MATRIX = {
         400
     ),
     ("POST", "instructor.practical_hours", "/instructor/cohorts/1/learners/1/hours"): teaching(400),
+    # Basics has no checklist: an empty sheet records nothing and goes back to the page.
+    ("POST", "instructor.sign_off_sheet", "/instructor/cohorts/1/learners/1/signoffs"): teaching(
+        302
+    ),
     (
         "POST",
         "instructor.confirm_sign_off",
