@@ -4,6 +4,7 @@ from course_app.audit.models import AuditEntry
 from course_app.auth.models import User
 from course_app.certificates.models import Certificate, CertificateFlag
 from course_app.db import Base
+from course_app.incidents.models import LabIncident
 from course_app.instructor.models import (
     Cohort,
     CohortInstructor,
@@ -55,6 +56,7 @@ __all__ = [
     "CourseModule",
     "CourseStaff",
     "Enrollment",
+    "LabIncident",
     "Lesson",
     "LessonProgress",
     "LessonRevision",

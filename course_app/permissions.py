@@ -71,6 +71,16 @@ def can_manage_seats(user: AnyUser, course_id: int, cohort_id: int) -> bool:
     return can_run_cohort(user, course_id, cohort_id)
 
 
+def can_record_incident(user: AnyUser, course_id: int, cohort_id: int) -> bool:
+    """Record a lab incident, and read the cohort's log: whoever runs the cohort."""
+    return can_run_cohort(user, course_id, cohort_id)
+
+
+def can_view_incidents(user: AnyUser) -> bool:
+    """Every cohort's incidents, and their CSV export: administrators."""
+    return is_admin(user)
+
+
 def can_assign_staff(user: AnyUser) -> bool:
     return is_admin(user)
 

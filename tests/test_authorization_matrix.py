@@ -160,6 +160,10 @@ MATRIX = {
     # No target cohort, no reason: refused with the reason.
     ("POST", "booking.move_seat", "/instructor/cohorts/1/learners/1/seat/move"): teaching(303),
     ("POST", "booking.cancel_seat", "/instructor/cohorts/1/learners/1/seat/cancel"): teaching(303),
+    ("GET", "incidents.cohort_log", "/instructor/cohorts/1/incidents"): teaching(200),
+    ("POST", "incidents.cohort_log", "/instructor/cohorts/1/incidents"): teaching(400),
+    ("GET", "incidents.all_incidents", "/admin/incidents"): ADMIN_ONLY,
+    ("GET", "incidents.incidents_csv", "/admin/incidents.csv"): ADMIN_ONLY,
     ("GET", "admin.courses", "/admin/courses"): ADMIN_ONLY,
     ("GET", "certificates.verify_form", "/verify"): OPEN,
     ("POST", "certificates.verify_form", "/verify"): OPEN,  # nothing entered: asked again
