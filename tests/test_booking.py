@@ -185,3 +185,18 @@ def test_a_learner_sees_their_results_per_competency(real_app, db, teacher):
     assert "Your practical results" in page and "Not yet" in page
     assert "0 hours of the 20 hours required (in Toronto, spring)" in page
     assert browser.get("/courses/no-such-course/practical").status_code == 404
+
+
+def test_a_freed_seat_skips_a_learner_seated_elsewhere_since(real_app, db, teacher):
+    full = future_cohort(teacher, capacity=1)
+    other = future_cohort(teacher, name="Toronto, winter", in_days=60)
+    _ada, ada_browser = learner_browser(real_app, db, "ada@example.org")
+    bo, bo_browser = learner_browser(real_app, db, "bo@example.org")
+    cy, cy_browser = learner_browser(real_app, db, "cy@example.org")
+    post(ada_browser, f"/cohorts/{full}/book")
+    post(bo_browser, f"/cohorts/{full}/waitlist")
+    post(cy_browser, f"/cohorts/{full}/waitlist")
+    assert post(teacher, f"/instructor/cohorts/{other}", {"email": bo.email}).status_code == 302
+    assert post(ada_browser, f"/cohorts/{full}/cancel").status_code == 302
+    assert members(db, full) == [cy.id] and members(db, other) == [bo.id]
+    assert db.scalar(select(func.count()).select_from(CohortWaitlist)) == 0

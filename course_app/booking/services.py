@@ -148,17 +148,23 @@ def _check_may_book(session: Session, cohort: Cohort, learner: User) -> None:
     )
     if session.scalar(enrolled) is None:
         raise DomainError("Enrol in the course before booking its practical.")
-    held = session.scalar(
+    held = _held_seat(session, cohort.course_id, learner.id)
+    if held is not None:
+        raise DomainError(f"You already have a seat in “{held}”: cancel it first to change.")
+
+
+def _held_seat(session: Session, course_id: int, user_id: int) -> str | None:
+    """The name of a cohort of this course, not ended, where the learner has a seat."""
+    return session.scalar(
         select(Cohort.name)
         .join(CohortMember, CohortMember.cohort_id == Cohort.id)
         .where(
-            Cohort.course_id == cohort.course_id,
+            Cohort.course_id == course_id,
             Cohort.ends_on >= utcnow().date(),
-            CohortMember.user_id == learner.id,
+            CohortMember.user_id == user_id,
         )
+        .limit(1)
     )
-    if held is not None:
-        raise DomainError(f"You already have a seat in “{held}”: cancel it first to change.")
 
 
 def book(session: Session, cohort: Cohort, learner: User) -> list[int]:
@@ -255,19 +261,25 @@ def _remove(session, cohort, member, learner, actor_id, action, reason="") -> li
 
 
 def promote_waiting(session: Session, cohort: Cohort) -> list[int]:
-    """Give a freed seat to the first learner waiting (before the cohort starts)."""
+    """Give a freed seat (before the cohort starts) to the first learner waiting who has no
+    seat in another cohort of the course; those who have one since are taken off the list."""
     if booking_problem(cohort.starts_on, utcnow().date()):
         return []
-    entry = session.scalar(
+    waiting = session.scalars(
         select(CohortWaitlist)
         .where(CohortWaitlist.cohort_id == cohort.id)
         .order_by(CohortWaitlist.joined_at, CohortWaitlist.id)
-        .limit(1)
-    )
-    if entry is None or not take_seat(session, cohort.id):
+    ).all()
+    for entry in waiting:
+        session.delete(entry)
+        if _held_seat(session, cohort.course_id, entry.user_id) is None:  # seated elsewhere
+            return _seat_from_waitlist(session, cohort, session.get(User, entry.user_id))
+    return []
+
+
+def _seat_from_waitlist(session: Session, cohort: Cohort, learner: User) -> list[int]:
+    if not take_seat(session, cohort.id):
         return []
-    learner = session.get(User, entry.user_id)
-    session.delete(entry)
     _add_member(session, cohort, learner)
     record(session, None, "cohort.seat_from_waitlist", ("cohort", cohort.id), after=_who(learner))
     body = f"A seat freed up in {_describe(cohort)} and it is now yours, awaiting confirmation."
