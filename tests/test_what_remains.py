@@ -91,6 +91,8 @@ def test_a_learner_at_100_percent_sees_the_practical_is_what_is_missing(real_app
     assert "Book a seat in a practical cohort" in dashboard
     assert "(automatic fail): not assessed yet" in dashboard
     assert "Still to do there:" in dashboard  # Level 2's card names Level 1's remains
+    catalog = text_of(browser.get("/courses"))
+    assert "Still to do there:" in catalog and "Practical competencies signed off" in catalog
     level_2 = text_of(browser.get("/courses/dry-needling-level-2"))
     assert "What remains in Dry Needling Level 1" in level_2
     assert f'href="/courses/{LEVEL_1}/practical">Book a seat' in level_2

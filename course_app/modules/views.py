@@ -29,9 +29,12 @@ def _status_or_404(course_slug: str) -> services.CourseStatus:
 
 @bp.get("/courses")
 def catalog():
-    """Every course, with the learner's progress and any lock."""
-    statuses = services.course_statuses(get_session(), _user_id())
-    return render_template("modules/catalog.html", statuses=list(statuses.values()))
+    """Every course, with the learner's progress and any lock (naming what remains in the
+    course it needs)."""
+    statuses = list(services.course_statuses(get_session(), _user_id()).values())
+    return render_template(
+        "modules/catalog.html", statuses=statuses, standings=_standings(statuses)
+    )
 
 
 @bp.get("/dashboard")
@@ -50,8 +53,14 @@ def dashboard():
 
 def _standings(statuses) -> dict[int, CourseStanding]:
     """The learner's standing in each course they are enrolled in, by course id."""
+    if not current_user.is_authenticated:
+        return {}
     db = get_session()
-    found = {s.course.id: learner_standing(db, s.course.id, current_user.id) for s in statuses}
+    found = {
+        s.course.id: learner_standing(db, s.course.id, current_user.id)
+        for s in statuses
+        if s.is_enrolled
+    }
     return {course_id: standing for course_id, standing in found.items() if standing}
 
 
