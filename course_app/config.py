@@ -85,6 +85,10 @@ class DefaultConfig:
     #: empty: ``instance/audit-checkpoints.jsonl`` (a relative path is from the instance folder).
     AUDIT_CHECKPOINT_FILE = ""
 
+    #: Hours before a practical cohort's first day (midnight UTC) after which a learner can no
+    #: longer cancel their seat themselves (staff still can).
+    PRACTICAL_CANCEL_CUTOFF_HOURS = 72
+
     # Time on task (course_app/timing.py; README "Configuration" explains the defaults).
     #: Share of a lesson's declared minutes its recorded time on task must reach before the
     #: lesson completes and its minutes count: a fluent reader of technical text reads about

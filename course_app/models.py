@@ -4,10 +4,12 @@ from course_app.audit.models import AuditEntry
 from course_app.auth.models import LoginFailure, User
 from course_app.certificates.models import Certificate, CertificateFlag
 from course_app.db import Base
+from course_app.incidents.models import LabIncident
 from course_app.instructor.models import (
     Cohort,
     CohortInstructor,
     CohortMember,
+    CohortWaitlist,
     CompetencySignoff,
     CourseStaff,
 )
@@ -48,11 +50,13 @@ __all__ = [
     "Cohort",
     "CohortInstructor",
     "CohortMember",
+    "CohortWaitlist",
     "CompetencySignoff",
     "Course",
     "CourseModule",
     "CourseStaff",
     "Enrollment",
+    "LabIncident",
     "Lesson",
     "LessonProgress",
     "LessonRevision",

@@ -61,6 +61,26 @@ def can_run_cohort(user: AnyUser, course_id: int, cohort_id: int) -> bool:
     return get_session().scalar(query) is not None
 
 
+def can_book_practical(user: AnyUser) -> bool:
+    """Learners book, wait for and cancel their own seats (staff place learners instead)."""
+    return user.is_authenticated and user.role == Role.LEARNER
+
+
+def can_manage_seats(user: AnyUser, course_id: int, cohort_id: int) -> bool:
+    """Confirm, move or cancel learners' seats: whoever runs the cohort."""
+    return can_run_cohort(user, course_id, cohort_id)
+
+
+def can_record_incident(user: AnyUser, course_id: int, cohort_id: int) -> bool:
+    """Record a lab incident, and read the cohort's log: whoever runs the cohort."""
+    return can_run_cohort(user, course_id, cohort_id)
+
+
+def can_view_incidents(user: AnyUser) -> bool:
+    """Every cohort's incidents, and their CSV export: administrators."""
+    return is_admin(user)
+
+
 def can_assign_staff(user: AnyUser) -> bool:
     return is_admin(user)
 
@@ -95,4 +115,5 @@ def init_app(app: Flask) -> None:
         can_teach=can_teach,
         can_use_workspace=can_use_workspace,
         can_read_lessons=can_read_lessons,
+        can_book_practical=can_book_practical,
     )

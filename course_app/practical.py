@@ -17,7 +17,7 @@ These functions decide:
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 PROVISIONAL_REASON = (
@@ -154,3 +154,37 @@ def hours_problem(hours: float, cohort: CohortFacts, today: date) -> str | None:
     if not 0 <= hours <= cohort.lab_hours:
         return f"Hours attended must be from 0 to the cohort's {cohort.lab_hours:g} lab hours."
     return None
+
+
+def cancel_deadline(starts_on: date, cutoff_hours: float) -> datetime:
+    """A learner may cancel a seat until this instant: the cut-off before the cohort's first
+    day begins (midnight UTC)."""
+    return datetime.combine(starts_on, time.min, tzinfo=UTC) - timedelta(hours=cutoff_hours)
+
+
+def booking_problem(starts_on: date, today: date) -> str | None:
+    """Why a seat in this cohort cannot be booked or waited for, or None: it has started."""
+    if today >= starts_on:
+        return "This cohort has started: booking is closed."
+    return None
+
+
+def signoff_days(cohort: CohortFacts, today: date) -> list[date]:
+    """The days a sign-off may carry: the cohort's, up to today (none before it starts)."""
+    last = min(cohort.ends_on, today)
+    count = (last - cohort.starts_on).days + 1
+    return [cohort.starts_on + timedelta(days=n) for n in range(max(0, count))]
+
+
+def sheet_results(
+    choices: Mapping[str, str], current: Mapping[str, str], all_passed: bool
+) -> dict[str, str]:
+    """The results a one-page sign-off records: each competency's own choice; with "all
+    passed", every competency left blank that is not already a pass (re-recording a pass
+    would clear a second assessor's confirmation); blanks otherwise change nothing."""
+    results = {key: choice for key, choice in choices.items() if choice}
+    if all_passed:
+        for key, choice in choices.items():
+            if not choice and current.get(key) != PASS:
+                results[key] = PASS
+    return results

@@ -195,6 +195,18 @@ class CourseProgress:
         previous = self.lessons[index - 1] if index > 0 else None
         return previous, (self.lessons[index + 1] if index + 1 < len(ids) else None)
 
+    def step_after(self, lesson_id: int) -> LessonItem | QuizItem | None:
+        """Where "Next" leads from a lesson: the module's quiz after its last lesson, else the
+        next lesson in course order; after the course's last lesson, the final exam."""
+        for module in self.modules:
+            lessons = module.outline.lessons
+            if lessons and lessons[-1].id == lesson_id and module.outline.quiz:
+                return module.outline.quiz
+        _previous, following = self.neighbours(lesson_id)
+        if following is None and self.lessons and self.lessons[-1].id == lesson_id:
+            return self.final_exam
+        return following
+
 
 def percent(done: int, total: int) -> int:
     """Whole percent, rounded down so that 100 % always means everything is done."""

@@ -11,8 +11,9 @@ verified by an administrator.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from course_app.practical import Competency, PracticalRecord, PracticalStatus
-from course_app.progress import CourseProgress
+from course_app.practical import PASS, Competency, PracticalRecord, PracticalStatus
+from course_app.progress import CourseProgress, ModuleProgress
+from course_app.wording import minutes_text, plural
 
 MODULES = "Every module complete: lessons read and quiz passed"
 FINAL_EXAM = "Final exam passed"
@@ -23,12 +24,34 @@ LICENCE = "Registration number verified by an administrator"
 LABELS = (MODULES, FINAL_EXAM, PRACTICAL, HOURS, LICENCE)
 
 
+#: Where a step is done, for the page to link: a lesson or quiz (by slug), the course's
+#: practical page, the next lesson (online time), or the learner's registration details.
+LESSON, QUIZ, PRACTICAL_PAGE, RESUME, REGISTRATION = (
+    "lesson",
+    "quiz",
+    "practical",
+    "resume",
+    "registration",
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing left to do, named, with where it is done."""
+
+    text: str
+    where: str
+    slug: str = ""
+
+
 @dataclass(frozen=True)
 class Requirement:
     label: str
     met: bool
     #: What is left, in plain words (empty when met).
     detail: str = ""
+    #: Each thing left, by name, with where it is done (empty when met).
+    steps: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,25 +78,63 @@ class CourseStanding:
     def eligible(self) -> bool:
         return not self.remaining
 
+    @property
+    def to_complete(self) -> list[Requirement]:
+        """What remains before the course is complete (which opens the next level): all but
+        the licence check, which only the certificate needs."""
+        return [r for r in self.remaining if r.label != LICENCE]
+
 
 def requirements(standing: CourseStanding) -> list[Requirement]:
     """Each condition of a certificate, whether it is met, and what is left if not."""
     progress = standing.progress
+    final = progress.final_exam
+    final_steps = (Step(f"Pass “{final.title}”", QUIZ, final.slug),) if final else ()
     return [
-        Requirement(MODULES, progress.modules_complete, _modules_left(progress)),
+        Requirement(
+            MODULES, progress.modules_complete, _modules_left(progress), _module_steps(progress)
+        ),
         Requirement(
             FINAL_EXAM,
             progress.final_exam_passed,
             "" if progress.final_exam_passed else "Pass the final exam.",
+            () if progress.final_exam_passed else final_steps,
         ),
         _practical_requirement(standing),
         _hours_requirement(standing),
-        Requirement(
-            LICENCE,
-            standing.licence_verified,
-            "" if standing.licence_verified else "An administrator checks your registration.",
-        ),
+        _licence_requirement(standing.licence_verified),
     ]
+
+
+def _licence_requirement(verified: bool) -> Requirement:
+    if verified:
+        return Requirement(LICENCE, True)
+    text = "An administrator checks your registration number with your regulator."
+    return Requirement(LICENCE, False, text, (Step(text, REGISTRATION),))
+
+
+def _module_steps(progress: CourseProgress) -> tuple[Step, ...]:
+    """Per unfinished module: its lessons left (linking the first) and its quiz."""
+    steps: list[Step] = []
+    for module in progress.modules:
+        if not module.is_complete:
+            steps.extend(_steps_in(module))
+    return tuple(steps)
+
+
+def _steps_in(module: ModuleProgress) -> list[Step]:
+    title = module.outline.title
+    left = [lesson for lesson in module.outline.lessons if lesson.id not in module.completed]
+    steps = []
+    if left:
+        count = plural(len(left), "lesson")
+        steps.append(
+            Step(f"{title}: {count} to complete, next “{left[0].title}”", LESSON, left[0].slug)
+        )
+    quiz = module.outline.quiz
+    if quiz is not None and not module.quiz_passed:
+        steps.append(Step(f"{title}: pass “{quiz.title}”", QUIZ, quiz.slug))
+    return steps
 
 
 #: Name what is left when it is this short; beyond, count it (the page lists it below).
@@ -95,32 +156,52 @@ def _practical_requirement(standing: CourseStanding) -> Requirement:
     status = standing.practical_status
     if status is PracticalStatus.PASSED:
         return Requirement(PRACTICAL, True)
-    if standing.practical.cohort is None:
-        return Requirement(PRACTICAL, False, "Join a practical cohort.")
     left = standing.practical.remaining(standing.checklist)
+    steps = tuple(_competency_step(c, standing.practical) for c in left)
+    if standing.practical.cohort is None:
+        book = Step("Book a seat in a practical cohort", PRACTICAL_PAGE)
+        return Requirement(PRACTICAL, False, "Join a practical cohort.", (book, *steps))
     failed = " A critical competency was recorded “not yet”." if status == "failed" else ""
     if len(left) > NAMED:
         total = len(standing.checklist)
         return Requirement(
-            PRACTICAL, False, f"{len(left)} of {total} competencies to pass.{failed}"
+            PRACTICAL, False, f"{len(left)} of {total} competencies to pass.{failed}", steps
         )
-    return Requirement(PRACTICAL, False, f"Still to pass: {_titles(left)}.{failed}")
+    return Requirement(PRACTICAL, False, f"Still to pass: {_titles(left)}.{failed}", steps)
+
+
+def _competency_step(competency: Competency, record: PracticalRecord) -> Step:
+    code = record.results.get(competency.key)
+    if code == PASS:
+        state = "passed, awaiting a second assessor"
+    elif code is None:
+        state = "not assessed yet"
+    else:
+        state = "recorded “not yet”"
+    critical = " (automatic fail)" if competency.critical else ""
+    return Step(f"{competency.title}{critical}: {state}", PRACTICAL_PAGE)
 
 
 def _hours_requirement(standing: CourseStanding) -> Requirement:
     progress = standing.progress
     minutes_left = progress.minutes_total - progress.minutes_done
     hours_left = standing.minimum_hours - standing.practical.hours if standing.checklist else 0
-    details = []
+    details, steps = [], []
     if minutes_left > 0:
-        details.append(f"{minutes_left} online minutes")
+        details.append(f"{plural(minutes_left, 'online minute')}")
+        online = f"{minutes_text(minutes_left)} of online theory (lessons and quizzes)"
+        steps.append(Step(online, RESUME))
     if hours_left > 0:
-        details.append(
-            f"{hours_left:g} in-person hours (attended {standing.practical.hours:g} of the "
-            f"course's {standing.minimum_hours:g})"
+        attended = (
+            f"attended {standing.practical.hours:g} of the course's {standing.minimum_hours:g}"
         )
+        details.append(f"{hours_left:g} in-person hours ({attended})")
+        steps.append(Step(f"{plural(hours_left, 'in-person hour')} ({attended})", PRACTICAL_PAGE))
     return Requirement(
-        HOURS, not details, f"Still to do: {' and '.join(details)}." if details else ""
+        HOURS,
+        not details,
+        f"Still to do: {' and '.join(details)}." if details else "",
+        tuple(steps),
     )
 
 

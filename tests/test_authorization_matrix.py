@@ -139,11 +139,32 @@ MATRIX = {
         400
     ),
     ("POST", "instructor.practical_hours", "/instructor/cohorts/1/learners/1/hours"): teaching(400),
+    # Basics has no checklist: an empty sheet records nothing and goes back to the page.
+    ("POST", "instructor.sign_off_sheet", "/instructor/cohorts/1/learners/1/signoffs"): teaching(
+        302
+    ),
     (
         "POST",
         "instructor.confirm_sign_off",
         "/instructor/cohorts/1/learners/1/competencies/x/confirm",
     ): teaching(400),
+    # Basics has no practical checklist: no practical page. Cohort 1 has started: booking,
+    # waiting and (past the cut-off) cancelling are refused with a message; staff book nothing.
+    ("GET", "booking.offerings", "/courses/basics/practical"): expect(LOGIN, 404),
+    ("POST", "booking.book", "/cohorts/1/book"): expect(LOGIN, 303, 303, 403),
+    ("POST", "booking.join_waitlist", "/cohorts/1/waitlist"): expect(LOGIN, 303, 303, 403),
+    ("POST", "booking.leave_waitlist", "/cohorts/1/waitlist/leave"): expect(LOGIN, 303, 303, 403),
+    ("POST", "booking.cancel", "/cohorts/1/cancel"): expect(LOGIN, 303, 303, 403),
+    ("POST", "booking.confirm_seat", "/instructor/cohorts/1/learners/1/seat/confirm"): teaching(
+        302
+    ),
+    # No target cohort, no reason: refused with the reason.
+    ("POST", "booking.move_seat", "/instructor/cohorts/1/learners/1/seat/move"): teaching(303),
+    ("POST", "booking.cancel_seat", "/instructor/cohorts/1/learners/1/seat/cancel"): teaching(303),
+    ("GET", "incidents.cohort_log", "/instructor/cohorts/1/incidents"): teaching(200),
+    ("POST", "incidents.cohort_log", "/instructor/cohorts/1/incidents"): teaching(400),
+    ("GET", "incidents.all_incidents", "/admin/incidents"): ADMIN_ONLY,
+    ("GET", "incidents.incidents_csv", "/admin/incidents.csv"): ADMIN_ONLY,
     ("GET", "admin.courses", "/admin/courses"): ADMIN_ONLY,
     ("GET", "certificates.verify_form", "/verify"): OPEN,
     ("POST", "certificates.verify_form", "/verify"): OPEN,  # nothing entered: asked again

@@ -490,18 +490,20 @@ def test_instructor_journey(real_course_server, browser, tmp_path):
     page.get_by_label("Practical hours attended").fill("24")
     page.get_by_role("button", name="Save hours").click()
     page.get_by_text("Practical hours recorded.").wait_for()
+    # One form for every competency; its dates are the cohort's days only, never the future.
     first = page.locator(".competency-list > li").first
-    first.get_by_label("Pass").check()
-    first.get_by_label("Assessed on").fill("2027-06-30")  # after today (2027-05-31)
-    first.get_by_role("button", name=re.compile("^Record result")).click()
-    page.get_by_text("cannot be signed off in the future").wait_for()
-    visit.check("practical-future-refused")
-    first = page.locator(".competency-list > li").first
-    first.get_by_label("Pass").check()
-    first.get_by_label("Assessed on").fill("2027-04-10")
-    first.get_by_role("button", name=re.compile("^Record result")).click()
-    page.get_by_text("Result recorded.").wait_for()
+    days = first.get_by_label("Assessed on").locator("option").all_inner_texts()
+    assert days == ["2027-04-11", "2027-04-10", "2027-04-09"]
+    first.get_by_label("Result").select_option("pass")
+    first.get_by_label("Assessed on").select_option("2027-04-10")
+    page.get_by_label(re.compile("^All passed")).check()
+    second = page.locator(".competency-list > li").nth(1)
+    second.get_by_label("Result").select_option("not-yet")  # overrides "all passed"
+    page.get_by_role("button", name=re.compile("^Record results")).click()
+    page.get_by_text("Results recorded.").wait_for()
+    page.locator(".competency-list > li").nth(1).get_by_text("Recorded: Not yet").wait_for()
     visit.check("practical")
+    _record_an_incident_and_offer_a_cohort(page, visit)
 
     learner = browser.new_context(bypass_csp=True).new_page()  # axe is injected
     visit.page = learner
@@ -510,10 +512,56 @@ def test_instructor_journey(real_course_server, browser, tmp_path):
     learner.get_by_text("Your cohort:").wait_for()
     learner.get_by_role("table", name="Your practical competencies").get_by_text(
         "Passed"
-    ).wait_for()
+    ).first.wait_for()
     learner.get_by_text("What remains for your certificate").wait_for()
     visit.check("course-practical-learner")
+    # The practical page: cohorts and own results; it fits a phone without scrolling sideways.
+    learner.set_viewport_size(VIEWPORTS["mobile"])
+    learner.get_by_role("link", name=re.compile("^Practical cohorts")).click()
+    learner.get_by_role("heading", name="Your practical results").wait_for()
+    learner.get_by_text("Toronto, spring 2027").first.wait_for()
+    assert not _scrolls_sideways(learner)
+    learner.get_by_role("button", name="Book a seat in Halifax, autumn 2027").click()
+    learner.get_by_text("Your seat is booked", exact=True).wait_for()
+    visit.check("practical-offerings-learner")
+    assert not _scrolls_sideways(learner)
+    page.set_viewport_size(VIEWPORTS["mobile"])
+    assert not _scrolls_sideways(page)  # the one-page sign-off, at 390 px
+    page.goto(url + "/instructor/cohorts/1/incidents")
+    assert not _scrolls_sideways(page)
     visit.assert_clean()
+
+
+def _scrolls_sideways(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+def _record_an_incident_and_offer_a_cohort(page, visit) -> None:
+    """The cohort's incident log takes a needlestick; then a coming cohort with one seat."""
+    page.get_by_role("link", name="Toronto, spring 2027").click()
+    page.get_by_role("link", name="Incident log").click()
+    page.get_by_label("Needlestick injury").check()
+    page.get_by_label("Day", exact=True).select_option("2027-04-10")
+    page.get_by_label("Who was involved").fill("Ada Learner (needling), Bo Partner (needled)")
+    page.get_by_label("What happened").fill("The needle passed through the glove.")
+    page.get_by_label("Action taken").fill("Let it bleed; soap and water; covered.")
+    page.get_by_label("Follow-up").fill("Same-day post-exposure assessment.")
+    page.get_by_label("Reported to").fill("Course lead")
+    page.get_by_role("button", name="Record incident").click()
+    page.get_by_text("Incident #1 recorded.").wait_for()
+    visit.check("incident-log")
+    page.goto(
+        page.url.split("/instructor/")[0] + "/instructor/courses/dry-needling-level-1/cohorts"
+    )
+    page.get_by_label("Name").fill("Halifax, autumn 2027")
+    page.get_by_label("First day").fill("2027-09-10")
+    page.get_by_label("Last day").fill("2027-09-12")
+    page.get_by_label("Location").fill("Halifax")
+    page.get_by_label("Places").fill("1")
+    page.get_by_label("In-person lab hours").fill("24")
+    page.get_by_role("button", name="Create cohort").click()
+    page.get_by_role("heading", name="Halifax, autumn 2027").wait_for()
+    page.goto(page.url.rsplit("/", 1)[0] + "/1/learners/2")
 
 
 def test_administrator_journey(real_course_server, browser, tmp_path):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from course_app.audit.services import record
 from course_app.auth.models import Role, SignedInUser, User
 from course_app.auth.services import find_by_email
+from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor.models import (
     Cohort,
@@ -19,6 +20,7 @@ from course_app.instructor.models import (
     CompetencySignoff,
     CourseStaff,
 )
+from course_app.instructor.seats import take_seat
 from course_app.modules.models import Course, Enrollment
 from course_app.modules.services import checklist_of
 from course_app.practical import (
@@ -138,12 +140,12 @@ def add_member(session: Session, cohort: Cohort, email: str, actor_id: int) -> U
     )
     if already is not None:
         raise DomainError(f"{learner.full_name} is already in this cohort.")
-    count = session.scalar(select(func.count()).where(CohortMember.cohort_id == cohort.id))
-    if count >= cohort.capacity:
+    if not take_seat(session, cohort.id):
         raise DomainError(f"The cohort is full ({cohort.capacity} places).")
     try:
         with session.begin_nested():
-            session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id))
+            seat = CohortMember(cohort_id=cohort.id, user_id=learner.id, confirmed_at=utcnow())
+            session.add(seat)
     except IntegrityError as error:
         raise DomainError(f"{learner.full_name} is already in this cohort.") from error
     record(

@@ -20,7 +20,13 @@ from course_app.quizzes.content import QuizSettings, QuizSpec
 from course_app.quizzes.content_items import OptionSpec, QuestionSpec
 from course_app.quizzes.draw import BlueprintRow
 from course_app.quizzes.grading import QuestionType, Scoring
-from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
+from course_app.quizzes.models import (
+    Question,
+    QuestionVersion,
+    Quiz,
+    in_course_order,
+    is_current_version,
+)
 from course_app.quizzes.rules import FeedbackPolicy
 
 
@@ -124,7 +130,7 @@ def course_quizzes(session: Session, course: Course) -> list[QuizSpec]:
         select(Quiz, CourseModule.slug)
         .outerjoin(CourseModule, CourseModule.id == Quiz.module_id)
         .where(Quiz.course_id == course.id, ~Quiz.is_archived)
-        .order_by(Quiz.module_id.is_(None), Quiz.id)
+        .order_by(*in_course_order())
     ).all()
     rows = session.execute(
         select(Question.key, Question.quiz_id, CourseModule.slug, QuestionVersion)

@@ -38,6 +38,11 @@ class Cohort(Base):
         CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
         CheckConstraint("capacity > 0", name="capacity_positive"),
         CheckConstraint("lab_hours >= 0", name="lab_hours_not_negative"),
+        # Booking takes a seat with a conditional UPDATE (seats_taken < capacity); this is
+        # the backstop: no transaction, however raced, overfills a cohort.
+        CheckConstraint(
+            "seats_taken >= 0 AND seats_taken <= capacity", name="seats_within_capacity"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +54,8 @@ class Cohort(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     #: In-person lab hours the cohort provides (recorded apart from online minutes).
     lab_hours: Mapped[float] = mapped_column(Float)
+    #: Members (seats booked or given by staff): kept with the members by ``seats.py``.
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     course: Mapped[Course] = relationship()
@@ -76,6 +83,20 @@ class CohortMember(Base):
     #: In-person hours the learner attended, recorded by the instructor.
     practical_hours: Mapped[float] = mapped_column(Float, default=0.0)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: When staff confirmed a seat the learner booked (None: booked, awaiting confirmation).
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CohortWaitlist(Base):
+    """A learner waiting for a seat in a full cohort; the first in line gets a freed seat."""
+
+    __tablename__ = "cohort_waitlist"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class CompetencySignoff(Base):

@@ -1,18 +1,18 @@
 """Workspace home, cohorts, members and the practical sign-off."""
 
-from datetime import date
-
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from course_app import permissions
+from course_app.booking import services as booking
 from course_app.certificates import services as certificates
 from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
-from course_app.instructor import bp, cohorts
+from course_app.instructor import bp, cohorts, signoff_sheet
 from course_app.instructor.forms import (
     CohortForm,
+    ConfirmForm,
     ConfirmSignoffForm,
     HoursForm,
     MemberForm,
@@ -24,6 +24,7 @@ from course_app.instructor.loading import (
     workspace_courses,
 )
 from course_app.modules.services import checklist_of
+from course_app.practical import signoff_days
 
 
 @bp.before_request
@@ -92,6 +93,8 @@ def cohort(cohort_id: int):
         instructors=cohorts.cohort_instructors(db, cohort.id),
         checklist=checklist_of(cohort.course),
         form=form,
+        waitlist=booking.waitlist_of(db, cohort.id),
+        targets=[c for c, _n in cohorts.cohorts_of(db, cohort.course_id) if c.id != cohort.id],
     ), 400 if form.errors else 200
 
 
@@ -99,43 +102,29 @@ def _member_or_404(cohort_id: int, learner_id: int):
     return cohorts.find_member(get_session(), cohort_id, learner_id) or abort(404)
 
 
-def _practical_page(cohort, learner, forms=None, hours_form=None, status=200):
+def _practical_page(cohort, learner, sheet=None, hours_form=None, status=200):
+    """One learner's practical: hours, every competency in one form with its earlier
+    results, and the second assessor's confirmations. ``sheet`` re-shows a refused post:
+    (posted lines by key, problems by key)."""
     db = get_session()
     row = next(r for r in cohorts.roster(db, cohort) if r.learner.id == learner.id)
-    checklist = checklist_of(cohort.course)
-    forms = forms or {}
-    day = _a_cohort_day(cohort)
-    for item in checklist:
-        if item.key not in forms:
-            current = row.results.get(item.key)
-            forms[item.key] = SignoffForm(
-                prefix=item.key,
-                formdata=None,
-                result=current.result if current else None,
-                assessed_on=current.assessed_on if current else day,
-                notes=current.notes if current else "",
-            )
+    today = utcnow().date()
+    posted, problems = sheet or ({}, {})
     hours_form = hours_form or HoursForm(formdata=None, hours=row.member.practical_hours)
     return render_template(
         "instructor/practical.html",
         cohort=cohort,
         row=row,
-        checklist=checklist,
-        forms=forms,
+        checklist=checklist_of(cohort.course),
+        days=signoff_days(cohorts.facts(cohort), today),
+        default_day=signoff_sheet.default_day(cohort, today),
+        earlier=signoff_sheet.earlier_results(db, cohort, learner),
+        posted=posted,
+        problems=problems,
         hours_form=hours_form,
-        confirm_forms={
-            item.key: ConfirmSignoffForm(prefix=f"confirm-{item.key}", assessed_on=day)
-            for item in checklist
-            if item.second_assessor
-        },
+        confirm_day=signoff_sheet.default_day(cohort, today),
         assessors=cohorts.assessor_names(db, row.results.values()),
     ), status
-
-
-def _a_cohort_day(cohort) -> date:
-    """The day a sign-off form suggests: today if it falls within the cohort, else its
-    nearest day (a sign-off must fall within the cohort's days)."""
-    return min(max(utcnow().date(), cohort.starts_on), cohort.ends_on)
 
 
 @bp.get("/cohorts/<int:cohort_id>/learners/<int:learner_id>")
@@ -163,7 +152,38 @@ def sign_off(cohort_id: int, learner_id: int, key: str):
             flash(error.message, "error")
             return _practical_page(cohort, learner, status=400)
         return _recorded(cohort, learner, "Result recorded.")
-    return _practical_page(cohort, learner, forms={key: form}, status=400)
+    for errors in form.errors.values():
+        flash(" ".join(errors), "error")
+    return _practical_page(cohort, learner, status=400)
+
+
+@bp.post("/cohorts/<int:cohort_id>/learners/<int:learner_id>/signoffs")
+def sign_off_sheet(cohort_id: int, learner_id: int):
+    """Record the whole sheet: each competency's result ("all passed" fills the blanks that
+    are not passed yet), all or none."""
+    cohort = run_cohort_or_404(cohort_id)
+    _member, learner = _member_or_404(cohort.id, learner_id)
+    form, db = ConfirmForm(), get_session()
+    if not form.validate_on_submit():
+        flash("The form had expired. Please send it again.", "error")
+        return _practical_page(cohort, learner, status=400)
+    posted = {
+        item.key: signoff_sheet.SheetEntry(
+            request.form.get(f"result-{item.key}", ""),
+            request.form.get(f"day-{item.key}", ""),
+            request.form.get(f"notes-{item.key}", ""),
+        )
+        for item in checklist_of(cohort.course)
+    }
+    all_passed = request.form.get("all_passed") == "1"
+    problems = signoff_sheet.record_sheet(
+        db, cohort, learner, posted, all_passed, current_user.id, utcnow().date()
+    )
+    if problems:
+        db.rollback()
+        flash("Nothing was recorded: correct the competencies marked below.", "error")
+        return _practical_page(cohort, learner, sheet=(posted, problems), status=400)
+    return _recorded(cohort, learner, "Results recorded.")
 
 
 def _recorded(cohort, learner, message: str):

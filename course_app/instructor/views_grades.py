@@ -19,7 +19,14 @@ from course_app.modules.models import Course, Enrollment
 from course_app.quizzes import allowances, answering
 from course_app.quizzes import services as quiz_services
 from course_app.quizzes.content import FINAL_EXAM_SLUG
-from course_app.quizzes.models import Attempt, Question, QuestionVersion, Quiz, is_current_version
+from course_app.quizzes.models import (
+    Attempt,
+    Question,
+    QuestionVersion,
+    Quiz,
+    in_course_order,
+    is_current_version,
+)
 
 
 def _filters() -> gradebook.Filters:
@@ -90,7 +97,7 @@ def _learner_page(course: Course, person: User, form: AllowanceForm, status: int
         select(Attempt, Quiz)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .where(Attempt.user_id == person.id, Quiz.course_id == course.id)
-        .order_by(Quiz.module_id.is_(None), Quiz.id, Attempt.number)
+        .order_by(*in_course_order(), Attempt.number)
     )
     quizzes = {int(value): label for value, label in form.quiz.choices}
     return render_template(
@@ -176,7 +183,7 @@ def quizzes(course_slug: str):
     quiz_rows = db.scalars(
         select(Quiz)
         .where(Quiz.course_id == course.id, ~Quiz.is_archived)
-        .order_by(Quiz.module_id.is_(None), Quiz.id)
+        .order_by(*in_course_order())
     ).all()
     questions = db.execute(
         select(Question, QuestionVersion)
@@ -185,7 +192,7 @@ def quizzes(course_slug: str):
             is_current_version(),
         )
         .where(Question.course_id == course.id, ~Question.is_archived)
-        .order_by(Question.module_id, Question.key)
+        .order_by(*in_course_order(Question)[:2], Question.key)
     ).all()
     return render_template(
         "instructor/quizzes.html",

@@ -2,13 +2,17 @@
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from course_app import permissions, timing
 from course_app.auth.jurisdictions import jurisdiction_name
+from course_app.certificates.models import Certificate
 from course_app.claims import ARTICLE_CLAIMS
 from course_app.db import get_session
 from course_app.modules import bp, lesson_time, services
 from course_app.modules.media import find_media
+from course_app.progress import LessonItem, QuizItem
+from course_app.requirements import CourseStanding
 from course_app.standings import learner_standing
 
 
@@ -25,30 +29,73 @@ def _status_or_404(course_slug: str) -> services.CourseStatus:
 
 @bp.get("/courses")
 def catalog():
-    """Every course, with the learner's progress and any lock."""
-    statuses = services.course_statuses(get_session(), _user_id())
-    return render_template("modules/catalog.html", statuses=list(statuses.values()))
+    """Every course, with the learner's progress and any lock (naming what remains in the
+    course it needs)."""
+    statuses = list(services.course_statuses(get_session(), _user_id()).values())
+    return render_template(
+        "modules/catalog.html", statuses=statuses, standings=_standings(statuses)
+    )
 
 
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    """The learner's courses, progress and CE minutes."""
+    """The learner's courses, progress, CE minutes and what remains in each (a locked
+    course names what remains in the course it needs)."""
     statuses = list(services.course_statuses(get_session(), current_user.id).values())
     return render_template(
-        "modules/dashboard.html", statuses=statuses, jurisdiction_name=jurisdiction_name
+        "modules/dashboard.html",
+        statuses=statuses,
+        standings=_standings(statuses),
+        jurisdiction_name=jurisdiction_name,
     )
+
+
+def _standings(statuses) -> dict[int, CourseStanding]:
+    """The learner's standing in each course they are enrolled in, by course id."""
+    if not current_user.is_authenticated:
+        return {}
+    db = get_session()
+    found = {
+        s.course.id: learner_standing(db, s.course.id, current_user.id)
+        for s in statuses
+        if s.is_enrolled
+    }
+    return {course_id: standing for course_id, standing in found.items() if standing}
 
 
 @bp.get("/courses/<course_slug>")
 def course(course_slug: str):
     """A course's modules and lessons, progress, what remains (with the learner's practical:
-    cohort, each competency's result), and the enrol or resume button."""
-    status = _status_or_404(course_slug)
-    standing = None
+    cohort, each competency's result), and the enrol or resume button; while it is locked,
+    what remains in the course it needs; once complete, what comes next."""
+    statuses = services.course_statuses(get_session(), _user_id())
+    status = statuses.get(course_slug) or abort(404)
+    db = get_session()
+    standing = prerequisite = None
     if status.is_enrolled:
-        standing = learner_standing(get_session(), status.course.id, current_user.id)
-    return render_template("modules/course.html", status=status, standing=standing)
+        standing = learner_standing(db, status.course.id, current_user.id)
+    needed = status.course.prerequisite
+    if status.is_locked and needed and statuses[needed.slug].is_enrolled:
+        prerequisite = learner_standing(db, needed.id, current_user.id)
+    return render_template(
+        "modules/course.html",
+        status=status,
+        standing=standing,
+        prerequisite=prerequisite,
+        next_courses=[s for s in statuses.values() if s.course.prerequisite_id == status.course.id],
+        certificate=_certificate(status) if status.progress.is_complete else None,
+    )
+
+
+def _certificate(status: services.CourseStatus) -> str | None:
+    """The public id of the learner's valid certificate for this course, if issued."""
+    query = select(Certificate.public_id).where(
+        Certificate.user_id == current_user.id,
+        Certificate.course_id == status.course.id,
+        Certificate.status == "valid",
+    )
+    return get_session().scalar(query.order_by(Certificate.issued_at.desc()).limit(1))
 
 
 @bp.post("/courses/<course_slug>/enrol")
@@ -88,13 +135,14 @@ def lesson(course_slug: str, lesson_slug: str):
     if not permissions.can_read_lessons(current_user, status):
         flash("Enrol in this course to read its lessons.", "info")
         return redirect(url_for("modules.course", course_slug=course_slug))
-    previous, following = status.progress.neighbours(lesson.id)
+    previous, _following = status.progress.neighbours(lesson.id)
     return render_template(
         "modules/lesson.html",
+        next_url=_url_of(course_slug, status.progress.step_after(lesson.id)),
         status=status,
         lesson=lesson,
         previous=previous,
-        following=following,
+        following=status.progress.step_after(lesson.id),
         claims=ARTICLE_CLAIMS,
         references=_references(status, lesson),
         is_done=status.progress.is_done(lesson.id),
@@ -124,10 +172,16 @@ def complete(course_slug: str, lesson_slug: str):
         flash(outcome.time.shortfall_message, "error")
         return redirect(here)
     flash(f"“{lesson.title}” is marked complete.", "success")
-    _previous, following = status.progress.neighbours(lesson.id)
-    if following is None:
-        return redirect(url_for("modules.course", course_slug=course_slug))
-    return redirect(url_for("modules.lesson", course_slug=course_slug, lesson_slug=following.slug))
+    return redirect(_url_of(course_slug, status.progress.step_after(lesson.id)))
+
+
+def _url_of(course_slug: str, step) -> str:
+    """A lesson's or a quiz's page (the course page when there is nothing after)."""
+    if isinstance(step, LessonItem):
+        return url_for("modules.lesson", course_slug=course_slug, lesson_slug=step.slug)
+    if isinstance(step, QuizItem):
+        return url_for("quizzes.overview", course_slug=course_slug, quiz_slug=step.slug)
+    return url_for("modules.course", course_slug=course_slug)
 
 
 @bp.post("/courses/<course_slug>/lessons/<lesson_slug>/time")

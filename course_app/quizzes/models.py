@@ -19,9 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from course_app.db import Base, UTCDateTime, utcnow
 from course_app.modules.models import SLUG_LENGTH, Course, CourseModule
@@ -316,3 +317,15 @@ class FormSubmission(Base):
     action: Mapped[str] = mapped_column(String(10))
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def in_course_order(model=Quiz) -> tuple:
+    """ORDER BY terms putting quizzes (or questions, by their module) in course order: module
+    by module as course.toml lists them, then the final exam; never by id or internal name."""
+    module = aliased(CourseModule)
+    position = select(module.position).where(module.id == model.module_id)
+    return (
+        model.module_id.is_(None),
+        position.correlate_except(module).scalar_subquery(),
+        model.id,
+    )
