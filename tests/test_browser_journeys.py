@@ -283,13 +283,19 @@ def test_quiz_journey(test_course_server, browser, tmp_path, viewport):
     page.goto(url + "/courses/basics")
     page.get_by_role("button", name="Enrol in this course").click()
     page.get_by_role("link", name=re.compile("^Start: ")).click()
-    for _ in range(3):  # each lesson leads to the next, the last one back to the course
+    for _ in range(2):  # lesson one leads to two, a module's last lesson to its quiz
         move_clock(timedelta(minutes=30))  # reading it (no test lesson declares more)
         page.get_by_role("button", name="Mark this lesson complete").click()
+    page.wait_for_url(url + "/courses/basics/quizzes/first")
+    page.goto(url + "/courses/basics/lessons/three")
+    move_clock(timedelta(minutes=30))
+    page.get_by_role("button", name="Mark this lesson complete").click()
+    page.wait_for_url(url + "/courses/basics/quizzes/second")
+    page.goto(url + "/courses/basics")
     page.get_by_text("What remains for your certificate").wait_for()
     visit.check("course-lessons-done")
 
-    page.get_by_role("link", name="Quiz: First module").click()
+    page.get_by_role("link", name="Quiz: First module", exact=True).click()
     visit.check("quiz-overview")
     page.get_by_role("button", name="Start attempt 1").click()
     page.get_by_role("heading", name="Case: A runner with calf pain").wait_for()
@@ -347,7 +353,8 @@ def test_quiz_journey(test_course_server, browser, tmp_path, viewport):
 
     page.get_by_role("link", name="My learning").click()
     page.get_by_role("table").get_by_text("100% (3/3 lessons, 3/3 quizzes)").wait_for()
-    page.get_by_role("cell", name="Complete", exact=True).wait_for()
+    # Everything done but the licence check, which only the certificate needs:
+    page.get_by_role("cell", name=re.compile("^Complete; certificate pending")).wait_for()
     visit.check("dashboard-complete")
     page.goto(url + "/courses/advanced")
     page.get_by_role("button", name="Enrol in this course").click()
