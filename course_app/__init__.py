@@ -48,6 +48,7 @@ def _init_subsystems(app: Flask) -> None:
         db,
         errors,
         instructor,
+        jobs,
         modules,
         permissions,
         quizzes,
@@ -56,6 +57,7 @@ def _init_subsystems(app: Flask) -> None:
 
     for subsystem in (
         db,
+        jobs,
         security,
         auth,
         modules,

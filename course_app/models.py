@@ -11,6 +11,7 @@ from course_app.instructor.models import (
     CompetencySignoff,
     CourseStaff,
 )
+from course_app.jobs.models import Job, JobUnit
 from course_app.mail.models import OutboxMessage
 from course_app.modules.models import (
     Course,
@@ -53,6 +54,8 @@ __all__ = [
     "CourseModule",
     "CourseStaff",
     "Enrollment",
+    "Job",
+    "JobUnit",
     "Lesson",
     "LessonProgress",
     "LessonRevision",

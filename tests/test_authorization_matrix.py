@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from course_app.auth.models import Role
 from course_app.instructor.models import Cohort, CohortMember, CourseStaff
+from course_app.jobs.models import Job
 from course_app.models import metadata
 from course_app.modules.models import Course
 from tests.helpers import complete_course, login, make_user, post
@@ -187,6 +188,9 @@ MATRIX = {
     ("POST", "admin.remove_staff", "/admin/courses/basics/staff/3/remove"): expect(
         LOGIN, 403, instructor=403, admin=302
     ),
+    # Job 1 is the learner's (made in as_user): theirs and administrators' only.
+    ("GET", "jobs.page", "/jobs/1"): expect(LOGIN, 200, 404, 404, admin=200),
+    ("GET", "jobs.status", "/jobs/1.json"): expect(LOGIN, 200, 404, 404, admin=200),
 }
 
 
@@ -213,6 +217,15 @@ def as_user(app, client, db, content):
     post(client, "/auth/logout")
     teach(db, instructor, "basics", cohort_member=learner)
     teach(db, outsider, "advanced")
+    db.add(
+        Job(
+            kind="certificates.issue",
+            params={"course": "basics", "base_url": "https://ce.example.org"},
+            created_by_id=learner.id,
+            idempotency_key="matrix",
+        )
+    )
+    db.commit()
 
     def become(user: str) -> None:
         if user != "anonymous":

@@ -1,0 +1,87 @@
+"""Bulk certificate issue as a background job, through the pages (jobs run inside the request
+in tests: JOBS_IMMEDIATE follows TESTING). The consumer in its own process, killed halfway,
+is in test_jobs_consumer.py."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from course_app.certificates.models import Certificate
+from course_app.jobs.models import Job
+from tests.helpers import csrf_token, login, make_user, text_of
+from tests.job_fixtures import admin_browser, eligible_learners, not_eligible_learner
+
+ISSUE = "/admin/certificates/basics/issue"
+
+
+@pytest.fixture
+def admin(app, content, db):
+    return admin_browser(app, db)
+
+
+def _job_key(browser) -> str:
+    page = text_of(browser.get("/admin/certificates"))
+    return re.search(r'name="job_key" value="([^"]+)"', page).group(1)
+
+
+def _issue(browser, learners, key):
+    form = {
+        "learner": [str(learner.id) for learner in learners],
+        "job_key": key,
+        "csrf_token": csrf_token(browser),
+    }
+    return browser.post(ISSUE, data=form)
+
+
+def test_bulk_issue_answers_with_a_job_page_and_lists_each_failure(app, admin, db):
+    ready = eligible_learners(app, db, 2)
+    late = not_eligible_learner(app, db)
+    response = _issue(admin, [*ready, late], _job_key(admin))
+    assert response.status_code == 303
+    job_url = response.headers["Location"]
+    assert re.fullmatch(r"/jobs/\d+", job_url)
+    page = text_of(admin.get(job_url))
+    assert '<progress id="job-progress" max="3" value="3">' in page
+    assert "Finished: 2 of 3 done, 1 failed." in page
+    assert "<strong>Lee Late</strong>: Lee Late is not eligible yet" in page
+    status = admin.get(f"{job_url}.json").json
+    assert (status["status"], status["done"], status["succeeded"]) == ("finished", 3, 2)
+    assert status["failures"][0]["subject"] == "Lee Late"
+    holders = db.scalars(select(Certificate.user_id).where(Certificate.status == "valid")).all()
+    assert sorted(holders) == sorted(learner.id for learner in ready)
+
+
+def test_the_same_form_sent_twice_issues_once(app, admin, db):
+    ready = eligible_learners(app, db, 2)
+    key = _job_key(admin)
+    first = _issue(admin, ready, key).headers["Location"]
+    second = _issue(admin, ready, key).headers["Location"]
+    assert first == second
+    assert db.scalar(select(func.count()).select_from(Job)) == 1
+    assert db.scalar(select(func.count()).select_from(Certificate)) == 2
+    # A new page view is a new request: it runs again, and every learner already holds one.
+    third = _issue(admin, ready, _job_key(admin)).headers["Location"]
+    assert third != first
+    assert "Finished: 0 of 2 done, 2 failed." in text_of(admin.get(third))
+    assert db.scalar(select(func.count()).select_from(Certificate)) == 2
+
+
+def test_a_job_page_is_its_starters_and_admins_only(app, admin, db):
+    ready = eligible_learners(app, db, 2)
+    job_url = _issue(admin, ready, _job_key(admin)).headers["Location"]
+    stranger = app.test_client()
+    make_user(db, email="other@example.org", full_name="Other Learner")
+    login(stranger, "other@example.org")
+    assert stranger.get(job_url).status_code == 404
+    assert stranger.get(f"{job_url}.json").status_code == 404
+    assert app.test_client().get(job_url).status_code == 302  # to the login page
+    assert admin.get("/jobs/999999").status_code == 404
+
+
+def test_a_form_without_its_key_is_refused_and_changes_nothing(app, admin, db):
+    ready = eligible_learners(app, db, 2)
+    response = _issue(admin, ready, "")
+    assert response.status_code == 303
+    assert "This form has expired" in text_of(admin.get(response.headers["Location"]))
+    assert db.scalar(select(func.count()).select_from(Job)) == 0

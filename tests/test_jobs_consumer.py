@@ -1,0 +1,142 @@
+"""The job consumer in its own process (``flask jobs-worker``), on this test's database and
+instance folder: killed with SIGKILL halfway through a bulk issue and started again, it
+finishes the job and nobody gets two certificates.
+
+Halfway is made exact, not timed: the test holds a write lock on the job's row (on SQLite,
+the database's writer lock) and lets it go one moment at a time until some units are done;
+the consumer is then blocked inside a unit when it is killed.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from course_app.certificates.models import Certificate
+from course_app.config import REPO_ROOT
+from course_app.jobs.models import Job, JobUnit
+from tests.job_fixtures import admin_browser, eligible_learners, not_eligible_learner
+from tests.test_jobs import _issue, _job_key
+
+DEADLINE_S = 90
+COUNT = 8
+
+
+@pytest.fixture
+def queued_app(make_app, tmp_path):
+    return make_app(JOBS_IMMEDIATE=False)
+
+
+def _flask(app, database_url: str, *args: str) -> list[str]:
+    factory = f"course_app:create_app(instance_path={app.instance_path!r})"
+    return [sys.executable, "-m", "flask", "--app", factory, *args]
+
+
+def _environment(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO_ROOT),
+        "COURSE_APP_DATABASE_URL": database_url,
+        "COURSE_APP_SECRET_KEY": "test-secret-key",
+        "COURSE_APP_JOBS_LEASE_SECONDS": "2",
+    }
+
+
+def _start_consumer(app, database_url: str, log: Path) -> subprocess.Popen:
+    with log.open("ab") as output:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            _flask(app, database_url, "jobs-worker", "--workers", "1", "--no-schedule"),
+            env=_environment(database_url),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _poll(condition, what: str, log: Path):
+    deadline = time.monotonic() + DEADLINE_S
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)  # a poll interval, not synchronisation: the deadline decides
+    pytest.fail(f"{what} not within {DEADLINE_S} s; consumer log:\n{log.read_text()}")
+
+
+def _units_done_while_holding_the_job(engine, job_id: int, at_least: int):
+    """Take a write lock on the job's row, letting go briefly until the consumer has
+    finished ``at_least`` units; return the open connection that still holds the lock."""
+    while True:
+        connection = engine.connect()
+        connection.execute(text("UPDATE jobs SET done = done WHERE id = :id"), {"id": job_id})
+        done = connection.execute(text("SELECT done FROM jobs WHERE id = :id"), {"id": job_id})
+        if done.scalar_one() >= at_least:
+            return connection
+        connection.rollback()
+        connection.close()
+        time.sleep(0.005)
+
+
+def test_a_consumer_killed_halfway_is_resumed_and_issues_nobody_twice(
+    queued_app, content, db, database_url, tmp_path
+):
+    app = queued_app
+    admin = admin_browser(app, db)
+    ready = eligible_learners(app, db, COUNT - 1)
+    late = not_eligible_learner(app, db)
+    job_url = _issue(admin, [*ready, late], _job_key(admin)).headers["Location"]
+    job_id = int(job_url.rsplit("/", 1)[1])
+    assert (Path(app.instance_path) / "jobs.sqlite").stat().st_mode & 0o777 == 0o600
+    assert "Waiting for a worker: 0 of 8." in admin.get(job_url).get_data(as_text=True)
+
+    log = tmp_path / "consumer.log"
+    engine = create_engine(database_url)
+    consumer = _start_consumer(app, database_url, log)
+    try:
+        holding = _units_done_while_holding_the_job(engine, job_id, at_least=2)
+        consumer.send_signal(signal.SIGKILL)
+        consumer.wait(timeout=DEADLINE_S)
+        done_at_kill = holding.execute(text("SELECT done FROM jobs")).scalar_one()
+        holding.rollback()
+        holding.close()
+    finally:
+        consumer.kill()
+    assert 2 <= done_at_kill < COUNT
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(Certificate)) == db.scalar(
+        select(func.count()).select_from(JobUnit).where(JobUnit.outcome == "done")
+    )
+
+    # Its lease lapses (2 s here); recovery puts the job back on the queue for a new consumer.
+    recover = _flask(app, database_url, "recover-jobs")
+    _poll(
+        lambda: (
+            "Requeued 1 "
+            in subprocess.run(
+                recover, env=_environment(database_url), capture_output=True, text=True, check=True
+            ).stdout
+        ),
+        "the job's requeue",
+        log,
+    )
+    consumer = _start_consumer(app, database_url, log)
+    try:
+        _poll(lambda: _status(db, job_id) == "finished", "the resumed job's end", log)
+    finally:
+        consumer.send_signal(signal.SIGTERM)
+        consumer.wait(timeout=DEADLINE_S)
+    holders = db.scalars(select(Certificate.user_id)).all()
+    assert sorted(holders) == sorted(learner.id for learner in ready)  # one each, no more
+    status = admin.get(f"{job_url}.json").json
+    assert (status["done"], status["succeeded"], status["percent"]) == (COUNT, COUNT - 1, 100)
+    assert [f["subject"] for f in status["failures"]] == ["Lee Late"]
+    engine.dispose()
+
+
+def _status(db, job_id: int) -> str:
+    db.expire_all()
+    return db.scalar(select(Job.status).where(Job.id == job_id))
