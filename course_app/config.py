@@ -76,6 +76,8 @@ class DefaultConfig:
     # Background jobs (course_app/jobs; README "Background jobs").
     #: Redis for the job queue (e.g. redis://127.0.0.1:6379/1); empty: a SQLite file.
     JOBS_REDIS_URL = ""
+    #: The queue's name (Redis keys): sites sharing one Redis each need their own.
+    JOBS_QUEUE_NAME = "course_app"
     #: The SQLite queue file, relative to the instance folder.
     JOBS_SQLITE_FILE = "jobs.sqlite"
     #: Run jobs inside the request that starts them, with no consumer: None follows TESTING.

@@ -85,3 +85,18 @@ def test_a_form_without_its_key_is_refused_and_changes_nothing(app, admin, db):
     assert response.status_code == 303
     assert "This form has expired" in text_of(admin.get(response.headers["Location"]))
     assert db.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_a_job_started_while_redis_is_down_is_kept_and_runs_once_it_is_back(make_app, content, db):
+    down = make_app(JOBS_REDIS_URL="redis://127.0.0.1:1/0", JOBS_IMMEDIATE=False)
+    admin = admin_browser(down, db)
+    ready = eligible_learners(down, db, 2)
+    response = _issue(admin, ready, _job_key(admin))
+    assert response.status_code == 303  # the admin sees the job's page, not an error
+    assert "Waiting for a worker: 0 of 2." in text_of(admin.get(response.headers["Location"]))
+    assert db.scalar(select(Job.enqueued_at)) is None
+    back = make_app()  # the queue is reachable again (here: jobs run where they are queued)
+    assert "Requeued 1 " in back.test_cli_runner().invoke(args=["recover-jobs"]).output
+    db.expire_all()
+    assert db.scalar(select(Job.status)) == "finished"
+    assert db.scalar(select(func.count()).select_from(Certificate)) == 2

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from sqlalchemy import create_engine, func, select, text
 from course_app.certificates.models import Certificate
 from course_app.config import REPO_ROOT
 from course_app.jobs.models import Job, JobUnit
+from course_app.jobs.queue import get_huey
 from tests.job_fixtures import admin_browser, eligible_learners, not_eligible_learner
 from tests.test_jobs import _issue, _job_key
 
@@ -27,9 +29,23 @@ DEADLINE_S = 90
 COUNT = 8
 
 
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def backend(request, tmp_path) -> dict[str, str]:
+    """The queue's settings: the SQLite file in the instance folder, or Redis with a queue
+    of this test's own (other test runs may share the Redis)."""
+    if request.param == "sqlite":
+        return {}
+    return {"JOBS_REDIS_URL": REDIS, "JOBS_QUEUE_NAME": f"test-{uuid.uuid4().hex}"}
+
+
 @pytest.fixture
-def queued_app(make_app, tmp_path):
-    return make_app(JOBS_IMMEDIATE=False)
+def queued_app(make_app, backend):
+    app = make_app(JOBS_IMMEDIATE=False, **backend)
+    yield app
+    get_huey(app).flush()  # this test's queue (a Redis one would outlive the test)
 
 
 def _flask(app, database_url: str, *args: str) -> list[str]:
@@ -37,11 +53,13 @@ def _flask(app, database_url: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", factory, *args]
 
 
-def _environment(database_url: str) -> dict[str, str]:
+def _environment(app) -> dict[str, str]:
     return {
         **os.environ,
+        "COURSE_APP_JOBS_REDIS_URL": app.config["JOBS_REDIS_URL"],
+        "COURSE_APP_JOBS_QUEUE_NAME": app.config["JOBS_QUEUE_NAME"],
+        "COURSE_APP_DATABASE_URL": app.config["DATABASE_URL"],
         "PYTHONPATH": str(REPO_ROOT),
-        "COURSE_APP_DATABASE_URL": database_url,
         "COURSE_APP_SECRET_KEY": "test-secret-key",
         "COURSE_APP_JOBS_LEASE_SECONDS": "2",
     }
@@ -51,7 +69,7 @@ def _start_consumer(app, database_url: str, log: Path) -> subprocess.Popen:
     with log.open("ab") as output:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
             _flask(app, database_url, "jobs-worker", "--workers", "1", "--no-schedule"),
-            env=_environment(database_url),
+            env=_environment(app),
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -90,7 +108,8 @@ def test_a_consumer_killed_halfway_is_resumed_and_issues_nobody_twice(
     late = not_eligible_learner(app, db)
     job_url = _issue(admin, [*ready, late], _job_key(admin)).headers["Location"]
     job_id = int(job_url.rsplit("/", 1)[1])
-    assert (Path(app.instance_path) / "jobs.sqlite").stat().st_mode & 0o777 == 0o600
+    if not app.config["JOBS_REDIS_URL"]:
+        assert (Path(app.instance_path) / "jobs.sqlite").stat().st_mode & 0o777 == 0o600
     assert "Waiting for a worker: 0 of 8." in admin.get(job_url).get_data(as_text=True)
 
     log = tmp_path / "consumer.log"
@@ -117,7 +136,7 @@ def test_a_consumer_killed_halfway_is_resumed_and_issues_nobody_twice(
         lambda: (
             "Requeued 1 "
             in subprocess.run(
-                recover, env=_environment(database_url), capture_output=True, text=True, check=True
+                recover, env=_environment(app), capture_output=True, text=True, check=True
             ).stdout
         ),
         "the job's requeue",

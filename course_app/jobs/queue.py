@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 
 HUEY_KEY = "course_app.jobs.huey"
 TASKS_KEY = "course_app.jobs.tasks"
-QUEUE_NAME = "course_app"
 
 
 def sqlite_file(app: Flask) -> Path:
@@ -38,14 +37,13 @@ def make_huey(app: Flask) -> Huey:
     immediate = app.config["JOBS_IMMEDIATE"]
     if immediate is None:
         immediate = app.testing
+    name = app.config["JOBS_QUEUE_NAME"]
     if app.config["JOBS_REDIS_URL"]:
-        return RedisHuey(
-            QUEUE_NAME, url=app.config["JOBS_REDIS_URL"], results=False, immediate=immediate
-        )
+        return RedisHuey(name, url=app.config["JOBS_REDIS_URL"], results=False, immediate=immediate)
     path = sqlite_file(app)
     if not immediate:
         _create_private(path)
-    return SqliteHuey(QUEUE_NAME, filename=str(path), results=False, immediate=immediate)
+    return SqliteHuey(name, filename=str(path), results=False, immediate=immediate)
 
 
 def _create_private(path: Path) -> None:
