@@ -50,8 +50,10 @@ def _init_subsystems(app: Flask) -> None:
         instructor,
         jobs,
         modules,
+        notifications,
         permissions,
         quizzes,
+        scheduled,
         security,
     )
 
@@ -65,8 +67,10 @@ def _init_subsystems(app: Flask) -> None:
         instructor,
         certificates,
         admin,
+        notifications,
         errors,
         permissions,
+        scheduled,
         cli,
     ):
         subsystem.init_app(app)

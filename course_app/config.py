@@ -74,6 +74,8 @@ class DefaultConfig:
     LESSON_PAGE_MAX_AGE = 4 * 3600
 
     # Background jobs (course_app/jobs; README "Background jobs").
+    #: A regrade affecting more attempts than this runs as a job (fewer: in the request).
+    REGRADE_JOB_ATTEMPTS = 200
     #: Redis for the job queue (e.g. redis://127.0.0.1:6379/1); empty: a SQLite file.
     JOBS_REDIS_URL = ""
     #: The queue's name (Redis keys): sites sharing one Redis each need their own.
@@ -88,3 +90,7 @@ class DefaultConfig:
     JOBS_LEASE_SECONDS = 60
     #: Minutes a queued job may wait before it is put on the queue again (lost messages).
     JOBS_REQUEUE_MINUTES = 15
+    #: Where the scheduled nightly backup writes (relative: in the instance folder) and how
+    #: many of its backups it keeps.
+    BACKUP_DIR = "backups"
+    BACKUP_KEEP = 14

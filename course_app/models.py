@@ -23,6 +23,7 @@ from course_app.modules.models import (
     LessonTime,
     MediaFile,
 )
+from course_app.notifications.models import Notification, NotificationOptOut
 from course_app.quizzes.models import (
     Accommodation,
     Attempt,
@@ -61,6 +62,8 @@ __all__ = [
     "LessonRevision",
     "LessonTime",
     "MediaFile",
+    "Notification",
+    "NotificationOptOut",
     "OutboxMessage",
     "Question",
     "QuestionVersion",

@@ -191,6 +191,16 @@ MATRIX = {
     # Job 1 is the learner's (made in as_user): theirs and administrators' only.
     ("GET", "jobs.page", "/jobs/1"): expect(LOGIN, 200, 404, 404, admin=200),
     ("GET", "jobs.status", "/jobs/1.json"): expect(LOGIN, 200, 404, 404, admin=200),
+    ("GET", "jobs.download", "/jobs/1/download"): expect(LOGIN, 404),  # job 1 wrote no file
+    ("POST", "admin.export_audit", "/admin/audit/export"): expect(
+        LOGIN, 403, instructor=403, admin=303
+    ),
+    # Everyone's own inbox; marking another person's notification read marks nothing.
+    ("GET", "notifications.inbox", "/notifications"): LOGGED_IN,
+    ("POST", "notifications.mark_read", "/notifications/1/read"): expect(LOGIN, 302),
+    ("POST", "notifications.mark_all_read", "/notifications/read"): expect(LOGIN, 302),
+    ("GET", "notifications.settings", "/notifications/settings"): LOGGED_IN,
+    ("POST", "notifications.settings", "/notifications/settings"): expect(LOGIN, 302),
 }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from course_app.certificates.models import Certificate
 from course_app.jobs.models import Job
-from tests.helpers import csrf_token, login, make_user, text_of
+from tests.helpers import csrf_token, login, make_user, post, text_of
 from tests.job_fixtures import admin_browser, eligible_learners, not_eligible_learner
 
 ISSUE = "/admin/certificates/basics/issue"
@@ -100,3 +100,25 @@ def test_a_job_started_while_redis_is_down_is_kept_and_runs_once_it_is_back(make
     db.expire_all()
     assert db.scalar(select(Job.status)) == "finished"
     assert db.scalar(select(func.count()).select_from(Certificate)) == 2
+
+
+def test_the_audit_trail_is_exported_as_csv_by_a_job(app, admin, db):
+    for learner in eligible_learners(app, db, 2):
+        post(admin, f"/admin/users/{learner.id}/licence", {"note": "Public register"})
+    page = text_of(admin.get("/admin/audit?action=user.licence_verified"))
+    key = re.search(r'name="job_key" value="([^"]+)"', page).group(1)
+    form = {"job_key": key, "action": "user.licence_verified", "csrf_token": csrf_token(admin)}
+    job_url = admin.post("/admin/audit/export", data=form).headers["Location"]
+    page = text_of(admin.get(job_url))
+    assert "Finished: 1 of 1 done, 0 failed." in page
+    download = re.search(r'href="(/jobs/\d+/download)"', page).group(1)
+    with admin.get(download) as response:
+        assert response.mimetype == "text/csv"
+        assert response.headers["Content-Disposition"].startswith("attachment; filename=audit-")
+        lines = response.get_data(as_text=True).splitlines()
+    assert len(lines) == 1 + 2  # the header, the two learners' licence checks
+    assert all("user.licence_verified" in line for line in lines[1:])
+    stranger = app.test_client()
+    make_user(db, email="other@example.org", full_name="Other Learner")
+    login(stranger, "other@example.org")
+    assert stranger.get(download).status_code == 404

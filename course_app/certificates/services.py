@@ -26,6 +26,7 @@ from course_app.certificates.validity import expiry_date
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.modules.models import Course
+from course_app.notifications.services import notify
 from course_app.requirements import CourseStanding, Requirement
 from course_app.standings import enrolled, standings
 from course_app.timing import ce_hours
@@ -106,7 +107,17 @@ def issue(
         raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
     _close_expired(session, course.id, learner_id)
     cert = _snapshot(course, candidate.learner, candidate.standing, issuer, actor_id)
-    return _store(session, cert, candidate.learner, course, issuer, "certificate.issued")
+    _store(session, cert, candidate.learner, course, issuer, "certificate.issued")
+    notify(
+        session,
+        candidate.learner,
+        "certificate_issued",
+        cert.public_id,
+        link=f"/certificates/{cert.public_id}.pdf",
+        base_url=issuer.base_url,
+        certificate=cert,
+    )
+    return cert
 
 
 def _close_expired(session: Session, course_id: int, learner_id: int) -> None:
@@ -252,6 +263,10 @@ def revoke(session: Session, cert: Certificate, reason: str, actor_id: int) -> N
         reason.strip(),
     )
     clear_flags(session, cert, actor_id, "Revoked: " + reason.strip())
+    holder = session.get(User, cert.user_id)
+    notify(
+        session, holder, "certificate_revoked", cert.public_id, "/certificates", certificate=cert
+    )
 
 
 def reissue(

@@ -8,5 +8,8 @@ bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 
 def init_app(app: Flask) -> None:
     from course_app.instructor import views_authoring, views_cohorts, views_grades  # noqa: F401
+    from course_app.instructor.regrade_job import init_app as register_regrade_job
+
+    register_regrade_job(app)
 
     app.register_blueprint(bp)

@@ -10,9 +10,18 @@ from course_app import permissions
 from course_app.auth.models import User
 from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
-from course_app.instructor import analysis, bp, cohorts, gradebook, item_review, regrading
+from course_app.instructor import (
+    analysis,
+    bp,
+    cohorts,
+    gradebook,
+    item_review,
+    regrade_job,
+    regrading,
+)
 from course_app.instructor.forms import AllowanceForm
 from course_app.instructor.loading import taught_course_or_404
+from course_app.jobs.queue import submit
 from course_app.modules import lesson_time
 from course_app.modules.models import Course, Enrollment
 from course_app.quizzes import allowances, answering
@@ -255,6 +264,8 @@ def apply_regrade(course_slug: str, key: str):
     correct = frozenset(request.form.getlist("correct"))
     db = get_session()
     try:
+        if regrade_job.runs_as_job(len(regrading.preview(db, version, correct))):
+            return _regrade_as_job(course, version, correct)
         regrading.apply(db, version, correct, request.form.get("reason", ""), current_user.id)
     except DomainError as error:
         db.rollback()
@@ -266,3 +277,15 @@ def apply_regrade(course_slug: str, key: str):
     db.commit()
     flash(f"Regraded: the new key of “{key}” applies to every attempt that used it.", "success")
     return redirect(url_for("instructor.quizzes", course_slug=course.slug))
+
+
+def _regrade_as_job(course: Course, version, correct: frozenset[str]):
+    """Many attempts: fix the key now (committed), regrade them in a job, show its page."""
+    db = get_session()
+    regrade, attempt_ids = regrading.fix_key(
+        db, version, correct, request.form.get("reason", ""), current_user.id
+    )
+    params = {"regrade_id": regrade.id, "course": course.slug}
+    key = f"regrade-{regrade.id}"  # one job per regrade, made with it
+    job = submit(db, regrade_job.KIND, attempt_ids, current_user.id, key, params)
+    return redirect(url_for("jobs.page", job_id=job.id), 303)

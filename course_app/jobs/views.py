@@ -1,11 +1,12 @@
 """A job's page (progress bar, result, failures) and its JSON status for the page's poll."""
 
-from flask import abort, jsonify, render_template, url_for
+from flask import abort, jsonify, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
 from course_app import permissions
 from course_app.db import get_session
 from course_app.jobs import bp, services
+from course_app.jobs.files import export_path
 from course_app.jobs.kinds import kind_of
 from course_app.jobs.models import Job
 
@@ -36,3 +37,16 @@ def page(job_id: int):
 def status(job_id: int):
     job = _job_or_404(job_id)
     return jsonify(services.progress(get_session(), job).as_json())
+
+
+@bp.get("/jobs/<int:job_id>/download")
+@login_required
+def download(job_id: int):
+    """The file a finished export job wrote."""
+    job = _job_or_404(job_id)
+    path = export_path(job.id)
+    if job.status != "finished" or "filename" not in job.result or not path.exists():
+        abort(404)
+    return send_file(
+        path, mimetype="text/csv", as_attachment=True, download_name=job.result["filename"]
+    )

@@ -36,7 +36,7 @@
     if (job.status === "finished") {
       summary.textContent = "Finished: " + job.succeeded + " of " + job.total + " done, " +
         job.failures.length + " failed.";
-      if (job.result && job.result.download) window.location.reload();
+      if (job.result && job.result.filename) window.location.reload();  // its link
       return true;
     }
     summary.textContent = (job.status === "running" ? "Running: " : "Waiting for a worker: ") +
