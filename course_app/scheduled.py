@@ -226,7 +226,7 @@ TASKS: dict[str, Task] = {
     "issue-waiting": Task(
         issue_waiting, {"minute": "0", "hour": "7"}, "Tell admins who waits for a certificate."
     ),
-    "retry-mail": Task(retry_mail, {"minute": "*/5"}, "Send unsent outbox messages again."),
+    "retry-mail": Task(retry_mail, {"minute": "*"}, "Send unsent outbox messages (again)."),
     "audit-checkpoint": Task(audit_checkpoint, {"minute": "0"}, "Sign the audit chain's head."),
     "backup": Task(nightly_backup, {"minute": "30", "hour": "2"}, "Back up, keep BACKUP_KEEP."),
 }

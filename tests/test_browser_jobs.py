@@ -80,8 +80,7 @@ def test_admin_watches_a_bulk_issue_survive_a_killed_consumer(server, browser, d
         holding = _units_done_while_holding_the_job(engine, job_id, at_least=2)
         consumer.send_signal(signal.SIGKILL)
         consumer.wait(timeout=DEADLINE_S)
-        holding.rollback()
-        holding.close()
+        holding.release()
     finally:
         consumer.kill()
     page.get_by_text(re.compile(r"Running: [2-4] of 5\.")).wait_for()  # the page's poll

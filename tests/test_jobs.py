@@ -5,9 +5,10 @@ is in test_jobs_consumer.py."""
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from course_app.certificates.models import Certificate
+from course_app.db import get_engine
 from course_app.jobs.models import Job
 from tests.helpers import csrf_token, login, make_user, post, text_of
 from tests.job_fixtures import admin_browser, eligible_learners, not_eligible_learner
@@ -122,3 +123,34 @@ def test_the_audit_trail_is_exported_as_csv_by_a_job(app, admin, db):
     make_user(db, email="other@example.org", full_name="Other Learner")
     login(stranger, "other@example.org")
     assert stranger.get(download).status_code == 404
+
+
+def test_each_learners_certificate_audit_entry_and_unit_commit_together(
+    app, admin, db, database_url
+):
+    """On SQLite, pysqlite opens a transaction only at a write: the certificate's SAVEPOINT
+    must not be what opens it, or its RELEASE commits the certificate alone (before its
+    audit entry and its unit row), and a consumer killed just then leaves a certificate
+    without either."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("pysqlite's transaction handling")
+    ready = eligible_learners(app, db, 2)
+    outside = []
+
+    def watch(connection, _cursor, statement, *_args):
+        writes = ("SAVEPOINT", "RELEASE", "INSERT")
+        if (
+            statement.startswith(writes)
+            and not connection.connection.dbapi_connection.in_transaction
+        ):
+            outside.append(statement.split("(")[0].strip())
+
+    event.listen(get_engine(app), "before_cursor_execute", watch)
+    try:
+        _issue(admin, ready, _job_key(admin))
+    finally:
+        event.remove(get_engine(app), "before_cursor_execute", watch)
+    # Each unit's row opens its transaction; the certificate's statements run inside it.
+    assert outside.count("INSERT INTO job_units") == 2
+    assert not [s for s in outside if s.startswith(("SAVEPOINT", "INSERT INTO certificates"))]
+    assert "INSERT INTO audit_entries" not in outside

@@ -7,6 +7,7 @@ the database's writer lock) and lets it go one moment at a time until some units
 the consumer is then blocked inside a unit when it is killed.
 """
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -85,17 +86,44 @@ def _poll(condition, what: str, log: Path):
     pytest.fail(f"{what} not within {DEADLINE_S} s; consumer log:\n{log.read_text()}")
 
 
-def _units_done_while_holding_the_job(engine, job_id: int, at_least: int):
-    """Take a write lock on the job's row, letting go briefly until the consumer has
-    finished ``at_least`` units; return the open connection that still holds the lock."""
+class JobHeld:
+    """Blocks the consumer at the start of its next unit, the moment it is taken, and lets
+    go with :meth:`release`. On PostgreSQL: ``FOR UPDATE`` on the job's row, which the unit
+    row's foreign-key check waits for (PostgreSQL queues lockers fairly). On SQLite: the
+    writer lock (course_app/writer_lock.py) every writer of the app takes, waited for in the
+    kernel so that the consumer, polling for it, cannot starve the test."""
+
+    def __init__(self, engine, job_id: int) -> None:
+        self.engine, self.job_id = engine, job_id
+        self.connection = engine.connect()
+        if engine.dialect.name == "sqlite":
+            lock_file = f"{engine.url.database}.writer-lock"
+            self.descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self.descriptor, fcntl.LOCK_EX)
+        else:
+            query = text("SELECT id FROM jobs WHERE id = :id FOR UPDATE")
+            self.connection.execute(query, {"id": job_id})
+
+    def done(self) -> int:
+        query = text("SELECT done FROM jobs WHERE id = :id")
+        return self.connection.execute(query, {"id": self.job_id}).scalar_one()
+
+    def release(self) -> None:
+        self.connection.rollback()
+        self.connection.close()
+        if self.engine.dialect.name == "sqlite":
+            fcntl.flock(self.descriptor, fcntl.LOCK_UN)
+            os.close(self.descriptor)
+
+
+def _units_done_while_holding_the_job(engine, job_id: int, at_least: int) -> JobHeld:
+    """Hold the job, letting go briefly until the consumer has finished ``at_least`` units;
+    returns the hold, still taken (the consumer is blocked at the start of a unit)."""
     while True:
-        connection = engine.connect()
-        connection.execute(text("UPDATE jobs SET done = done WHERE id = :id"), {"id": job_id})
-        done = connection.execute(text("SELECT done FROM jobs WHERE id = :id"), {"id": job_id})
-        if done.scalar_one() >= at_least:
-            return connection
-        connection.rollback()
-        connection.close()
+        held = JobHeld(engine, job_id)
+        if held.done() >= at_least:
+            return held
+        held.release()
         time.sleep(0.005)
 
 
@@ -119,9 +147,8 @@ def test_a_consumer_killed_halfway_is_resumed_and_issues_nobody_twice(
         holding = _units_done_while_holding_the_job(engine, job_id, at_least=2)
         consumer.send_signal(signal.SIGKILL)
         consumer.wait(timeout=DEADLINE_S)
-        done_at_kill = holding.execute(text("SELECT done FROM jobs")).scalar_one()
-        holding.rollback()
-        holding.close()
+        done_at_kill = holding.done()
+        holding.release()
     finally:
         consumer.kill()
     assert 2 <= done_at_kill < COUNT

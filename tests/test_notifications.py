@@ -13,6 +13,7 @@ from course_app.mail.models import OutboxMessage
 from course_app.notifications.events import expiry_notice
 from course_app.notifications.models import Notification
 from course_app.quizzes.models import Attempt, AttemptItem
+from tests import test_mail
 from tests.conftest import move_clock
 from tests.helpers import (
     answers_for,
@@ -25,6 +26,9 @@ from tests.helpers import (
 )
 from tests.job_fixtures import admin_browser, eligible_learners
 from tests.test_instructor import version_of
+from tests.test_mail import free_port
+
+smtp_server = test_mail.smtp_server  # the fixture, shared
 
 
 @pytest.fixture
@@ -59,12 +63,12 @@ def test_an_issued_certificate_is_announced_once_with_its_pdf_link(app, admin, d
     assert mail.subject == "Your certificate for Basics was issued"
     assert f"http://localhost/certificates/{cert.public_id}.pdf" in mail.body
     header = text_of(learner.browser.get("/dashboard"))
-    assert 'aria-label="1 unread">1</span>' in header
+    assert 'Notifications <span class="badge">1<span class="visually-hidden"> unread' in header
     inbox = text_of(learner.browser.get("/notifications"))
     assert "Your certificate for Basics was issued" in inbox
     note_id = db.scalar(select(Notification.id).where(Notification.user_id == learner.id))
     post(learner.browser, f"/notifications/{note_id}/read")
-    assert "unread" not in text_of(learner.browser.get("/dashboard"))
+    assert "> unread" not in text_of(learner.browser.get("/dashboard"))
 
 
 def test_someone_elses_notification_cannot_be_marked_read(app, admin, db):
@@ -195,3 +199,18 @@ def test_a_regrade_of_many_attempts_runs_as_a_job(app, db, learner, instructor):
     assert "This attempt was regraded" in result
     [mail] = mails_to(db, learner.email)
     assert "score 80 % → 100 %" in mail.body
+
+
+def test_a_notice_waits_out_an_smtp_outage_and_is_sent_once(make_app, content, db, smtp_server):
+    controller, inbox = smtp_server
+    offline = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
+    admin = admin_browser(offline, db)
+    _learner, _cert = _issue_one(offline, admin, db)
+    assert "Sent 0 of 1" in scheduled(offline, "retry-mail")  # the server is away
+    [waiting] = mails_to(db, "learner0@example.org")
+    assert waiting.sent_at is None and waiting.last_error
+    online = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    assert "Sent 1 of 1" in scheduled(online, "retry-mail")
+    assert "Sent 0 of 0" in scheduled(online, "retry-mail")
+    [sent] = inbox.messages
+    assert sent["Subject"] == "Your certificate for Basics was issued"

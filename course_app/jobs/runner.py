@@ -76,8 +76,15 @@ def _run_unit(session: Session, job: Job, kind: Kind, subject: int) -> None:
     label = ""
     try:
         label = kind.label(session, job, subject)
+        # The unit's row first: its INSERT opens the transaction, so everything the unit
+        # writes commits with it. On SQLite, pysqlite opens a transaction only at a write; a
+        # SAVEPOINT (certificates' _store uses one) opening it instead would be committed by
+        # its RELEASE, before the unit's audit entry and row.
+        unit = JobUnit(job_id=job.id, subject_id=subject, outcome="done", label=label[:200])
+        session.add(unit)
+        session.flush()
         kind.run_unit(session, job, subject)
-        _finish_unit(session, job, subject, "done", label, "")
+        _count_and_commit(session, job)
     except IntegrityError:
         # Another runner finished this unit first: its row stands, ours is rolled back.
         session.rollback()
@@ -94,20 +101,19 @@ def _run_unit(session: Session, job: Job, kind: Kind, subject: int) -> None:
 
 
 def _record_failure(session: Session, job: Job, subject: int, label: str, message: str) -> None:
+    failed = JobUnit(
+        job_id=job.id, subject_id=subject, outcome="failed", label=label[:200], message=message
+    )
     try:
-        _finish_unit(session, job, subject, "failed", label, message)
+        session.add(failed)
+        session.flush()
+        _count_and_commit(session, job)
     except IntegrityError:
         session.rollback()
 
 
-def _finish_unit(session, job: Job, subject: int, outcome: str, label: str, message: str) -> None:
-    """Store the unit's row with the unit's work, count it and renew the lease: one commit."""
-    session.add(
-        JobUnit(
-            job_id=job.id, subject_id=subject, outcome=outcome, label=label[:200], message=message
-        )
-    )
-    session.flush()
+def _count_and_commit(session: Session, job: Job) -> None:
+    """Count the job's finished units and renew its lease, in the unit's commit."""
     units = select(func.count()).where(JobUnit.job_id == job.id).scalar_subquery()
     session.execute(
         update(Job).where(Job.id == job.id).values(done=units, lease_until=_lease(utcnow()))
