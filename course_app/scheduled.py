@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session, load_only
 
 from course_app.auth.models import Role, User
 from course_app.certificates import services as certificates
+from course_app.certificates.flags import KIND_LABELS as FLAG_LABELS
+from course_app.certificates.flags import open_flags
 from course_app.certificates.models import Certificate
 from course_app.db import get_engine, get_session, utcnow
 from course_app.modules.models import Course
@@ -169,6 +171,30 @@ def issue_waiting(session: Session) -> str:
     return f"Sent {sent} waiting-for-issue notice(s)."
 
 
+def flagged_certificates(session: Session) -> str:
+    """Tell administrators of each newly flagged certificate, once per flag."""
+    admins = session.scalars(select(User).where(User.role == Role.ADMIN, User.is_active)).all()
+    sent = 0
+    for item in open_flags(session):
+        cert = item.certificate
+        for flag in item.flags:
+            for admin in admins:
+                sent += bool(
+                    notify(
+                        session,
+                        admin,
+                        "certificate_flagged",
+                        f"flag:{flag.id}",
+                        f"/admin/certificates/{cert.public_id}",
+                        certificate=cert,
+                        kind=FLAG_LABELS[flag.kind],
+                        reason=flag.reason,
+                    )
+                )
+    session.commit()
+    return f"Sent {sent} flagged-certificate notice(s)."
+
+
 def retry_mail(session: Session) -> str:
     from course_app import mail
     from course_app.mail.services import unsent_message_ids
@@ -225,6 +251,9 @@ TASKS: dict[str, Task] = {
     ),
     "issue-waiting": Task(
         issue_waiting, {"minute": "0", "hour": "7"}, "Tell admins who waits for a certificate."
+    ),
+    "flagged-certificates": Task(
+        flagged_certificates, {"minute": "15"}, "Tell admins of certificates to review."
     ),
     "retry-mail": Task(retry_mail, {"minute": "*"}, "Send unsent outbox messages (again)."),
     "audit-checkpoint": Task(audit_checkpoint, {"minute": "0"}, "Sign the audit chain's head."),

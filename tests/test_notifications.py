@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from course_app.certificates.models import Certificate
+from course_app.certificates.models import Certificate, CertificateFlag
 from course_app.db import utcnow
 from course_app.mail.models import OutboxMessage
 from course_app.notifications.events import expiry_notice
@@ -177,7 +177,7 @@ def test_admins_hear_once_who_waits_for_a_certificate(app, admin, db):
 def test_only_optional_notices_can_be_turned_off(app, admin, db):
     page = text_of(admin.get("/notifications/settings"))
     choices = set(re.findall(r'name="event" value="([^"]+)"', page))
-    assert choices == {"regrade_changed", "cooldown_ended", "issue_waiting"}
+    assert choices == {"regrade_changed", "cooldown_ended", "certificate_flagged", "issue_waiting"}
     assert "Security and certificate notices cannot be turned off" in page
     post(admin, "/notifications/settings", {"event": ["certificate_issued"]})
     eligible_learners(app, db, 1)
@@ -214,3 +214,16 @@ def test_a_notice_waits_out_an_smtp_outage_and_is_sent_once(make_app, content, d
     assert "Sent 0 of 0" in scheduled(online, "retry-mail")
     [sent] = inbox.messages
     assert sent["Subject"] == "Your certificate for Basics was issued"
+
+
+def test_admins_hear_once_of_a_flagged_certificate(app, admin, db):
+    _learner, cert = _issue_one(app, admin, db)
+    db.add(
+        CertificateFlag(certificate_id=cert.id, kind="review", reason="A regrade took back a pass.")
+    )
+    db.commit()
+    assert "Sent 1 flagged" in scheduled(app, "flagged-certificates")
+    assert "Sent 0 flagged" in scheduled(app, "flagged-certificates")
+    [mail] = mails_to(db, "admin@example.org")
+    assert mail.subject == f"Certificate {cert.public_id}: Needs review"
+    assert "Why: A regrade took back a pass." in mail.body

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only
 
@@ -122,16 +122,23 @@ def issue(
 
 def _close_expired(session: Session, course_id: int, learner_id: int) -> None:
     """Renewal: an expired certificate is recorded as expired (as it already showed) and
-    otherwise left unchanged; the new one gets its own id and dates."""
-    for old in session.scalars(
-        select(Certificate).where(
+    otherwise left unchanged; the new one gets its own id and dates.
+
+    One UPDATE, run even when it matches nothing: on SQLite it is what opens the issue's
+    transaction (pysqlite opens one only at a write), so the SAVEPOINT in :func:`_store` is
+    nested in it and its RELEASE does not commit the certificate ahead of its audit entry."""
+    session.execute(
+        update(Certificate)
+        .where(
             Certificate.course_id == course_id,
             Certificate.user_id == learner_id,
             Certificate.status == "valid",
+            # Only one past its expiry: a certificate issued meanwhile by a concurrent
+            # request stays valid, and the unique index then refuses this second one.
+            Certificate.expires_on < utcnow().date(),
         )
-    ):
-        old.status = "expired"
-    session.flush()
+        .values(status="expired")
+    )
 
 
 def issue_unchecked(session: Session, course: Course, learner: User, issuer: Issuer) -> Certificate:

@@ -9,13 +9,8 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 def _unread() -> int:
-    """For the header: the signed-in person's unread notifications (one COUNT, on use)."""
-    from course_app.db import get_session
-    from course_app.notifications.services import unread_count
-
-    if not current_user.is_authenticated:
-        return 0
-    return unread_count(get_session(), current_user.id)
+    """For the header: the signed-in person's unread notifications, read with their row."""
+    return current_user.unread_notifications if current_user.is_authenticated else 0
 
 
 def init_app(app: Flask) -> None:

@@ -24,6 +24,9 @@ EVENTS: dict[str, Event] = {
     "certificate_revoked": Event("Your certificate was revoked", essential=True),
     "regrade_changed": Event("A regrade changed one of your results", essential=False),
     "cooldown_ended": Event("You may try a quiz again", essential=False),
+    "certificate_flagged": Event(
+        "A certificate was flagged for review", essential=False, audience="admin"
+    ),
     "issue_waiting": Event(
         "Learners are eligible and waiting for a certificate", essential=False, audience="admin"
     ),

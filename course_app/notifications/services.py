@@ -70,16 +70,14 @@ def notify(
         user_id=user.id, event=event, subject_key=subject_key, title=title, body=body, link=link
     )
     session.add(notification)
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(unread_notifications=User.unread_notifications + 1)
+    )
     session.flush()
     mail.queue_message(session, user.email, title, body)
     return notification
-
-
-def unread_count(session: Session, user_id: int) -> int:
-    query = select(func.count()).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)
-    )
-    return session.scalar(query) or 0
 
 
 def inbox(session: Session, user_id: int) -> list[Notification]:
@@ -88,13 +86,21 @@ def inbox(session: Session, user_id: int) -> list[Notification]:
 
 
 def mark_read(session: Session, user_id: int, notification_id: int | None = None) -> int:
-    """Mark one of the user's notifications (or all of them) read; returns how many."""
+    """Mark one of the user's notifications (or all of them) read; returns how many. The
+    header's counter is counted again from the rows, so it cannot drift."""
     query = update(Notification).where(
         Notification.user_id == user_id, Notification.read_at.is_(None)
     )
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
-    return session.execute(query.values(read_at=utcnow())).rowcount
+    marked = session.execute(query.values(read_at=utcnow())).rowcount
+    unread = (
+        select(func.count())
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+    session.execute(update(User).where(User.id == user_id).values(unread_notifications=unread))
+    return marked
 
 
 def turned_off(session: Session, user_id: int) -> set[str]:
