@@ -177,7 +177,13 @@ def test_admins_hear_once_who_waits_for_a_certificate(app, admin, db):
 def test_only_optional_notices_can_be_turned_off(app, admin, db):
     page = text_of(admin.get("/notifications/settings"))
     choices = set(re.findall(r'name="event" value="([^"]+)"', page))
-    assert choices == {"regrade_changed", "cooldown_ended", "certificate_flagged", "issue_waiting"}
+    assert choices == {
+        "cohort_booked",
+        "regrade_changed",
+        "cooldown_ended",
+        "certificate_flagged",
+        "issue_waiting",
+    }
     assert "Security and certificate notices cannot be turned off" in page
     post(admin, "/notifications/settings", {"event": ["certificate_issued"]})
     eligible_learners(app, db, 1)
@@ -227,3 +233,22 @@ def test_admins_hear_once_of_a_flagged_certificate(app, admin, db):
     [mail] = mails_to(db, "admin@example.org")
     assert mail.subject == f"Certificate {cert.public_id}: Needs review"
     assert "Why: A regrade took back a pass." in mail.body
+
+
+def test_a_learner_booked_on_a_cohort_is_told_once(db, learner, instructor):
+    form = {
+        "instructors": "",
+        "name": "Toronto, spring",
+        "starts_on": "2027-06-20",
+        "ends_on": "2027-06-22",
+        "location": "Toronto",
+        "capacity": "12",
+        "lab_hours": "24",
+    }
+    created = post(instructor.browser, "/instructor/courses/basics/cohorts", form)
+    cohort_url = created.headers["Location"]
+    post(instructor.browser, cohort_url, {"email": learner.email})
+    post(instructor.browser, cohort_url, {"email": learner.email})  # refused: already in it
+    [mail] = mails_to(db, learner.email)
+    assert mail.subject == "You are booked on Toronto, spring (Basics)"
+    assert "2027-06-20 to 2027-06-22, Toronto" in mail.body

@@ -22,6 +22,7 @@ EVENTS: dict[str, Event] = {
     "certificate_expiring_7": Event("Your certificate expires in 7 days", essential=True),
     "certificate_expired": Event("Your certificate expired", essential=True),
     "certificate_revoked": Event("Your certificate was revoked", essential=True),
+    "cohort_booked": Event("You were booked on a practical cohort", essential=False),
     "regrade_changed": Event("A regrade changed one of your results", essential=False),
     "cooldown_ended": Event("You may try a quiz again", essential=False),
     "certificate_flagged": Event(
