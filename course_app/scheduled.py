@@ -27,9 +27,12 @@ from course_app.certificates.flags import KIND_LABELS as FLAG_LABELS
 from course_app.certificates.flags import open_flags
 from course_app.certificates.models import Certificate
 from course_app.db import get_engine, get_session, utcnow
+from course_app.instructor import cohorts
+from course_app.instructor.models import Cohort
 from course_app.modules.models import Course
 from course_app.notifications.events import expiry_notice
 from course_app.notifications.services import notify
+from course_app.practical import PracticalStatus
 from course_app.quizzes import answering
 from course_app.quizzes.models import Attempt, Quiz
 
@@ -149,11 +152,8 @@ def issue_waiting(session: Session) -> str:
         ]
         if not waiting:
             continue
-        ids = ",".join(str(learner.id) for learner in sorted(waiting, key=lambda u: u.id))
-        key = f"{course.slug}:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
-        names = ", ".join(learner.full_name for learner in waiting[:NAMED])
-        if len(waiting) > NAMED:
-            names += f" and {len(waiting) - NAMED} more"
+        key = f"{course.slug}:{_digest(waiting)}"
+        names = _names(waiting)
         for admin in admins:
             sent += bool(
                 notify(
@@ -169,6 +169,51 @@ def issue_waiting(session: Session) -> str:
             )
     session.commit()
     return f"Sent {sent} waiting-for-issue notice(s)."
+
+
+def signoff_waiting(session: Session) -> str:
+    """Tell a cohort's instructors and its course's staff which members still wait for
+    their practical sign-off once the cohort has begun: once per cohort and set of learners."""
+    today = utcnow().date()
+    open_cohorts = session.scalars(select(Cohort).where(Cohort.starts_on <= today)).all()
+    sent = 0
+    for cohort in open_cohorts:
+        waiting = [
+            row.learner
+            for row in cohorts.roster(session, cohort)
+            if row.status in (PracticalStatus.NOT_STARTED, PracticalStatus.IN_PROGRESS)
+        ]
+        if not waiting:
+            continue
+        staff = {u.id: u for u in cohorts.cohort_instructors(session, cohort.id)}
+        staff.update({u.id: u for u in cohorts.staff_of(session, cohort.course_id)})
+        key = f"cohort:{cohort.id}:{_digest(waiting)}"
+        path = f"/instructor/cohorts/{cohort.id}"
+        for person in staff.values():
+            sent += bool(
+                notify(
+                    session,
+                    person,
+                    "signoff_waiting",
+                    key,
+                    path,
+                    cohort=cohort,
+                    count=len(waiting),
+                    names=_names(waiting),
+                )
+            )
+    session.commit()
+    return f"Sent {sent} sign-off notice(s)."
+
+
+def _digest(people: list[User]) -> str:
+    ids = ",".join(str(person.id) for person in sorted(people, key=lambda u: u.id))
+    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
+def _names(people: list[User]) -> str:
+    names = ", ".join(person.full_name for person in people[:NAMED])
+    return names + (f" and {len(people) - NAMED} more" if len(people) > NAMED else "")
 
 
 def flagged_certificates(session: Session) -> str:
@@ -251,6 +296,9 @@ TASKS: dict[str, Task] = {
     ),
     "issue-waiting": Task(
         issue_waiting, {"minute": "0", "hour": "7"}, "Tell admins who waits for a certificate."
+    ),
+    "signoff-waiting": Task(
+        signoff_waiting, {"minute": "0", "hour": "8"}, "Tell staff who waits for sign-off."
     ),
     "flagged-certificates": Task(
         flagged_certificates, {"minute": "15"}, "Tell admins of certificates to review."

@@ -177,13 +177,8 @@ def test_admins_hear_once_who_waits_for_a_certificate(app, admin, db):
 def test_only_optional_notices_can_be_turned_off(app, admin, db):
     page = text_of(admin.get("/notifications/settings"))
     choices = set(re.findall(r'name="event" value="([^"]+)"', page))
-    assert choices == {
-        "cohort_booked",
-        "regrade_changed",
-        "cooldown_ended",
-        "certificate_flagged",
-        "issue_waiting",
-    }
+    staff = {"signoff_waiting", "certificate_flagged", "issue_waiting"}
+    assert choices == {"cohort_booked", "regrade_changed", "cooldown_ended"} | staff
     assert "Security and certificate notices cannot be turned off" in page
     post(admin, "/notifications/settings", {"event": ["certificate_issued"]})
     eligible_learners(app, db, 1)
@@ -235,20 +230,33 @@ def test_admins_hear_once_of_a_flagged_certificate(app, admin, db):
     assert "Why: A regrade took back a pass." in mail.body
 
 
-def test_a_learner_booked_on_a_cohort_is_told_once(db, learner, instructor):
+def _cohort(instructor, starts_on: str, ends_on: str) -> str:
     form = {
         "instructors": "",
         "name": "Toronto, spring",
-        "starts_on": "2027-06-20",
-        "ends_on": "2027-06-22",
+        "starts_on": starts_on,
+        "ends_on": ends_on,
         "location": "Toronto",
         "capacity": "12",
         "lab_hours": "24",
     }
-    created = post(instructor.browser, "/instructor/courses/basics/cohorts", form)
-    cohort_url = created.headers["Location"]
+    return post(instructor.browser, "/instructor/courses/basics/cohorts", form).headers["Location"]
+
+
+def test_a_learner_booked_on_a_cohort_is_told_once(db, learner, instructor):
+    cohort_url = _cohort(instructor, "2027-06-20", "2027-06-22")
     post(instructor.browser, cohort_url, {"email": learner.email})
     post(instructor.browser, cohort_url, {"email": learner.email})  # refused: already in it
     [mail] = mails_to(db, learner.email)
     assert mail.subject == "You are booked on Toronto, spring (Basics)"
     assert "2027-06-20 to 2027-06-22, Toronto" in mail.body
+
+
+def test_instructors_hear_once_who_waits_for_practical_sign_off(app, db, learner, instructor):
+    cohort_url = _cohort(instructor, "2027-05-29", "2027-05-31")  # begun (today: 05-31)
+    post(instructor.browser, cohort_url, {"email": learner.email})
+    assert "Sent 1 sign-off" in scheduled(app, "signoff-waiting")
+    assert "Sent 0 sign-off" in scheduled(app, "signoff-waiting")
+    [mail] = mails_to(db, instructor.email)
+    assert mail.subject == "1 learner(s) of Toronto, spring waiting for practical sign-off"
+    assert "Ada Learner" in mail.body and cohort_url in mail.body

@@ -11,7 +11,7 @@ class Event:
     label: str
     #: Security and certificate notices are always sent; the rest each person may turn off.
     essential: bool
-    #: Who may receive it: "learner" (anyone) or "admin".
+    #: Who may receive it: "learner" (anyone), "staff" (instructors, admins) or "admin".
     audience: str = "learner"
 
 
@@ -25,6 +25,9 @@ EVENTS: dict[str, Event] = {
     "cohort_booked": Event("You were booked on a practical cohort", essential=False),
     "regrade_changed": Event("A regrade changed one of your results", essential=False),
     "cooldown_ended": Event("You may try a quiz again", essential=False),
+    "signoff_waiting": Event(
+        "Learners are waiting for practical sign-off", essential=False, audience="staff"
+    ),
     "certificate_flagged": Event(
         "A certificate was flagged for review", essential=False, audience="admin"
     ),
@@ -54,10 +57,12 @@ def expiry_notice(expires_on: date, today: date) -> str | None:
     return None
 
 
-def optional_events(is_admin: bool) -> list[tuple[str, Event]]:
-    """The notices this person may turn off, in the order of the settings page."""
+def optional_events(role: str) -> list[tuple[str, Event]]:
+    """The notices this person (by role) may turn off, in the order of the settings page."""
+    audiences = {"admin": {"learner", "staff", "admin"}, "instructor": {"learner", "staff"}}
+    seen = audiences.get(role, {"learner"})
     return [
         (key, event)
         for key, event in EVENTS.items()
-        if not event.essential and (event.audience == "learner" or is_admin)
+        if not event.essential and event.audience in seen
     ]

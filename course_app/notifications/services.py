@@ -108,9 +108,9 @@ def turned_off(session: Session, user_id: int) -> set[str]:
     return set(session.scalars(query))
 
 
-def save_choices(session: Session, user_id: int, is_admin: bool, wanted: set[str]) -> None:
+def save_choices(session: Session, user_id: int, role: str, wanted: set[str]) -> None:
     """Keep exactly the optional notices ``wanted`` on; essential ones cannot be turned off."""
-    optional = {key for key, _event in optional_events(is_admin)}
+    optional = {key for key, _event in optional_events(role)}
     session.execute(delete(NotificationOptOut).where(NotificationOptOut.user_id == user_id))
     for event in sorted(optional - wanted):
         session.add(NotificationOptOut(user_id=user_id, event=event))

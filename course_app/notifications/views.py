@@ -3,7 +3,6 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from course_app import permissions
 from course_app.db import get_session
 from course_app.notifications import bp, services
 from course_app.notifications.events import EVENTS, optional_events
@@ -42,15 +41,16 @@ def mark_all_read():
 @login_required
 def settings():
     db = get_session()
-    is_admin = permissions.is_admin(current_user)
     if request.method == "POST":
-        services.save_choices(db, current_user.id, is_admin, set(request.form.getlist("event")))
+        services.save_choices(
+            db, current_user.id, current_user.role, set(request.form.getlist("event"))
+        )
         db.commit()
         flash("Your notification choices are saved.", "success")
         return redirect(url_for("notifications.settings"))
     return render_template(
         "notifications/settings.html",
-        optional=optional_events(is_admin),
+        optional=optional_events(current_user.role),
         essential=[event for event in EVENTS.values() if event.essential],
         off=services.turned_off(db, current_user.id),
     )
