@@ -9,7 +9,9 @@ the consumer is then blocked inside a unit when it is killed.
 
 import fcntl
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,6 +19,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import create_engine, func, select, text
 
 from course_app.certificates.models import Certificate
@@ -186,3 +189,68 @@ def test_a_consumer_killed_halfway_is_resumed_and_issues_nobody_twice(
 def _status(db, job_id: int) -> str:
     db.expire_all()
     return db.scalar(select(Job.status).where(Job.id == job_id))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_redis(port: int) -> subprocess.Popen:
+    """A Redis of this test's own (the shared one must not go away), empty and unsaved."""
+    redis_server = shutil.which("redis-server") or pytest.fail("redis-server missing")
+    process = subprocess.Popen(
+        [
+            redis_server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + DEADLINE_S
+    while time.monotonic() < deadline:
+        try:
+            client.ping()
+            client.close()
+            return process
+        except redis.ConnectionError:
+            time.sleep(0.02)
+    pytest.fail("redis-server did not start")
+
+
+def test_a_redis_outage_loses_no_job(make_app, content, db, tmp_path):
+    port = _free_port()
+    server = _start_redis(port)
+    app = make_app(JOBS_IMMEDIATE=False, JOBS_REDIS_URL=f"redis://127.0.0.1:{port}/0")
+    admin = admin_browser(app, db)
+    ready = eligible_learners(app, db, 2)
+    log = tmp_path / "consumer.log"
+    consumer = _start_consumer(app, app.config["DATABASE_URL"], log)
+    try:
+        server.terminate()  # Redis goes away (and with it whatever was queued)
+        server.wait(timeout=DEADLINE_S)
+        job_url = _issue(admin, ready, _job_key(admin)).headers["Location"]
+        assert "Waiting for a worker" in admin.get(job_url).get_data(as_text=True)
+        server = _start_redis(port)  # back, empty
+        recover = _flask(app, app.config["DATABASE_URL"], "recover-jobs")
+        output = subprocess.run(
+            recover, env=_environment(app), capture_output=True, text=True, check=True
+        ).stdout
+        assert "Requeued 1 " in output
+        job_id = int(job_url.rsplit("/", 1)[1])
+        _poll(lambda: _status(db, job_id) == "finished", "the job after the outage", log)
+        assert consumer.poll() is None  # the consumer lived through it
+    finally:
+        consumer.send_signal(signal.SIGTERM)
+        consumer.wait(timeout=DEADLINE_S)
+        server.terminate()
+        server.wait(timeout=DEADLINE_S)
+    assert len(db.scalars(select(Certificate)).all()) == 2
