@@ -192,6 +192,7 @@ MATRIX = {
     ("GET", "jobs.page", "/jobs/1"): expect(LOGIN, 200, 404, 404, admin=200),
     ("GET", "jobs.status", "/jobs/1.json"): expect(LOGIN, 200, 404, 404, admin=200),
     ("GET", "jobs.download", "/jobs/1/download"): expect(LOGIN, 404),  # job 1 wrote no file
+    ("POST", "instructor.export_gradebook", f"{WS}/gradebook/export"): teaching(303),
     ("POST", "admin.export_audit", "/admin/audit/export"): expect(
         LOGIN, 403, instructor=403, admin=303
     ),

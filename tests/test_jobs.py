@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 from course_app.certificates.models import Certificate
 from course_app.db import get_engine
 from course_app.jobs.models import Job
-from tests.helpers import csrf_token, login, make_user, post, text_of
+from tests.helpers import csrf_token, login, make_user, post, take_quiz, text_of
 from tests.job_fixtures import admin_browser, eligible_learners, not_eligible_learner
 
 ISSUE = "/admin/certificates/basics/issue"
@@ -155,3 +155,17 @@ def test_each_learners_certificate_audit_entry_and_unit_commit_together(
     assert outside.count("INSERT INTO job_units") == (0 if count == 1 else 2)
     assert not [s for s in outside if s.startswith(("SAVEPOINT", "INSERT INTO certificates"))]
     assert "INSERT INTO audit_entries" not in outside
+
+
+def test_the_gradebook_is_exported_as_csv_by_a_job(db, learner, instructor):
+    take_quiz(learner.browser, db, "basics", "first")
+    page = text_of(instructor.browser.get("/instructor/courses/basics/gradebook?sort=name"))
+    key = re.search(r'name="job_key" value="([^"]+)"', page).group(1)
+    form = {"job_key": key, "sort": "name"}
+    job_url = post(instructor.browser, "/instructor/courses/basics/gradebook/export", form)
+    page = text_of(instructor.browser.get(job_url.headers["Location"]))
+    assert "Export the gradebook" in page and "Finished: 1 of 1 done, 0 failed." in page
+    download = re.search(r'href="(/jobs/\d+/download)"', page).group(1)
+    with instructor.browser.get(download) as response:
+        rows = response.get_data(as_text=True).splitlines()
+    assert len(rows) == 2 and "Ada Learner" in rows[1]

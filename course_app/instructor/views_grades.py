@@ -1,5 +1,6 @@
 """Gradebook, a learner's attempts, one attempt's answers, item analysis and regrading."""
 
+import secrets
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -15,6 +16,7 @@ from course_app.instructor import (
     bp,
     cohorts,
     gradebook,
+    gradebook_export,
     item_review,
     regrade_job,
     regrading,
@@ -30,8 +32,8 @@ from course_app.quizzes.content import FINAL_EXAM_SLUG
 from course_app.quizzes.models import Attempt, Question, QuestionVersion, Quiz, is_current_version
 
 
-def _filters() -> gradebook.Filters:
-    args = request.args
+def _filters(args=None) -> gradebook.Filters:
+    args = request.args if args is None else args
     status = args.get("status") if args.get("status") in gradebook.STATUSES else None
     return gradebook.Filters(
         cohort_id=args.get("cohort", type=int),
@@ -65,6 +67,7 @@ def gradebook_page(course_slug: str):
         cohorts=[c for c, _n in cohorts.cohorts_of(db, course.id)],
         statuses=gradebook.STATUSES,
         referred=allowances.referred(db, course.id),
+        job_key=secrets.token_urlsafe(16),  # the export form's: sent twice, one job
     )
 
 
@@ -79,6 +82,20 @@ def gradebook_csv(course_slug: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.post("/courses/<course_slug>/gradebook/export")
+def export_gradebook(course_slug: str):
+    """The gradebook's rows (the form carries the page's filters) as CSV, made by a job."""
+    course = taught_course_or_404(course_slug)
+    params = gradebook_export.filter_params(course, _filters(request.form))
+    key = request.form.get("job_key", "")
+    try:
+        job = submit(get_session(), gradebook_export.KIND, [0], current_user.id, key, params)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("instructor.gradebook", course_slug=course.slug), 303)
+    return redirect(url_for("jobs.page", job_id=job.id), 303)
 
 
 def _enrolled_learner_or_404(course: Course, learner_id: int) -> User:
