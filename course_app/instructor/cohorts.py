@@ -140,11 +140,8 @@ def add_member(session: Session, cohort: Cohort, email: str, actor_id: int) -> U
     count = session.scalar(select(func.count()).where(CohortMember.cohort_id == cohort.id))
     if count >= cohort.capacity:
         raise DomainError(f"The cohort is full ({cohort.capacity} places).")
-    try:
-        with session.begin_nested():
-            session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id))
-    except IntegrityError as error:
-        raise DomainError(f"{learner.full_name} is already in this cohort.") from error
+    # The audit entry first: on SQLite its INSERT opens the transaction, so the SAVEPOINT
+    # below nests in it (opening it, its RELEASE would commit the member alone).
     record(
         session,
         actor_id,
@@ -152,6 +149,11 @@ def add_member(session: Session, cohort: Cohort, email: str, actor_id: int) -> U
         ("cohort", cohort.id),
         after={"learner": learner.id},
     )
+    try:
+        with session.begin_nested():
+            session.add(CohortMember(cohort_id=cohort.id, user_id=learner.id))
+    except IntegrityError as error:
+        raise DomainError(f"{learner.full_name} is already in this cohort.") from error
     path = f"/courses/{cohort.course.slug}"
     notify(session, learner, "cohort_booked", f"cohort:{cohort.id}", path, cohort=cohort)
     return learner
