@@ -13,13 +13,17 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # environment says otherwise (production sets PUBLIC_BASE_URL; see README, Configuration).
 run setup: export COURSE_APP_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-## run: create .venv, install, migrate, load content/, create the first admin, serve.
+## run: create .venv, install, migrate, load content/, create the first admin, serve (with
+## the background-job consumer beside the web server).
 run: $(VENV)/.run-installed
 	$(FLASK) init-db
 	$(FLASK) load-content
 	$(FLASK) create-admin
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with a job consumer beside it (Ctrl+C stops both)"
+	@# The consumer runs in the background of this one shell; the shell stops it on exit.
+	@$(FLASK) jobs-worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## setup: everything `make run` does except serving.
 setup: $(VENV)/.run-installed

@@ -53,9 +53,12 @@ def _init_subsystems(app: Flask) -> None:
         health,
         incidents,
         instructor,
+        jobs,
         modules,
+        notifications,
         permissions,
         quizzes,
+        scheduled,
         security,
         urls,
     )
@@ -64,6 +67,7 @@ def _init_subsystems(app: Flask) -> None:
         urls,
         bounded,  # before any blueprint: its int converter is used by their routes
         db,
+        jobs,
         security,
         auth,
         modules,
@@ -73,9 +77,11 @@ def _init_subsystems(app: Flask) -> None:
         incidents,
         certificates,
         admin,
+        notifications,
         errors,
         health,
         permissions,
+        scheduled,
         cli,
     ):
         subsystem.init_app(app)

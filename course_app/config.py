@@ -98,3 +98,25 @@ class DefaultConfig:
     LESSON_BEAT_CAP_SECONDS = 60
     #: Seconds a lesson page's token stays valid: the longest lesson a file may declare.
     LESSON_PAGE_MAX_AGE = 4 * 3600
+
+    # Background jobs (course_app/jobs; README "Background jobs").
+    #: A regrade affecting more attempts than this runs as a job (fewer: in the request).
+    REGRADE_JOB_ATTEMPTS = 200
+    #: Redis for the job queue (e.g. redis://127.0.0.1:6379/1); empty: a SQLite file.
+    JOBS_REDIS_URL = ""
+    #: The queue's name (Redis keys): sites sharing one Redis each need their own.
+    JOBS_QUEUE_NAME = "course_app"
+    #: The SQLite queue file, relative to the instance folder.
+    JOBS_SQLITE_FILE = "jobs.sqlite"
+    #: Run jobs inside the request that starts them, with no consumer: None follows TESTING.
+    JOBS_IMMEDIATE: bool | None = None
+    #: Jobs a consumer runs at once (threads).
+    JOBS_WORKERS = 2
+    #: Seconds a runner holds a job after its last unit; a dead runner's job resumes after.
+    JOBS_LEASE_SECONDS = 60
+    #: Minutes a queued job may wait before it is put on the queue again (lost messages).
+    JOBS_REQUEUE_MINUTES = 15
+    #: Where the scheduled nightly backup writes (relative: in the instance folder) and how
+    #: many of its backups it keeps.
+    BACKUP_DIR = "backups"
+    BACKUP_KEEP = 14

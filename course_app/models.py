@@ -13,6 +13,7 @@ from course_app.instructor.models import (
     CompetencySignoff,
     CourseStaff,
 )
+from course_app.jobs.models import Job, JobUnit
 from course_app.mail.models import OutboxMessage
 from course_app.modules.models import (
     Course,
@@ -24,6 +25,7 @@ from course_app.modules.models import (
     LessonTime,
     MediaFile,
 )
+from course_app.notifications.models import Notification, NotificationOptOut
 from course_app.quizzes.models import (
     Accommodation,
     Attempt,
@@ -56,6 +58,8 @@ __all__ = [
     "CourseModule",
     "CourseStaff",
     "Enrollment",
+    "Job",
+    "JobUnit",
     "LabIncident",
     "Lesson",
     "LessonProgress",
@@ -63,6 +67,8 @@ __all__ = [
     "LessonTime",
     "LoginFailure",
     "MediaFile",
+    "Notification",
+    "NotificationOptOut",
     "OutboxMessage",
     "Question",
     "QuestionVersion",

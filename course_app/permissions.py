@@ -101,6 +101,11 @@ def check_course_open(user: AnyUser, status: CourseStatus) -> None:
         raise AccessDenied(status.lock_reason)
 
 
+def can_view_job(user: AnyUser, created_by_id: int | None) -> bool:
+    """A background job's page: whoever started it, and administrators."""
+    return is_admin(user) or (user.is_authenticated and user.id == created_by_id)
+
+
 def require(allowed: bool, reason: str = "You do not have access to this page.") -> None:
     if not allowed:
         raise AccessDenied(reason)

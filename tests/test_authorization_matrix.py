@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from course_app.auth.models import Role
 from course_app.instructor.models import Cohort, CohortMember, CourseStaff
+from course_app.jobs.models import Job
 from course_app.models import metadata
 from course_app.modules.models import Course
 from tests.helpers import complete_course, login, make_user, post
@@ -209,6 +210,20 @@ MATRIX = {
     ("POST", "admin.remove_staff", "/admin/courses/basics/staff/3/remove"): expect(
         LOGIN, 403, instructor=403, admin=302
     ),
+    # Job 1 is the learner's (made in as_user): theirs and administrators' only.
+    ("GET", "jobs.page", "/jobs/1"): expect(LOGIN, 200, 404, 404, admin=200),
+    ("GET", "jobs.status", "/jobs/1.json"): expect(LOGIN, 200, 404, 404, admin=200),
+    ("GET", "jobs.download", "/jobs/1/download"): expect(LOGIN, 404),  # job 1 wrote no file
+    ("POST", "instructor.export_gradebook", f"{WS}/gradebook/export"): teaching(303),
+    ("POST", "admin.export_audit", "/admin/audit/export"): expect(
+        LOGIN, 403, instructor=403, admin=303
+    ),
+    # Everyone's own inbox; marking another person's notification read marks nothing.
+    ("GET", "notifications.inbox", "/notifications"): LOGGED_IN,
+    ("POST", "notifications.mark_read", "/notifications/1/read"): expect(LOGIN, 302),
+    ("POST", "notifications.mark_all_read", "/notifications/read"): expect(LOGIN, 302),
+    ("GET", "notifications.settings", "/notifications/settings"): LOGGED_IN,
+    ("POST", "notifications.settings", "/notifications/settings"): expect(LOGIN, 302),
 }
 
 
@@ -235,6 +250,15 @@ def as_user(app, client, db, content):
     post(client, "/auth/logout")
     teach(db, instructor, "basics", cohort_member=learner)
     teach(db, outsider, "advanced")
+    db.add(
+        Job(
+            kind="certificates.issue",
+            params={"course": "basics", "base_url": "https://ce.example.org"},
+            created_by_id=learner.id,
+            idempotency_key="matrix",
+        )
+    )
+    db.commit()
 
     def become(user: str) -> None:
         if user != "anonymous":

@@ -21,6 +21,8 @@ def _require_admin():
 
 
 def init_app(app: Flask) -> None:
-    from course_app.admin import views  # noqa: F401  (registers the routes on bp)
+    from course_app.admin import exports, views  # noqa: F401  (registers the routes on bp)
+
+    exports.init_app(app)
 
     app.register_blueprint(bp)

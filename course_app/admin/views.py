@@ -1,10 +1,12 @@
 """Administration pages."""
 
+import secrets
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from course_app.admin import bp, services
+from course_app.admin import bp, exports, services
 from course_app.audit.services import entries_for
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import Role, User
@@ -15,6 +17,7 @@ from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.instructor import cohorts
 from course_app.instructor.forms import StaffForm
+from course_app.jobs.queue import submit
 from course_app.mail.models import OutboxMessage
 from course_app.modules.models import Course
 
@@ -191,8 +194,8 @@ def user_name(user_id: int):
     )
 
 
-def _audit_filters() -> services.AuditFilters:
-    args = request.args
+def _audit_filters(args=None) -> services.AuditFilters:
+    args = request.args if args is None else args
 
     return services.AuditFilters(
         args.get("action", ""),
@@ -212,6 +215,7 @@ def audit():
         rows=services.audit_entries(db, filters),
         actions=services.audit_actions(db),
         filters=filters,
+        job_key=secrets.token_urlsafe(16),
     )
 
 
@@ -223,6 +227,26 @@ def audit_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
     )
+
+
+@bp.post("/audit/export")
+def export_audit():
+    """The audit trail as CSV, made by a background job (the filters come with the form)."""
+    filters = _audit_filters(request.form)
+    db = get_session()
+    try:
+        job = submit(
+            db,
+            exports.KIND,
+            [0],
+            current_user.id,
+            request.form.get("job_key", ""),
+            exports.filter_params(filters),
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("admin.audit"), 303)
+    return redirect(url_for("jobs.page", job_id=job.id), 303)
 
 
 @bp.get("/reports")

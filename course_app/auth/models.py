@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.db import Base, UTCDateTime, utcnow
@@ -65,6 +65,9 @@ class User(UserMixin, Base):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Unread notifications (course_app/notifications keeps it): the header shows it on
+    #: every page, read with the user's own row instead of a query of its own.
+    unread_notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def get_id(self) -> str:
         return self.session_token
@@ -113,6 +116,7 @@ class SignedInUser:
     licence_verified_at: datetime | None
     session_token: str
     is_active: bool
+    unread_notifications: int
 
     #: What Flask-Login asks of a user object.
     is_authenticated = True

@@ -7,6 +7,8 @@ bp = Blueprint("certificates", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from course_app.certificates import public_views, views  # noqa: F401  (the routes)
+    from course_app.certificates import bulk, public_views, views  # noqa: F401  (the routes)
+
+    bulk.init_app(app)
 
     app.register_blueprint(bp)

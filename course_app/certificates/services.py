@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only
 
@@ -26,6 +26,7 @@ from course_app.certificates.validity import expiry_date
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.modules.models import Course
+from course_app.notifications.services import notify
 from course_app.requirements import CourseStanding, Requirement
 from course_app.standings import enrolled, standings
 from course_app.timing import ce_hours
@@ -106,21 +107,38 @@ def issue(
         raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
     _close_expired(session, course.id, learner_id)
     cert = _snapshot(course, candidate.learner, candidate.standing, issuer, actor_id)
-    return _store(session, cert, candidate.learner, course, issuer, "certificate.issued")
+    _store(session, cert, candidate.learner, course, issuer, "certificate.issued")
+    notify(
+        session,
+        candidate.learner,
+        "certificate_issued",
+        cert.public_id,
+        link=f"/certificates/{cert.public_id}.pdf",
+        base_url=issuer.base_url,
+        certificate=cert,
+    )
+    return cert
 
 
 def _close_expired(session: Session, course_id: int, learner_id: int) -> None:
     """Renewal: an expired certificate is recorded as expired (as it already showed) and
-    otherwise left unchanged; the new one gets its own id and dates."""
-    for old in session.scalars(
-        select(Certificate).where(
+    otherwise left unchanged; the new one gets its own id and dates.
+
+    One UPDATE, run even when it matches nothing: on SQLite it is what opens the issue's
+    transaction (pysqlite opens one only at a write), so the SAVEPOINT in :func:`_store` is
+    nested in it and its RELEASE does not commit the certificate ahead of its audit entry."""
+    session.execute(
+        update(Certificate)
+        .where(
             Certificate.course_id == course_id,
             Certificate.user_id == learner_id,
             Certificate.status == "valid",
+            # Only one past its expiry: a certificate issued meanwhile by a concurrent
+            # request stays valid, and the unique index then refuses this second one.
+            Certificate.expires_on < utcnow().date(),
         )
-    ):
-        old.status = "expired"
-    session.flush()
+        .values(status="expired")
+    )
 
 
 def issue_unchecked(session: Session, course: Course, learner: User, issuer: Issuer) -> Certificate:
@@ -252,6 +270,10 @@ def revoke(session: Session, cert: Certificate, reason: str, actor_id: int) -> N
         reason.strip(),
     )
     clear_flags(session, cert, actor_id, "Revoked: " + reason.strip())
+    holder = session.get(User, cert.user_id)
+    notify(
+        session, holder, "certificate_revoked", cert.public_id, "/certificates", certificate=cert
+    )
 
 
 def reissue(

@@ -1,6 +1,7 @@
 """Learners' certificates and transcript; administration of certificates (the public pages are
 in public_views.py)."""
 
+import secrets
 from datetime import date
 
 from flask import (
@@ -19,11 +20,12 @@ from sqlalchemy import select
 from course_app import permissions
 from course_app.audit.services import record
 from course_app.bounded import bounded_int
-from course_app.certificates import bp, flags, services, transcript
+from course_app.certificates import bp, bulk, flags, services, transcript
 from course_app.certificates.issuer import current_issuer
 from course_app.certificates.public_views import successor
 from course_app.db import get_session
 from course_app.exceptions import DomainError
+from course_app.jobs.queue import submit
 from course_app.modules.models import Course
 from course_app.requirements import LABELS
 
@@ -110,18 +112,24 @@ def queue():
         flagged=flags.open_flags(db),
         flag_labels=flags.KIND_LABELS,
         sections=[(course, services.candidates(db, course)) for course in courses],
+        # A fresh key per page view: the same form sent twice starts one job.
+        job_key=secrets.token_urlsafe(16),
     )
 
 
 @bp.post("/admin/certificates/<course_slug>/issue")
 @login_required
 def issue(course_slug: str):
-    """Issue certificates to the chosen eligible learners (one or many)."""
+    """Issue certificates to the chosen eligible learners: one at once, many as a job whose
+    page shows the progress (1,000 certificates take longer than a request may)."""
     _admin()
     course = _course_or_404(course_slug)
+    learner_ids = request.form.getlist("learner", type=bounded_int)
+    if len(learner_ids) > 1:
+        return _issue_as_job(course, learner_ids)
     db, issuer = get_session(), current_issuer()
     issued, problems = [], []
-    for learner_id in request.form.getlist("learner", type=bounded_int):
+    for learner_id in learner_ids:
         try:
             issued.append(services.issue(db, course, learner_id, issuer, current_user.id))
         except DomainError as error:
@@ -137,6 +145,23 @@ def issue(course_slug: str):
     if not issued and not problems:
         flash("Choose at least one learner.", "error")
     return redirect(url_for("certificates.queue"), 303 if problems or not issued else 302)
+
+
+def _issue_as_job(course: Course, learner_ids: list[int]):
+    params = {"course": course.slug, "base_url": current_issuer().base_url}
+    try:
+        job = submit(
+            get_session(),
+            bulk.KIND,
+            learner_ids,
+            current_user.id,
+            request.form.get("job_key", ""),
+            params,
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("certificates.queue"), 303)
+    return redirect(url_for("jobs.page", job_id=job.id), 303)
 
 
 @bp.post("/admin/certificates/<course_slug>/settings")

@@ -7,6 +7,15 @@ bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 
 
 def init_app(app: Flask) -> None:
-    from course_app.instructor import views_authoring, views_cohorts, views_grades  # noqa: F401
+    from course_app.instructor import (  # noqa: F401
+        gradebook_export,
+        regrade_job,
+        views_authoring,
+        views_cohorts,
+        views_grades,
+    )
+
+    regrade_job.init_app(app)
+    gradebook_export.init_app(app)
 
     app.register_blueprint(bp)

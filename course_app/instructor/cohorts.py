@@ -23,6 +23,7 @@ from course_app.instructor.models import (
 from course_app.instructor.seats import take_seat
 from course_app.modules.models import Course, Enrollment
 from course_app.modules.services import checklist_of
+from course_app.notifications.services import notify
 from course_app.practical import (
     CohortFacts,
     Competency,
@@ -155,6 +156,8 @@ def add_member(session: Session, cohort: Cohort, email: str, actor_id: int) -> U
         ("cohort", cohort.id),
         after={"learner": learner.id},
     )
+    path = f"/courses/{cohort.course.slug}"
+    notify(session, learner, "cohort_booked", f"cohort:{cohort.id}", path, cohort=cohort)
     return learner
 
 

@@ -15,6 +15,7 @@ from course_app.audit.services import record
 from course_app.auth.models import User
 from course_app.certificates.flags import review_valid_certificates
 from course_app.exceptions import DomainError
+from course_app.notifications.services import notify
 from course_app.quizzes.answering import decode, grading_rules
 from course_app.quizzes.grading import (
     AttemptResult,
@@ -97,7 +98,10 @@ def _items_of(session: Session, attempt_ids: list[int]) -> dict[int, list]:
     return grouped
 
 
-def _change(attempt, user, rows, version_id: int, correct: frozenset[str]) -> AttemptChange:
+def _change(
+    attempt, user, rows, version_id: int, correct: frozenset[str], current=None
+) -> AttemptChange:
+    """Grade the attempt under its version's current key (or ``current``) and ``correct``."""
     rules = grading_rules(attempt.settings)
 
     def gradable(key_for_version):
@@ -112,7 +116,8 @@ def _change(attempt, user, rows, version_id: int, correct: frozenset[str]) -> At
             for item, v, key in rows
         ]
 
-    current = next(v.correct_keys for _item, v, _key in rows if v.id == version_id)
+    if current is None:
+        current = next(v.correct_keys for _item, v, _key in rows if v.id == version_id)
     before = grade_attempt(gradable(current), rules)
     after = grade_attempt(gradable(correct), rules)
     return AttemptChange(
@@ -124,9 +129,30 @@ def apply(
     session: Session, version: QuestionVersion, correct: frozenset[str], reason: str, actor_id: int
 ) -> Regrade:
     """Fix the key and regrade every affected attempt, in the caller's one transaction."""
+    _check_reason(reason)
+    changes = preview(session, version, correct)
+    regrade = _record_key_fix(session, version, correct, reason, actor_id)
+    for change in changes:
+        _apply_change(session, regrade, change, actor_id)
+    return regrade
+
+
+def fix_key(
+    session: Session, version: QuestionVersion, correct: frozenset[str], reason: str, actor_id: int
+) -> tuple[Regrade, list[int]]:
+    """Fix the key and record the Regrade (audited); returns it and the ids of the graded
+    attempts that showed the version, which :func:`regrade_attempt` then regrades."""
+    _check_reason(reason)
+    attempt_ids = [change.attempt.id for change in preview(session, version, correct)]
+    return _record_key_fix(session, version, correct, reason, actor_id), attempt_ids
+
+
+def _check_reason(reason: str) -> None:
     if not reason.strip():
         raise DomainError("Say why the key is being changed: learners will see it.")
-    changes = preview(session, version, correct)
+
+
+def _record_key_fix(session, version, correct: frozenset[str], reason: str, actor_id) -> Regrade:
     before_key = sorted(version.correct_keys)
     version.options = [{**o, "correct": o["key"] in correct} for o in version.options]
     session.execute(
@@ -150,9 +176,18 @@ def apply(
         {"correct": sorted(correct)},
         reason.strip(),
     )
-    for change in changes:
-        _apply_change(session, regrade, change, actor_id)
     return regrade
+
+
+def regrade_attempt(session: Session, regrade: Regrade, attempt: Attempt, actor_id) -> None:
+    """Regrade one attempt under a key already fixed (a regrade job's unit): scored from the
+    regrade's recorded before-key to its after-key, as :func:`apply` does for all at once."""
+    items = _items_of(session, [attempt.id])[attempt.id]
+    before = frozenset(regrade.before_correct)
+    after = frozenset(regrade.after_correct)
+    learner = session.get(User, attempt.user_id)
+    change = _change(attempt, learner, items, regrade.question_version_id, after, before)
+    _apply_change(session, regrade, change, actor_id)
 
 
 def _apply_change(session: Session, regrade: Regrade, change: AttemptChange, actor_id: int) -> None:
@@ -185,6 +220,20 @@ def _apply_change(session: Session, regrade: Regrade, change: AttemptChange, act
     )
     if change.before.passed and not change.after.passed:
         _review_certificates(session, attempt, regrade, actor_id)
+    if change.changes_result:
+        notify(
+            session,
+            change.learner,
+            "regrade_changed",
+            f"regrade:{regrade.id}:attempt:{attempt.id}",
+            link=f"/attempts/{attempt.id}",
+            quiz_title=attempt.quiz.title,
+            attempt_number=attempt.number,
+            before_score=round(change.before.score * 100),
+            after_score=round(change.after.score * 100),
+            before_passed=change.before.passed,
+            after_passed=change.after.passed,
+        )
 
 
 def _review_certificates(

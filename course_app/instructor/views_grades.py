@@ -1,5 +1,6 @@
 """Gradebook, a learner's attempts, one attempt's answers, item analysis and regrading."""
 
+import secrets
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -11,9 +12,19 @@ from course_app.auth.models import User
 from course_app.bounded import bounded_date, bounded_int
 from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
-from course_app.instructor import analysis, bp, cohorts, gradebook, item_review, regrading
+from course_app.instructor import (
+    analysis,
+    bp,
+    cohorts,
+    gradebook,
+    gradebook_export,
+    item_review,
+    regrade_job,
+    regrading,
+)
 from course_app.instructor.forms import AllowanceForm
 from course_app.instructor.loading import taught_course_or_404
+from course_app.jobs.queue import submit
 from course_app.modules import lesson_time
 from course_app.modules.models import Course, Enrollment
 from course_app.quizzes import allowances, answering
@@ -29,8 +40,8 @@ from course_app.quizzes.models import (
 )
 
 
-def _filters() -> gradebook.Filters:
-    args = request.args
+def _filters(args=None) -> gradebook.Filters:
+    args = request.args if args is None else args
     status = args.get("status") if args.get("status") in gradebook.STATUSES else None
     return gradebook.Filters(
         cohort_id=args.get("cohort", type=bounded_int),
@@ -57,6 +68,7 @@ def gradebook_page(course_slug: str):
         cohorts=[c for c, _n in cohorts.cohorts_of(db, course.id)],
         statuses=gradebook.STATUSES,
         referred=allowances.referred(db, course.id),
+        job_key=secrets.token_urlsafe(16),  # the export form's: sent twice, one job
     )
 
 
@@ -71,6 +83,20 @@ def gradebook_csv(course_slug: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.post("/courses/<course_slug>/gradebook/export")
+def export_gradebook(course_slug: str):
+    """The gradebook's rows (the form carries the page's filters) as CSV, made by a job."""
+    course = taught_course_or_404(course_slug)
+    params = gradebook_export.filter_params(course, _filters(request.form))
+    key = request.form.get("job_key", "")
+    try:
+        job = submit(get_session(), gradebook_export.KIND, [0], current_user.id, key, params)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("instructor.gradebook", course_slug=course.slug), 303)
+    return redirect(url_for("jobs.page", job_id=job.id), 303)
 
 
 def _enrolled_learner_or_404(course: Course, learner_id: int) -> User:
@@ -256,6 +282,8 @@ def apply_regrade(course_slug: str, key: str):
     correct = frozenset(request.form.getlist("correct"))
     db = get_session()
     try:
+        if regrade_job.runs_as_job(len(regrading.preview(db, version, correct))):
+            return _regrade_as_job(course, version, correct)
         regrading.apply(db, version, correct, request.form.get("reason", ""), current_user.id)
     except DomainError as error:
         db.rollback()
@@ -267,3 +295,15 @@ def apply_regrade(course_slug: str, key: str):
     db.commit()
     flash(f"Regraded: the new key of “{key}” applies to every attempt that used it.", "success")
     return redirect(url_for("instructor.quizzes", course_slug=course.slug))
+
+
+def _regrade_as_job(course: Course, version, correct: frozenset[str]):
+    """Many attempts: fix the key now (committed), regrade them in a job, show its page."""
+    db = get_session()
+    regrade, attempt_ids = regrading.fix_key(
+        db, version, correct, request.form.get("reason", ""), current_user.id
+    )
+    params = {"regrade_id": regrade.id, "course": course.slug}
+    key = f"regrade-{regrade.id}"  # one job per regrade, made with it
+    job = submit(db, regrade_job.KIND, attempt_ids, current_user.id, key, params)
+    return redirect(url_for("jobs.page", job_id=job.id), 303)

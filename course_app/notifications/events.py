@@ -1,0 +1,68 @@
+"""Every event people are told about: who gets it, whether they may turn it off, and its
+template (templates/notifications/events/<event>.txt: the first line is the title, the rest
+the body; the same text goes to the inbox and by e-mail)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Event:
+    label: str
+    #: Security and certificate notices are always sent; the rest each person may turn off.
+    essential: bool
+    #: Who may receive it: "learner" (anyone), "staff" (instructors, admins) or "admin".
+    audience: str = "learner"
+
+
+EVENTS: dict[str, Event] = {
+    "certificate_issued": Event("A certificate was issued to you", essential=True),
+    "certificate_expiring_90": Event("Your certificate expires in 90 days", essential=True),
+    "certificate_expiring_30": Event("Your certificate expires in 30 days", essential=True),
+    "certificate_expiring_7": Event("Your certificate expires in 7 days", essential=True),
+    "certificate_expired": Event("Your certificate expired", essential=True),
+    "certificate_revoked": Event("Your certificate was revoked", essential=True),
+    "cohort_booked": Event("You were booked on a practical cohort", essential=False),
+    "regrade_changed": Event("A regrade changed one of your results", essential=False),
+    "cooldown_ended": Event("You may try a quiz again", essential=False),
+    "signoff_waiting": Event(
+        "Learners are waiting for practical sign-off", essential=False, audience="staff"
+    ),
+    "certificate_flagged": Event(
+        "A certificate was flagged for review", essential=False, audience="admin"
+    ),
+    "issue_waiting": Event(
+        "Learners are eligible and waiting for a certificate", essential=False, audience="admin"
+    ),
+}
+
+#: Reminders before expiry: (days left at most, event), nearest first.
+EXPIRY_REMINDERS = (
+    (7, "certificate_expiring_7"),
+    (30, "certificate_expiring_30"),
+    (90, "certificate_expiring_90"),
+)
+
+
+def expiry_notice(expires_on: date, today: date) -> str | None:
+    """The expiry notice due today: the nearest reminder whose window has begun, or
+    "expired" from the day after the last valid day. A certificate first seen 20 days before
+    expiry gets the 30-day notice only (never a late 90-day one)."""
+    days_left = (expires_on - today).days
+    if days_left < 0:
+        return "certificate_expired"
+    for limit, event in EXPIRY_REMINDERS:
+        if days_left <= limit:
+            return event
+    return None
+
+
+def optional_events(role: str) -> list[tuple[str, Event]]:
+    """The notices this person (by role) may turn off, in the order of the settings page."""
+    audiences = {"admin": {"learner", "staff", "admin"}, "instructor": {"learner", "staff"}}
+    seen = audiences.get(role, {"learner"})
+    return [
+        (key, event)
+        for key, event in EVENTS.items()
+        if not event.essential and event.audience in seen
+    ]

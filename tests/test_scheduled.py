@@ -1,0 +1,56 @@
+"""Scheduled work run by hand (``flask run-scheduled NAME``), as the consumer runs it on its
+schedule: the nightly backup keeps BACKUP_KEEP, audit checkpoints, expired attempts."""
+
+import json
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from course_app import scheduled
+from tests.conftest import move_clock
+
+
+def run(app, *args: str) -> str:
+    result = app.test_cli_runner().invoke(args=["run-scheduled", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_every_task_is_listed_with_its_schedule(app):
+    listing = run(app)
+    for name in scheduled.TASKS:
+        assert name in listing
+    assert "backup                   minute=30 hour=2" in listing
+
+
+def test_an_unknown_task_is_refused(app):
+    result = app.test_cli_runner().invoke(args=["run-scheduled", "nope"])
+    assert result.exit_code == 2 and "Invalid value" in result.output
+
+
+def test_the_nightly_backup_keeps_the_newest_and_is_private(make_app, database_url):
+    if database_url.startswith("postgresql"):
+        pytest.skip("pg_dump's own test is tests/test_backup.py")
+    app = make_app(BACKUP_KEEP=2)
+    for _ in range(3):
+        assert "Backup written" in run(app, "backup")
+        move_clock(timedelta(seconds=1))
+    folder = Path(app.instance_path, "backups")
+    kept = sorted(folder.iterdir())
+    assert len(kept) == 2
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in kept)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert "removed 1 older one(s)" in run(app, "backup")
+
+
+def test_an_audit_checkpoint_is_appended(app):
+    run(app, "audit-checkpoint")
+    run(app, "audit-checkpoint")
+    lines = Path(app.instance_path, "audit-checkpoints.jsonl").read_text().splitlines()
+    assert [json.loads(line)["kind"] for line in lines] == ["checkpoint", "checkpoint"]
+
+
+def test_closing_expired_attempts_runs(app, content):
+    assert "Graded 0 attempt(s)" in run(app, "close-expired-attempts")
