@@ -81,7 +81,18 @@ def make_engine(url: str) -> Engine:
         # First, before WAL mode creates the -wal and -shm files with the file's mode.
         event.listen(engine, "connect", partial(_keep_private, parsed.database))
     event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "before_cursor_execute", _begin_before_savepoint)
     return engine
+
+
+def _begin_before_savepoint(connection, cursor, statement, *_args) -> None:
+    """Python's sqlite3 opens a transaction only before INSERT, UPDATE, DELETE or REPLACE, so a
+    SAVEPOINT that comes first would open one of its own, and its RELEASE would commit the
+    nested work at once, outside the request's transaction. Open the transaction first, as
+    PostgreSQL's driver always does."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if statement.startswith("SAVEPOINT") and not dbapi_connection.in_transaction:
+        cursor.execute("BEGIN")
 
 
 def _keep_private(path: str, _dbapi_connection: Any, _record: Any) -> None:

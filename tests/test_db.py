@@ -61,3 +61,18 @@ def test_course_level_is_checked(db):
     db.add(Course(slug="x", title="X", level=3, ce_minutes=60))
     with pytest.raises(IntegrityError, match="level_known"):
         db.commit()
+
+
+def test_a_savepoint_that_opens_the_transaction_is_undone_with_it(app, db):
+    """Work in a SAVEPOINT that is the transaction's first statement belongs to the
+    transaction: rolling the transaction back undoes it. (Python's sqlite3 opens a transaction
+    only before INSERT/UPDATE/DELETE, so without an explicit BEGIN the SAVEPOINT opened one of
+    its own and its RELEASE committed the work, whatever the request did next.)"""
+    with db.begin_nested():
+        db.add(User(email="inside@example.org", password_hash="x", full_name="X", role="admin"))
+    db.rollback()
+    with get_engine(app).connect() as connection:
+        count = connection.execute(
+            text("SELECT count(*) FROM users WHERE email = 'inside@example.org'")
+        ).scalar()
+    assert count == 0

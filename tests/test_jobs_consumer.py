@@ -65,6 +65,7 @@ def _environment(app) -> dict[str, str]:
         "COURSE_APP_DATABASE_URL": app.config["DATABASE_URL"],
         "PYTHONPATH": str(REPO_ROOT),
         "COURSE_APP_SECRET_KEY": "test-secret-key",
+        "COURSE_APP_PUBLIC_BASE_URL": "http://localhost",  # required outside debug
         "COURSE_APP_JOBS_LEASE_SECONDS": "2",
     }
 
@@ -122,12 +123,14 @@ class JobHeld:
 def _units_done_while_holding_the_job(engine, job_id: int, at_least: int) -> JobHeld:
     """Hold the job, letting go briefly until the consumer has finished ``at_least`` units;
     returns the hold, still taken (the consumer is blocked at the start of a unit)."""
-    while True:
+    deadline = time.monotonic() + DEADLINE_S
+    while time.monotonic() < deadline:
         held = JobHeld(engine, job_id)
         if held.done() >= at_least:
             return held
         held.release()
         time.sleep(0.005)
+    pytest.fail(f"the consumer finished fewer than {at_least} units within {DEADLINE_S} s")
 
 
 def test_a_consumer_killed_halfway_is_resumed_and_issues_nobody_twice(
@@ -235,6 +238,8 @@ def test_a_redis_outage_loses_no_job(make_app, content, db, tmp_path):
     log = tmp_path / "consumer.log"
     consumer = _start_consumer(app, app.config["DATABASE_URL"], log)
     try:
+        # Its start-up requeue done first: otherwise it could requeue the job below itself.
+        _poll(lambda: "Requeued" in log.read_text(), "the consumer's start", log)
         server.terminate()  # Redis goes away (and with it whatever was queued)
         server.wait(timeout=DEADLINE_S)
         job_url = _issue(admin, ready, _job_key(admin)).headers["Location"]
