@@ -115,6 +115,7 @@ def user_for_reset_token(session: Session, token: str) -> User:
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = passwords.hash_password(password)
+    user.must_change_password = False
     user.rotate_session_token()
 
 
@@ -131,6 +132,7 @@ def create_first_admin(session: Session, email: str) -> tuple[User, str] | None:
         password_hash=passwords.hash_password(password),
         full_name="Administrator",
         role=Role.ADMIN,
+        must_change_password=True,  # the printed password may sit in a terminal's scrollback
     )
     session.add(admin)
     session.flush()
