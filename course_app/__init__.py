@@ -45,6 +45,7 @@ def _init_subsystems(app: Flask) -> None:
         admin,
         auth,
         bounded,
+        branding,
         certificates,
         cli,
         db,
@@ -60,6 +61,7 @@ def _init_subsystems(app: Flask) -> None:
 
     for subsystem in (
         urls,
+        branding,
         bounded,  # before any blueprint: its int converter is used by their routes
         db,
         security,

@@ -68,12 +68,16 @@ class DefaultConfig:
     MAIL_USE_TLS = False
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
-    MAIL_SENDER = "course_app <no-reply@localhost>"
+    #: Empty: ``PRODUCT_NAME <no-reply@localhost>``.
+    MAIL_SENDER = ""
 
     #: E-mail of the administrator that ``create-admin`` makes on the first run.
     FIRST_ADMIN_EMAIL = "admin@example.org"
-    #: Printed on certificates and named as the issuer of signed credentials.
-    ISSUER_NAME = "course_app Continuing Education"
+    #: The name people see on every page, e-mail and certificate.
+    PRODUCT_NAME = "Dry Needling CE"
+    #: Printed on certificates and named as the issuer of signed credentials; empty:
+    #: ``PRODUCT_NAME``.
+    ISSUER_NAME = ""
     #: Public address of the site, e.g. ``https://ce.example.org``: every absolute URL (reset
     #: links, mails, QR codes, credentials) is built from it, never from the request's Host.
     #: Required unless DEBUG or TESTING (then ``http://127.0.0.1:5000`` / ``http://localhost``).

@@ -66,7 +66,7 @@ def _register_or_warn_owner(db, data: services.Registration) -> list[int]:
         subject = "Someone tried to register with your address"
         return [mail.queue_message(db, owner.email, subject, body).id]
     body = render_template("auth/email/welcome.txt", user=user, login_url=login_url)
-    return [mail.queue_message(db, user.email, "Your course_app account is ready", body).id]
+    return [mail.queue_message(db, user.email, f"Your {current_app.config['PRODUCT_NAME']} account is ready", body).id]
 
 
 @bp.get("/registered")
@@ -172,7 +172,7 @@ def request_reset():
 def _queue_reset_mail(db, user):
     link = public_url("auth.reset_password", token=tokens.make_reset_token(user))
     body = render_template("auth/email/reset.txt", user=user, link=link)
-    return mail.queue_message(db, user.email, "Reset your course_app password", body)
+    return mail.queue_message(db, user.email, f"Reset your {current_app.config['PRODUCT_NAME']} password", body)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
