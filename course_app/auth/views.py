@@ -66,7 +66,8 @@ def _register_or_warn_owner(db, data: services.Registration) -> list[int]:
         subject = "Someone tried to register with your address"
         return [mail.queue_message(db, owner.email, subject, body).id]
     body = render_template("auth/email/welcome.txt", user=user, login_url=login_url)
-    return [mail.queue_message(db, user.email, f"Your {current_app.config['PRODUCT_NAME']} account is ready", body).id]
+    subject = f"Your {current_app.config['PRODUCT_NAME']} account is ready"
+    return [mail.queue_message(db, user.email, subject, body).id]
 
 
 @bp.get("/registered")
@@ -172,7 +173,8 @@ def request_reset():
 def _queue_reset_mail(db, user):
     link = public_url("auth.reset_password", token=tokens.make_reset_token(user))
     body = render_template("auth/email/reset.txt", user=user, link=link)
-    return mail.queue_message(db, user.email, f"Reset your {current_app.config['PRODUCT_NAME']} password", body)
+    subject = f"Reset your {current_app.config['PRODUCT_NAME']} password"
+    return mail.queue_message(db, user.email, subject, body)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
