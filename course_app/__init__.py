@@ -52,6 +52,7 @@ def _init_subsystems(app: Flask) -> None:
         errors,
         health,
         instructor,
+        listing,
         modules,
         permissions,
         quizzes,
@@ -62,6 +63,7 @@ def _init_subsystems(app: Flask) -> None:
     for subsystem in (
         urls,
         branding,
+        listing,
         bounded,  # before any blueprint: its int converter is used by their routes
         db,
         security,

@@ -15,23 +15,39 @@ from course_app.auth.models import Role, User
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor import cohorts, gradebook
+from course_app.listing import natural_key
 from course_app.modules.models import Course
 
-PAGE_SIZE = 50
+
+@dataclass(frozen=True)
+class UserFilters:
+    """The users list's filters: text in the name, e-mail or registration number; a role;
+    active or not (None: either)."""
+
+    text: str = ""
+    role: str = ""
+    active: bool | None = None
 
 
-def search_users(session: Session, text: str) -> list[User]:
-    query = select(User).order_by(User.full_name).limit(PAGE_SIZE)
-    if text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(User.full_name).like(pattern),
-                func.lower(User.email).like(pattern),
-                func.lower(func.coalesce(User.registration_number, "")).like(pattern),
-            )
-        )
-    return list(session.scalars(query))
+def _matching(text: str):
+    pattern = f"%{text.strip().lower()}%"
+    return or_(
+        func.lower(User.full_name).like(pattern),
+        func.lower(User.email).like(pattern),
+        func.lower(func.coalesce(User.registration_number, "")).like(pattern),
+    )
+
+
+def search_users(session: Session, filters: UserFilters) -> list[User]:
+    """Every user the filters match, in natural name order (Learner 2 before Learner 10)."""
+    query = select(User)
+    if filters.text.strip():
+        query = query.where(_matching(filters.text))
+    if filters.role in tuple(Role):
+        query = query.where(User.role == filters.role)
+    if filters.active is not None:
+        query = query.where(User.is_active == filters.active)
+    return sorted(session.scalars(query), key=lambda u: (natural_key(u.full_name), u.id))
 
 
 def _admins_left(session: Session, excluding: int) -> int:

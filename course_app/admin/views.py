@@ -15,6 +15,7 @@ from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.instructor import cohorts
 from course_app.instructor.forms import StaffForm
+from course_app.listing import paginate
 from course_app.mail.models import OutboxMessage
 from course_app.modules.models import Course
 
@@ -103,12 +104,20 @@ def _user_or_404(user_id: int) -> User:
     return get_session().get(User, user_id) or abort(404)
 
 
+def _user_filters() -> services.UserFilters:
+    active = {"yes": True, "no": False}.get(request.args.get("active", ""))
+    return services.UserFilters(request.args.get("q", ""), request.args.get("role", ""), active)
+
+
 @bp.get("/users")
 def users():
-    """Search users by name, e-mail or registration number."""
-    text = request.args.get("q", "")
+    """Users by name, e-mail or registration number, role and activation, a page at a time."""
+    filters = _user_filters()
+    page, people = paginate(
+        services.search_users(get_session(), filters), request.args.get("page", type=bounded_int)
+    )
     return render_template(
-        "admin/users.html", users=services.search_users(get_session(), text), q=text
+        "admin/users.html", users=people, page=page, filters=filters, roles=list(Role)
     )
 
 

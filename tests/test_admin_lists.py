@@ -1,0 +1,98 @@
+"""Admin lists that scale: natural order, pages, search and filters (150+ users)."""
+
+import re
+
+import pytest
+
+from course_app.auth.models import Role, User
+from course_app.listing import natural_key, page_of, paginate
+from tests.helpers import login, make_user, text_of
+
+LEARNERS = 155
+
+
+def test_natural_key_orders_numbers_by_value():
+    names = ["Learner 10", "learner 2", "Learner 100", "Learner 1", "Ada", "Learner 2b"]
+    assert sorted(names, key=natural_key) == [
+        "Ada",
+        "Learner 1",
+        "learner 2",
+        "Learner 2b",
+        "Learner 10",
+        "Learner 100",
+    ]
+    assert sorted(["7", "a", "10"], key=natural_key) == ["7", "10", "a"]
+
+
+def test_pages_are_bounded_and_number_the_neighbourhood():
+    assert page_of(155, None).number == 1
+    assert page_of(155, 99).number == 4  # past the end: the last page, not an empty one
+    assert page_of(0, 3).number == 1 and page_of(0, 3).count == 1
+    page = page_of(1000, 10, size=50)
+    assert page.numbers() == [1, None, 8, 9, 10, 11, 12, None, 20]
+    assert (page.first_row, page.last_row) == (451, 500)
+    last, rows = paginate(list(range(155)), 4)
+    assert rows == [150, 151, 152, 153, 154] and last.count == 4
+
+
+@pytest.fixture
+def crowd(db):
+    """An admin, an instructor, and 155 learners named 'Learner 1' … 'Learner 155'."""
+    make_user(db, "admin@example.org", role=Role.ADMIN, full_name="Ada Admin")
+    make_user(db, "tess@example.org", role=Role.INSTRUCTOR, full_name="Tess Teacher")
+    hashed = db.get(User, 1).password_hash
+    for number in range(LEARNERS, 0, -1):
+        db.add(
+            User(
+                email=f"learner{number}@example.org",
+                full_name=f"Learner {number}",
+                role=Role.LEARNER,
+                password_hash=hashed,
+                registration_number=f"PT{number:05}",
+                jurisdiction="ON",
+                regulator="College",
+                register_class="full",
+                is_active=number % 10 != 0,
+            )
+        )
+    db.commit()
+
+
+@pytest.fixture
+def admin(client, crowd):
+    login(client, "admin@example.org")
+    return client
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r'/admin/users/\d+">([^<]+)</a>', html)
+
+
+def test_users_are_paged_in_natural_order(admin):
+    first = admin.get("/admin/users").get_data(as_text=True)
+    names = _names(first)
+    assert names[:4] == ["Ada Admin", "Learner 1", "Learner 2", "Learner 3"]
+    assert len(names) == 50 and "Rows 1–50 of 157" in first
+    assert 'href="/admin/users?page=4"' in first
+    last = _names(admin.get("/admin/users?page=4").get_data(as_text=True))
+    assert last[-1] == "Tess Teacher" and "Learner 155" in last
+    beyond = admin.get("/admin/users?page=99999999999999")
+    assert beyond.status_code == 200 and _names(beyond.get_data(as_text=True))[0] == "Ada Admin"
+
+
+def test_users_filter_by_role_activation_and_text(admin):
+    staff = _names(admin.get("/admin/users?role=instructor").get_data(as_text=True))
+    assert staff == ["Tess Teacher"]
+    inactive = _names(admin.get("/admin/users?active=no").get_data(as_text=True))
+    assert inactive[:3] == ["Learner 10", "Learner 20", "Learner 30"] and len(inactive) == 15
+    found = admin.get("/admin/users?q=learner15&role=learner&active=yes")
+    expected = ["Learner 15"] + [f"Learner {n}" for n in range(151, 156)]  # 150 is inactive
+    assert _names(found.get_data(as_text=True)) == expected
+    text = text_of(admin.get("/admin/users?q=LEARNER12"))
+    assert "Learner 12" in text and "Learner 13" not in text
+
+
+def test_a_filter_keeps_its_arguments_on_page_links(admin):
+    html = admin.get("/admin/users?role=learner&active=yes").get_data(as_text=True)
+    assert "Rows 1–50 of 140" in html
+    assert "/admin/users?role=learner&amp;active=yes&amp;page=2" in html
