@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from course_app.auth.models import Role, User
 from course_app.listing import natural_key, page_of, paginate
+from course_app.modules.models import Course, Enrollment
 from tests.helpers import login, make_user, text_of
 
 LEARNERS = 155
@@ -96,3 +98,19 @@ def test_a_filter_keeps_its_arguments_on_page_links(admin):
     html = admin.get("/admin/users?role=learner&active=yes").get_data(as_text=True)
     assert "Rows 1–50 of 140" in html
     assert "/admin/users?role=learner&amp;active=yes&amp;page=2" in html
+
+
+def test_the_certificate_queue_is_paged_in_natural_order(admin, db, content):
+    course_id = db.scalar(select(Course.id).where(Course.slug == "basics"))
+    learners = db.scalars(select(User.id).where(User.role == Role.LEARNER))
+    db.add_all(Enrollment(user_id=learner, course_id=course_id) for learner in learners)
+    db.commit()
+    html = admin.get("/admin/certificates").get_data(as_text=True)
+    names = re.findall(r'<th scope="row">(Learner \d+)</th>', html)
+    assert names[:3] == ["Learner 1", "Learner 2", "Learner 3"] and len(names) == 50
+    assert "Rows 1–50 of 155" in html and "page-basics=4" in html
+    last = admin.get("/admin/certificates?page-basics=4").get_data(as_text=True)
+    assert re.findall(r'<th scope="row">(Learner \d+)</th>', last)[-1] == "Learner 155"
+    found = admin.get("/admin/certificates?q=learner 15").get_data(as_text=True)
+    assert len(re.findall(r'<th scope="row">(Learner \d+)</th>', found)) == 7  # 15, 150-155
+    assert "No learner matches." in admin.get("/admin/certificates?ready=1").get_data(as_text=True)
