@@ -5,10 +5,11 @@ import re
 import pytest
 from sqlalchemy import select
 
+from course_app.audit.services import record
 from course_app.auth.models import Role, User
 from course_app.listing import natural_key, page_of, paginate
 from course_app.modules.models import Course, Enrollment
-from tests.helpers import login, make_user, text_of
+from tests.helpers import login, make_user, post, text_of
 
 LEARNERS = 155
 
@@ -114,3 +115,29 @@ def test_the_certificate_queue_is_paged_in_natural_order(admin, db, content):
     found = admin.get("/admin/certificates?q=learner 15").get_data(as_text=True)
     assert len(re.findall(r'<th scope="row">(Learner \d+)</th>', found)) == 7  # 15, 150-155
     assert "No learner matches." in admin.get("/admin/certificates?ready=1").get_data(as_text=True)
+
+
+def _audit(db, actor_id: int, count: int) -> None:
+    for number in range(count):
+        record(db, actor_id, "user.renamed", ("user", 3), {"full_name": f"Old {number}"}, None)
+    db.commit()
+
+
+def test_the_audit_trail_finds_the_actor_by_name_and_is_paged(admin, db):
+    tess = db.scalar(select(User).where(User.email == "tess@example.org"))
+    _audit(db, 1, 60)
+    _audit(db, tess.id, 2)
+    by_name = text_of(admin.get("/admin/audit?actor=teacher"))
+    assert "2 entries" in by_name and "Ada Admin" not in by_name.split("Download")[1]
+    by_mail = text_of(admin.get("/admin/audit?actor=ADMIN@example"))
+    assert "60 entries" in by_mail and "Rows 1–50 of 60" in by_mail
+    assert "Rows 51–60 of 60" in text_of(admin.get("/admin/audit?actor=admin&page=2"))
+    assert admin.get("/admin/audit?page=99999999999999").status_code == 200
+
+
+def test_audit_entries_read_as_names_and_changes(admin, db):
+    post(admin, "/admin/users/3/role", {"role": "instructor"})
+    page = text_of(admin.get("/admin/audit?action=user.role_changed"))
+    named = db.get(User, 3).full_name
+    assert f"User {named}" in page and "Role: learner → instructor" in page
+    assert "{'role'" not in page and "user 3" not in page

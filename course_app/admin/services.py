@@ -12,11 +12,14 @@ from course_app import spreadsheet
 from course_app.audit.models import AuditEntry
 from course_app.audit.services import record
 from course_app.auth.models import Role, User
+from course_app.certificates.models import Certificate
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor import cohorts, gradebook
-from course_app.listing import natural_key
-from course_app.modules.models import Course
+from course_app.instructor.models import Cohort
+from course_app.listing import Page, natural_key, page_of
+from course_app.modules.models import Course, Lesson
+from course_app.quizzes.models import Quiz
 
 
 @dataclass(frozen=True)
@@ -125,29 +128,74 @@ def rename(session: Session, user: User, name: str, actor_id: int) -> None:
 @dataclass(frozen=True)
 class AuditFilters:
     action: str = ""
-    actor_id: int | None = None
+    #: Text in the actor's name or e-mail address.
+    actor: str = ""
     since: date | None = None
     until: date | None = None
 
 
-def audit_entries(session: Session, filters: AuditFilters, limit: int | None = 200):
-    query = (
-        select(AuditEntry, User.full_name)
-        .outerjoin(User, User.id == AuditEntry.actor_id)
-        .order_by(AuditEntry.id.desc())
-    )
+def _audit_query(filters: AuditFilters):
+    query = select(AuditEntry)
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
-    if filters.actor_id is not None:
-        query = query.where(AuditEntry.actor_id == filters.actor_id)
+    if filters.actor.strip():
+        pattern = f"%{filters.actor.strip().lower()}%"
+        actors = select(User.id).where(
+            or_(func.lower(User.full_name).like(pattern), func.lower(User.email).like(pattern))
+        )
+        query = query.where(AuditEntry.actor_id.in_(actors))
     if filters.since:
         query = query.where(AuditEntry.at >= datetime.combine(filters.since, time.min, tzinfo=UTC))
     if filters.until:
         end = datetime.combine(filters.until, time.min, tzinfo=UTC) + timedelta(days=1)
         query = query.where(AuditEntry.at < end)
-    if limit:
-        query = query.limit(limit)
+    return query
+
+
+def audit_entries(session: Session, filters: AuditFilters, page: Page | None = None):
+    """(entry, actor name) newest first: one page of them, or all (for the CSV)."""
+    matching = _audit_query(filters).subquery()
+    query = (
+        select(AuditEntry, User.full_name)
+        .join(matching, matching.c.id == AuditEntry.id)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .order_by(AuditEntry.id.desc())
+    )
+    if page is not None:
+        query = query.limit(page.size).offset(page.offset)
     return session.execute(query).all()
+
+
+def audit_page(session: Session, filters: AuditFilters, requested: int | None):
+    """The page of entries asked for (bounded to the pages there are) and its rows."""
+    total = session.scalar(select(func.count()).select_from(_audit_query(filters).subquery()))
+    page = page_of(total, requested)
+    return page, audit_entries(session, filters, page)
+
+
+#: The objects audit entries name, and the column that names each.
+_NAMED_SUBJECTS = {
+    "user": (User, User.full_name),
+    "course": (Course, Course.title),
+    "cohort": (Cohort, Cohort.name),
+    "lesson": (Lesson, Lesson.title),
+    "quiz": (Quiz, Quiz.title),
+    "certificate": (Certificate, Certificate.public_id),
+}
+
+
+def subject_names(session: Session, entries) -> dict[tuple[str, int], str]:
+    """The names of the entries' subjects, one query per kind of subject."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        wanted.setdefault(entry.subject_type, set()).add(entry.subject_id)
+    names = {}
+    for kind, ids in wanted.items():
+        if kind in _NAMED_SUBJECTS:
+            model, column = _NAMED_SUBJECTS[kind]
+            for row_id, name in session.execute(select(model.id, column).where(model.id.in_(ids))):
+                names[(kind, row_id)] = name
+    return names
 
 
 def audit_actions(session: Session) -> list[str]:

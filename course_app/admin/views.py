@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from course_app.admin import bp, services
+from course_app.audit import readable
 from course_app.audit.services import entries_for
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import Role, User
@@ -202,10 +203,9 @@ def user_name(user_id: int):
 
 def _audit_filters() -> services.AuditFilters:
     args = request.args
-
     return services.AuditFilters(
         args.get("action", ""),
-        args.get("actor", type=bounded_int),
+        args.get("actor", ""),
         bounded_date(args.get("from")),
         bounded_date(args.get("to")),
     )
@@ -213,12 +213,18 @@ def _audit_filters() -> services.AuditFilters:
 
 @bp.get("/audit")
 def audit():
-    """The audit trail, newest first, with filters."""
+    """The audit trail, newest first, a page at a time, with filters; entries read as names
+    and field-by-field changes."""
     db = get_session()
     filters = _audit_filters()
+    page, rows = services.audit_page(db, filters, request.args.get("page", type=bounded_int))
+    names = services.subject_names(db, [entry for entry, _actor in rows])
     return render_template(
         "admin/audit.html",
-        rows=services.audit_entries(db, filters),
+        rows=rows,
+        page=page,
+        subject=lambda entry: readable.subject_label(entry.subject_type, entry.subject_id, names),
+        changes=readable.changes,
         actions=services.audit_actions(db),
         filters=filters,
     )
@@ -226,7 +232,7 @@ def audit():
 
 @bp.get("/audit.csv")
 def audit_csv():
-    rows = services.audit_entries(get_session(), _audit_filters(), limit=None)
+    rows = services.audit_entries(get_session(), _audit_filters())
     return Response(
         services.audit_csv(rows),
         mimetype="text/csv",
