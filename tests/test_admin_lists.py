@@ -8,6 +8,7 @@ from sqlalchemy import select
 from course_app.audit.services import record
 from course_app.auth.models import Role, User
 from course_app.listing import natural_key, page_of, paginate
+from course_app.mail.models import OutboxMessage
 from course_app.modules.models import Course, Enrollment
 from tests.helpers import login, make_user, post, text_of
 
@@ -141,3 +142,16 @@ def test_audit_entries_read_as_names_and_changes(admin, db):
     named = db.get(User, 3).full_name
     assert f"User {named}" in page and "Role: learner → instructor" in page
     assert "{'role'" not in page and "user 3" not in page
+
+
+def test_the_outbox_is_paged_with_numbers(admin, db):
+    for number in range(55):
+        db.add(
+            OutboxMessage(recipient=f"l{number}@example.org", subject=f"Message {number}", body="B")
+        )
+    db.commit()
+    first = text_of(admin.get("/admin/outbox"))
+    assert "Message 54" in first and "Message 4\n" not in first
+    assert "Rows 1–50 of 55" in first
+    last = text_of(admin.get("/admin/outbox?page=2"))
+    assert "Rows 51–55 of 55" in last and "Message 0" in last and "Message 54" not in last

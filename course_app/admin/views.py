@@ -2,7 +2,7 @@
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course_app.admin import bp, services
 from course_app.audit import readable
@@ -16,11 +16,9 @@ from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.instructor import cohorts
 from course_app.instructor.forms import StaffForm
-from course_app.listing import paginate
+from course_app.listing import page_of, paginate
 from course_app.mail.models import OutboxMessage
 from course_app.modules.models import Course
-
-OUTBOX_PAGE_SIZE = 50
 
 
 @bp.get("/")
@@ -32,20 +30,13 @@ def index():
 @bp.get("/outbox")
 def outbox():
     """Every e-mail the platform sent or would have sent, newest first (reset links too)."""
-    page = max(request.args.get("page", 1, type=bounded_int), 1)
+    db = get_session()
+    total = db.scalar(select(func.count(OutboxMessage.id)))
+    page = page_of(total, request.args.get("page", type=bounded_int))
     query = (
-        select(OutboxMessage)
-        .order_by(OutboxMessage.id.desc())
-        .limit(OUTBOX_PAGE_SIZE + 1)
-        .offset((page - 1) * OUTBOX_PAGE_SIZE)
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(page.size).offset(page.offset)
     )
-    messages = list(get_session().scalars(query))
-    return render_template(
-        "admin/outbox.html",
-        messages=messages[:OUTBOX_PAGE_SIZE],
-        page=page,
-        has_more=len(messages) > OUTBOX_PAGE_SIZE,
-    )
+    return render_template("admin/outbox.html", messages=list(db.scalars(query)), page=page)
 
 
 def _course_or_404(course_slug: str) -> Course:
