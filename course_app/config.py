@@ -32,6 +32,8 @@ class DefaultConfig:
     PASSWORD_MIN_LENGTH = 12
     #: Seconds a password-reset link stays valid.
     PASSWORD_RESET_MAX_AGE = 3600
+    #: Seconds an invitation link (an account an administrator created) stays valid.
+    INVITATION_MAX_AGE = 7 * 24 * 3600
 
     # Rate limits (Flask-Limiter); use redis://… when several instances serve the site.
     RATELIMIT_STORAGE_URI = "memory://"

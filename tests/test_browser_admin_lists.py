@@ -59,6 +59,7 @@ def test_admin_lists_fit_and_pass_the_checkers(test_course_server, browser, tmp_
         "queue-eligible": "/admin/certificates?ready=1",
         "audit": "/admin/audit?actor=ada",
         "outbox": "/admin/outbox",
+        "invite": "/admin/users/invite",
     }
     for label, path in pages.items():
         page.goto(url + path)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from course_app import spreadsheet
 from course_app.audit.models import AuditEntry
 from course_app.audit.services import record
+from course_app.auth import services as auth_services
 from course_app.auth.models import Role, User
 from course_app.certificates.models import Certificate
 from course_app.db import utcnow
@@ -51,6 +52,14 @@ def search_users(session: Session, filters: UserFilters) -> list[User]:
     if filters.active is not None:
         query = query.where(User.is_active == filters.active)
     return sorted(session.scalars(query), key=lambda u: (natural_key(u.full_name), u.id))
+
+
+def invite(session: Session, data: auth_services.Invitation, actor_id: int) -> User:
+    """Create an account of any role for its owner to activate from an invitation link."""
+    user = auth_services.invite_user(session, data)
+    after = {"email": user.email, "full_name": user.full_name, "role": user.role}
+    record(session, actor_id, "user.invited", ("user", user.id), None, after)
+    return user
 
 
 def _admins_left(session: Session, excluding: int) -> int:

@@ -1,12 +1,25 @@
 """Administration pages."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from course_app import mail
 from course_app.admin import bp, services
+from course_app.admin.forms import InviteForm
 from course_app.audit import readable
 from course_app.audit.services import entries_for
+from course_app.auth import services as auth_services
+from course_app.auth import tokens
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import Role, User
 from course_app.bounded import bounded_date, bounded_int
@@ -19,6 +32,7 @@ from course_app.instructor.forms import StaffForm
 from course_app.listing import page_of, paginate
 from course_app.mail.models import OutboxMessage
 from course_app.modules.models import Course
+from course_app.urls import public_url
 
 
 @bp.get("/")
@@ -111,6 +125,46 @@ def users():
     return render_template(
         "admin/users.html", users=people, page=page, filters=filters, roles=list(Role)
     )
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+def invite_user():
+    """Create an account of any role and e-mail its owner a link that sets the password."""
+    form = InviteForm()
+    if form.validate_on_submit():
+        db = get_session()
+        data = auth_services.Invitation(**{n: form[n].data or "" for n in _INVITE_FIELDS})
+        try:
+            person = services.invite(db, data, current_user.id)
+        except DomainError as error:
+            db.rollback()
+            form.email.errors.append(error.message)
+        else:
+            message = _queue_invitation(db, person)
+            db.commit()
+            mail.deliver(message.id)
+            flash(f"{person.full_name} is invited: the link is in the outbox.", "success")
+            return redirect(url_for("admin.user", user_id=person.id))
+    return render_template("admin/invite.html", form=form), 400 if form.errors else 200
+
+
+_INVITE_FIELDS = (
+    "full_name",
+    "email",
+    "role",
+    "registration_number",
+    "jurisdiction",
+    "regulator",
+    "register_class",
+)
+
+
+def _queue_invitation(db, person: User):
+    link = public_url("auth.accept_invitation", token=tokens.make_invitation_token(person))
+    days = current_app.config["INVITATION_MAX_AGE"] // 86400
+    body = render_template("admin/email/invitation.txt", user=person, link=link, days=days)
+    subject = f"Your {current_app.config['PRODUCT_NAME']} account: choose a password"
+    return mail.queue_message(db, person.email, subject, body)
 
 
 @bp.get("/users/<int:user_id>")

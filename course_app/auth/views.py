@@ -192,3 +192,22 @@ def reset_password(token: str):
         flash("Your password is changed. Log in with the new one.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Set the first password of an account an administrator created (the link is single-use
+    and expires after INVITATION_MAX_AGE)."""
+    db = get_session()
+    try:
+        services.user_for_reset_token(db, token, invitation=True)
+    except DomainError as error:
+        return render_template("auth/reset_invalid.html", reason=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(db, token, form.password.data, invitation=True)
+        db.commit()
+        flash("Your password is set. Log in with it.", "success")
+        return redirect(url_for("auth.login"))
+    status = 400 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form), status
