@@ -46,6 +46,7 @@ def _init_subsystems(app: Flask) -> None:
         auth,
         booking,
         bounded,
+        branding,
         certificates,
         cli,
         db,
@@ -54,6 +55,7 @@ def _init_subsystems(app: Flask) -> None:
         incidents,
         instructor,
         jobs,
+        listing,
         modules,
         notifications,
         permissions,
@@ -65,6 +67,8 @@ def _init_subsystems(app: Flask) -> None:
 
     for subsystem in (
         urls,
+        branding,
+        listing,
         bounded,  # before any blueprint: its int converter is used by their routes
         db,
         jobs,

@@ -32,6 +32,8 @@ class DefaultConfig:
     PASSWORD_MIN_LENGTH = 12
     #: Seconds a password-reset link stays valid.
     PASSWORD_RESET_MAX_AGE = 3600
+    #: Seconds an invitation link (an account an administrator created) stays valid.
+    INVITATION_MAX_AGE = 7 * 24 * 3600
 
     # Rate limits (Flask-Limiter); use redis://… when several instances serve the site.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -68,12 +70,16 @@ class DefaultConfig:
     MAIL_USE_TLS = False
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
-    MAIL_SENDER = "course_app <no-reply@localhost>"
+    #: Empty: ``PRODUCT_NAME <no-reply@localhost>``.
+    MAIL_SENDER = ""
 
     #: E-mail of the administrator that ``create-admin`` makes on the first run.
     FIRST_ADMIN_EMAIL = "admin@example.org"
-    #: Printed on certificates and named as the issuer of signed credentials.
-    ISSUER_NAME = "course_app Continuing Education"
+    #: The name people see on every page, e-mail and certificate.
+    PRODUCT_NAME = "Dry Needling CE"
+    #: Printed on certificates and named as the issuer of signed credentials; empty:
+    #: ``PRODUCT_NAME``.
+    ISSUER_NAME = ""
     #: Public address of the site, e.g. ``https://ce.example.org``: every absolute URL (reset
     #: links, mails, QR codes, credentials) is built from it, never from the request's Host.
     #: Required unless DEBUG or TESTING (then ``http://127.0.0.1:5000`` / ``http://localhost``).

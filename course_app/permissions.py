@@ -1,7 +1,7 @@
 """Every permission rule, in one place; views call these and templates see them as globals."""
 
-from flask import Flask, g
-from flask_login import AnonymousUserMixin
+from flask import Flask, flash, g, redirect, request, url_for
+from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import select
 
 from course_app.auth.models import Role, SignedInUser, User
@@ -111,7 +111,29 @@ def require(allowed: bool, reason: str = "You do not have access to this page.")
         raise AccessDenied(reason)
 
 
+#: What an account that must change its password may still reach.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "favicon"})
+
+
+def must_change_password_first(user: AnyUser, endpoint: str | None) -> bool:
+    """An account whose password someone else chose (the generated first-admin one) reaches
+    only the change-password page and logout until it picks its own."""
+    return (
+        user.is_authenticated
+        and bool(getattr(user, "must_change_password", False))
+        and endpoint not in PASSWORD_CHANGE_ENDPOINTS
+    )
+
+
+def _send_to_password_change():
+    if must_change_password_first(current_user, request.endpoint):
+        flash("Choose your own password before going on.", "info")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_send_to_password_change)
     app.jinja_env.globals.update(
         is_admin=is_admin,
         is_staff=is_staff,

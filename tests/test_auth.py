@@ -38,7 +38,7 @@ def test_register_creates_a_learner_who_then_logs_in(client, db):
     assert user.regulator == "College of Physiotherapists of Ontario"  # filled from province
     assert user.password_hash.startswith("$argon2id$")
     welcome = db.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "zoe@example.org"))
-    assert welcome.subject == "Your course_app account is ready"
+    assert welcome.subject == "Your Dry Needling CE account is ready"
     assert client.get("/dashboard").status_code == 302  # not logged in by registering
     login(client, "zoe@example.org", VALID["password"])
     assert "Zoë Ñúñez-Łukasz" in text_of(client.get("/dashboard"))

@@ -83,10 +83,13 @@ MATRIX = {
     ("POST", "auth.request_reset", "/auth/reset"): INVALID_FORM,
     ("GET", "auth.reset_password", "/auth/reset/not-a-token"): expect(400, 400),
     ("POST", "auth.reset_password", "/auth/reset/not-a-token"): expect(400, 400),
+    ("GET", "auth.accept_invitation", "/auth/invitation/not-a-token"): expect(400, 400),
+    ("POST", "auth.accept_invitation", "/auth/invitation/not-a-token"): expect(400, 400),
     ("GET", "admin.index", "/admin/"): ADMIN_ONLY,
     ("GET", "admin.outbox", "/admin/outbox"): ADMIN_ONLY,
     ("GET", "static", "/static/style.css"): OPEN,
     ("GET", "health.health", "/health"): OPEN,
+    ("GET", "favicon", "/favicon.ico"): expect(301, 301),
     ("GET", "modules.media", "/media/basics/nothing.svg"): expect(404, 404),
     ("GET", "quizzes.overview", "/courses/basics/quizzes/first"): LOGGED_IN,
     ("GET", "quizzes.overview", "/courses/advanced/quizzes/only"): expect(LOGIN, 200, 403, 200),
@@ -193,6 +196,10 @@ MATRIX = {
     ("POST", "certificates.review", f"/admin/certificates/{NO_CERT}/review"): ADMIN_ONLY
     | {"admin": 404},
     ("GET", "admin.users", "/admin/users"): ADMIN_ONLY,
+    ("GET", "admin.invite_user", "/admin/users/invite"): ADMIN_ONLY,
+    ("POST", "admin.invite_user", "/admin/users/invite"): expect(
+        LOGIN, 403, instructor=403, admin=400
+    ),
     ("GET", "admin.user", "/admin/users/1"): ADMIN_ONLY,
     ("GET", "admin.user", "/admin/users/999"): ADMIN_ONLY | {"admin": 404},
     ("POST", "admin.user_role", "/admin/users/1/role"): ADMIN_ONLY

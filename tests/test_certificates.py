@@ -18,7 +18,7 @@ from course_app.certificates.models import Certificate
 from course_app.certificates.pdf import attached_credential
 from course_app.config import REPO_ROOT
 from course_app.instructor.models import CourseStaff
-from course_app.modules.models import Course, Lesson
+from course_app.modules.models import Course, Enrollment, Lesson
 from tests.audit_helpers import append_only_guard_off, tamper
 from tests.helpers import complete_course, login, make_user, post, text_of
 from tests.test_practical import create_cohort, sign_off_everything
@@ -91,6 +91,20 @@ def issue(admin, db, learner) -> Certificate:
     return db.scalar(
         select(Certificate).where(Certificate.user_id == learner.id, Certificate.status == "valid")
     )
+
+
+def test_the_queue_can_show_only_learners_ready_for_a_certificate(admin, db, finished):
+    course_id = db.scalar(select(Course.id).where(Course.slug == LEVEL_1))
+    other = make_user(db, email="other@example.org", full_name="Learner 2")
+    db.add(Enrollment(user_id=other.id, course_id=course_id))
+    db.commit()
+    verify_licence(admin, finished)
+    everyone = text_of(admin.get("/admin/certificates"))
+    assert NAME in everyone and "Learner 2" in everyone
+    ready = text_of(admin.get("/admin/certificates?ready=1"))
+    assert NAME in ready and "Learner 2" not in ready
+    issue(admin, db, finished)
+    assert NAME not in text_of(admin.get("/admin/certificates?ready=1"))
 
 
 def test_the_licence_must_be_verified_before_a_certificate_is_issued(admin, db, finished):

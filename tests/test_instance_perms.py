@@ -63,5 +63,5 @@ def test_reset_links_are_never_logged(client, db, caplog):
     link = reset_link_from_outbox(db)  # kept in the outbox, for the administrator
     token = link.rsplit("/", 1)[1]
     assert token not in caplog.text
-    assert "Reset your course_app password" not in caplog.text  # nor the subject or body
+    assert "Reset your Dry Needling CE password" not in caplog.text  # nor the subject or body
     assert "queued" in caplog.text  # the log still says a message waits in the outbox

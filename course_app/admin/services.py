@@ -11,27 +11,55 @@ from sqlalchemy.orm import Session
 from course_app import spreadsheet
 from course_app.audit.models import AuditEntry
 from course_app.audit.services import record
+from course_app.auth import services as auth_services
 from course_app.auth.models import Role, User
+from course_app.certificates.models import Certificate
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor import cohorts, gradebook
-from course_app.modules.models import Course
+from course_app.instructor.models import Cohort
+from course_app.listing import Page, natural_key, page_of
+from course_app.modules.models import Course, Lesson
+from course_app.quizzes.models import Quiz
 
-PAGE_SIZE = 50
+
+@dataclass(frozen=True)
+class UserFilters:
+    """The users list's filters: text in the name, e-mail or registration number; a role;
+    active or not (None: either)."""
+
+    text: str = ""
+    role: str = ""
+    active: bool | None = None
 
 
-def search_users(session: Session, text: str) -> list[User]:
-    query = select(User).order_by(User.full_name).limit(PAGE_SIZE)
-    if text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(User.full_name).like(pattern),
-                func.lower(User.email).like(pattern),
-                func.lower(func.coalesce(User.registration_number, "")).like(pattern),
-            )
-        )
-    return list(session.scalars(query))
+def _matching(text: str):
+    pattern = f"%{text.strip().lower()}%"
+    return or_(
+        func.lower(User.full_name).like(pattern),
+        func.lower(User.email).like(pattern),
+        func.lower(func.coalesce(User.registration_number, "")).like(pattern),
+    )
+
+
+def search_users(session: Session, filters: UserFilters) -> list[User]:
+    """Every user the filters match, in natural name order (Learner 2 before Learner 10)."""
+    query = select(User)
+    if filters.text.strip():
+        query = query.where(_matching(filters.text))
+    if filters.role in tuple(Role):
+        query = query.where(User.role == filters.role)
+    if filters.active is not None:
+        query = query.where(User.is_active == filters.active)
+    return sorted(session.scalars(query), key=lambda u: (natural_key(u.full_name), u.id))
+
+
+def invite(session: Session, data: auth_services.Invitation, actor_id: int) -> User:
+    """Create an account of any role for its owner to activate from an invitation link."""
+    user = auth_services.invite_user(session, data)
+    after = {"email": user.email, "full_name": user.full_name, "role": user.role}
+    record(session, actor_id, "user.invited", ("user", user.id), None, after)
+    return user
 
 
 def _admins_left(session: Session, excluding: int) -> int:
@@ -109,29 +137,74 @@ def rename(session: Session, user: User, name: str, actor_id: int) -> None:
 @dataclass(frozen=True)
 class AuditFilters:
     action: str = ""
-    actor_id: int | None = None
+    #: Text in the actor's name or e-mail address.
+    actor: str = ""
     since: date | None = None
     until: date | None = None
 
 
-def audit_entries(session: Session, filters: AuditFilters, limit: int | None = 200):
-    query = (
-        select(AuditEntry, User.full_name)
-        .outerjoin(User, User.id == AuditEntry.actor_id)
-        .order_by(AuditEntry.id.desc())
-    )
+def _audit_query(filters: AuditFilters):
+    query = select(AuditEntry)
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
-    if filters.actor_id is not None:
-        query = query.where(AuditEntry.actor_id == filters.actor_id)
+    if filters.actor.strip():
+        pattern = f"%{filters.actor.strip().lower()}%"
+        actors = select(User.id).where(
+            or_(func.lower(User.full_name).like(pattern), func.lower(User.email).like(pattern))
+        )
+        query = query.where(AuditEntry.actor_id.in_(actors))
     if filters.since:
         query = query.where(AuditEntry.at >= datetime.combine(filters.since, time.min, tzinfo=UTC))
     if filters.until:
         end = datetime.combine(filters.until, time.min, tzinfo=UTC) + timedelta(days=1)
         query = query.where(AuditEntry.at < end)
-    if limit:
-        query = query.limit(limit)
+    return query
+
+
+def audit_entries(session: Session, filters: AuditFilters, page: Page | None = None):
+    """(entry, actor name) newest first: one page of them, or all (for the CSV)."""
+    matching = _audit_query(filters).subquery()
+    query = (
+        select(AuditEntry, User.full_name)
+        .join(matching, matching.c.id == AuditEntry.id)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .order_by(AuditEntry.id.desc())
+    )
+    if page is not None:
+        query = query.limit(page.size).offset(page.offset)
     return session.execute(query).all()
+
+
+def audit_page(session: Session, filters: AuditFilters, requested: int | None):
+    """The page of entries asked for (bounded to the pages there are) and its rows."""
+    total = session.scalar(select(func.count()).select_from(_audit_query(filters).subquery()))
+    page = page_of(total, requested)
+    return page, audit_entries(session, filters, page)
+
+
+#: The objects audit entries name, and the column that names each.
+_NAMED_SUBJECTS = {
+    "user": (User, User.full_name),
+    "course": (Course, Course.title),
+    "cohort": (Cohort, Cohort.name),
+    "lesson": (Lesson, Lesson.title),
+    "quiz": (Quiz, Quiz.title),
+    "certificate": (Certificate, Certificate.public_id),
+}
+
+
+def subject_names(session: Session, entries) -> dict[tuple[str, int], str]:
+    """The names of the entries' subjects, one query per kind of subject."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        wanted.setdefault(entry.subject_type, set()).add(entry.subject_id)
+    names = {}
+    for kind, ids in wanted.items():
+        if kind in _NAMED_SUBJECTS:
+            model, column = _NAMED_SUBJECTS[kind]
+            for row_id, name in session.execute(select(model.id, column).where(model.id.in_(ids))):
+                names[(kind, row_id)] = name
+    return names
 
 
 def audit_actions(session: Session) -> list[str]:

@@ -2,12 +2,26 @@
 
 import secrets
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from course_app import mail
 from course_app.admin import bp, exports, services
+from course_app.admin.forms import InviteForm
+from course_app.audit import readable
 from course_app.audit.services import entries_for
+from course_app.auth import services as auth_services
+from course_app.auth import tokens
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import Role, User
 from course_app.bounded import bounded_date, bounded_int
@@ -18,10 +32,10 @@ from course_app.exceptions import DomainError
 from course_app.instructor import cohorts
 from course_app.instructor.forms import StaffForm
 from course_app.jobs.queue import submit
+from course_app.listing import page_of, paginate
 from course_app.mail.models import OutboxMessage
 from course_app.modules.models import Course
-
-OUTBOX_PAGE_SIZE = 50
+from course_app.urls import public_url
 
 
 @bp.get("/")
@@ -33,20 +47,13 @@ def index():
 @bp.get("/outbox")
 def outbox():
     """Every e-mail the platform sent or would have sent, newest first (reset links too)."""
-    page = max(request.args.get("page", 1, type=bounded_int), 1)
+    db = get_session()
+    total = db.scalar(select(func.count(OutboxMessage.id)))
+    page = page_of(total, request.args.get("page", type=bounded_int))
     query = (
-        select(OutboxMessage)
-        .order_by(OutboxMessage.id.desc())
-        .limit(OUTBOX_PAGE_SIZE + 1)
-        .offset((page - 1) * OUTBOX_PAGE_SIZE)
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(page.size).offset(page.offset)
     )
-    messages = list(get_session().scalars(query))
-    return render_template(
-        "admin/outbox.html",
-        messages=messages[:OUTBOX_PAGE_SIZE],
-        page=page,
-        has_more=len(messages) > OUTBOX_PAGE_SIZE,
-    )
+    return render_template("admin/outbox.html", messages=list(db.scalars(query)), page=page)
 
 
 def _course_or_404(course_slug: str) -> Course:
@@ -106,13 +113,61 @@ def _user_or_404(user_id: int) -> User:
     return get_session().get(User, user_id) or abort(404)
 
 
+def _user_filters() -> services.UserFilters:
+    active = {"yes": True, "no": False}.get(request.args.get("active", ""))
+    return services.UserFilters(request.args.get("q", ""), request.args.get("role", ""), active)
+
+
 @bp.get("/users")
 def users():
-    """Search users by name, e-mail or registration number."""
-    text = request.args.get("q", "")
-    return render_template(
-        "admin/users.html", users=services.search_users(get_session(), text), q=text
+    """Users by name, e-mail or registration number, role and activation, a page at a time."""
+    filters = _user_filters()
+    page, people = paginate(
+        services.search_users(get_session(), filters), request.args.get("page", type=bounded_int)
     )
+    return render_template(
+        "admin/users.html", users=people, page=page, filters=filters, roles=list(Role)
+    )
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+def invite_user():
+    """Create an account of any role and e-mail its owner a link that sets the password."""
+    form = InviteForm()
+    if form.validate_on_submit():
+        db = get_session()
+        data = auth_services.Invitation(**{n: form[n].data or "" for n in _INVITE_FIELDS})
+        try:
+            person = services.invite(db, data, current_user.id)
+        except DomainError as error:
+            db.rollback()
+            form.email.errors.append(error.message)
+        else:
+            message = _queue_invitation(db, person)
+            db.commit()
+            mail.deliver(message.id)
+            flash(f"{person.full_name} is invited: the link is in the outbox.", "success")
+            return redirect(url_for("admin.user", user_id=person.id))
+    return render_template("admin/invite.html", form=form), 400 if form.errors else 200
+
+
+_INVITE_FIELDS = (
+    "full_name",
+    "email",
+    "role",
+    "registration_number",
+    "jurisdiction",
+    "regulator",
+    "register_class",
+)
+
+
+def _queue_invitation(db, person: User):
+    link = public_url("auth.accept_invitation", token=tokens.make_invitation_token(person))
+    days = current_app.config["INVITATION_MAX_AGE"] // 86400
+    body = render_template("admin/email/invitation.txt", user=person, link=link, days=days)
+    subject = f"Your {current_app.config['PRODUCT_NAME']} account: choose a password"
+    return mail.queue_message(db, person.email, subject, body)
 
 
 @bp.get("/users/<int:user_id>")
@@ -199,7 +254,7 @@ def _audit_filters(args=None) -> services.AuditFilters:
 
     return services.AuditFilters(
         args.get("action", ""),
-        args.get("actor", type=bounded_int),
+        args.get("actor", ""),
         bounded_date(args.get("from")),
         bounded_date(args.get("to")),
     )
@@ -207,12 +262,18 @@ def _audit_filters(args=None) -> services.AuditFilters:
 
 @bp.get("/audit")
 def audit():
-    """The audit trail, newest first, with filters."""
+    """The audit trail, newest first, a page at a time, with filters; entries read as names
+    and field-by-field changes."""
     db = get_session()
     filters = _audit_filters()
+    page, rows = services.audit_page(db, filters, request.args.get("page", type=bounded_int))
+    names = services.subject_names(db, [entry for entry, _actor in rows])
     return render_template(
         "admin/audit.html",
-        rows=services.audit_entries(db, filters),
+        rows=rows,
+        page=page,
+        subject=lambda entry: readable.subject_label(entry.subject_type, entry.subject_id, names),
+        changes=readable.changes,
         actions=services.audit_actions(db),
         filters=filters,
         job_key=secrets.token_urlsafe(16),
@@ -221,7 +282,7 @@ def audit():
 
 @bp.get("/audit.csv")
 def audit_csv():
-    rows = services.audit_entries(get_session(), _audit_filters(), limit=None)
+    rows = services.audit_entries(get_session(), _audit_filters())
     return Response(
         services.audit_csv(rows),
         mimetype="text/csv",

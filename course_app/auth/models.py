@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.db import Base, UTCDateTime, utcnow
@@ -64,6 +64,11 @@ class User(UserMixin, Base):
     #: What Flask-Login stores in the cookie; rotating it logs out every other session.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Set on an account whose password someone else chose (the generated first-admin one):
+    #: every page sends its owner to change it first.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: Unread notifications (course_app/notifications keeps it): the header shows it on
     #: every page, read with the user's own row instead of a query of its own.
@@ -117,6 +122,7 @@ class SignedInUser:
     session_token: str
     is_active: bool
     unread_notifications: int
+    must_change_password: bool
 
     #: What Flask-Login asks of a user object.
     is_authenticated = True

@@ -96,25 +96,29 @@ def end_sessions(session: Session, user: User) -> None:
     session.flush()
 
 
-def reset_password(session: Session, token: str, new_password: str) -> User:
-    """Set a new password from a reset link; the link cannot be used again."""
-    user = user_for_reset_token(session, token)
+def reset_password(
+    session: Session, token: str, new_password: str, invitation: bool = False
+) -> User:
+    """Set a new password from a reset (or invitation) link; it cannot be used again."""
+    user = user_for_reset_token(session, token, invitation)
     _set_password(user, new_password)
     session.flush()
     return user
 
 
-def user_for_reset_token(session: Session, token: str) -> User:
-    """The user a valid reset link belongs to; raises InvalidResetLink otherwise."""
-    claims = tokens.read_reset_token(token)
+def user_for_reset_token(session: Session, token: str, invitation: bool = False) -> User:
+    """The user a valid reset (or invitation) link belongs to; raises InvalidResetLink."""
+    claims = (tokens.read_invitation_token if invitation else tokens.read_reset_token)(token)
     user = session.get(User, claims[0]) if claims and isinstance(claims[0], int) else None
     if user is None or not user.is_active or not tokens.token_matches(user, claims[1]):
-        raise InvalidResetLink("This password-reset link is invalid, used or expired.")
+        kind = "invitation" if invitation else "password-reset"
+        raise InvalidResetLink(f"This {kind} link is invalid, used or expired.")
     return user
 
 
 def _set_password(user: User, password: str) -> None:
     user.password_hash = passwords.hash_password(password)
+    user.must_change_password = False
     user.rotate_session_token()
 
 
@@ -131,7 +135,46 @@ def create_first_admin(session: Session, email: str) -> tuple[User, str] | None:
         password_hash=passwords.hash_password(password),
         full_name="Administrator",
         role=Role.ADMIN,
+        must_change_password=True,  # the printed password may sit in a terminal's scrollback
     )
     session.add(admin)
     session.flush()
     return admin, password
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An account an administrator creates; its owner sets the password from a link."""
+
+    full_name: str
+    email: str
+    role: str
+    registration_number: str = ""
+    jurisdiction: str = ""
+    regulator: str = ""
+    register_class: str = ""
+
+
+def invite_user(session: Session, data: Invitation) -> User:
+    """Create an account of any role with an unusable password (until the invitation link
+    sets one); raises EmailTaken, or DomainError for a learner without registration."""
+    if find_by_email(session, data.email) is not None:
+        raise EmailTaken("An account with this e-mail address already exists.")
+    if data.role not in tuple(Role):
+        raise DomainError("Unknown role.")
+    licence = (data.registration_number.strip(), data.jurisdiction, data.regulator.strip())
+    if data.role == Role.LEARNER and not (all(licence) and data.register_class):
+        raise DomainError("A learner needs a registration number, province, regulator and class.")
+    user = User(
+        email=normalize_email(data.email),
+        password_hash=passwords.hash_password(secrets.token_urlsafe(32)),  # nobody knows it
+        full_name=data.full_name.strip(),
+        role=data.role,
+        registration_number=licence[0].upper() or None,
+        jurisdiction=licence[1] or None,
+        regulator=licence[2] or None,
+        register_class=data.register_class or None,
+    )
+    session.add(user)
+    session.flush()
+    return user

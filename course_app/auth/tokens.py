@@ -12,10 +12,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from course_app.auth.models import User
 
 SALT = "course_app.password-reset"
+#: Invitations are signed apart: a reset link is no invitation and the reverse.
+INVITATION_SALT = "course_app.invitation"
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer(salt: str = SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def _fingerprint(user: User) -> str:
@@ -26,11 +28,24 @@ def make_reset_token(user: User) -> str:
     return _serializer().dumps({"uid": user.id, "fp": _fingerprint(user)})
 
 
+def make_invitation_token(user: User) -> str:
+    """A link that sets the first password of an invited account: single-use like a reset
+    link (the fingerprint changes with the password), valid INVITATION_MAX_AGE seconds."""
+    return _serializer(INVITATION_SALT).dumps({"uid": user.id, "fp": _fingerprint(user)})
+
+
+def read_invitation_token(token: str) -> tuple[int, str] | None:
+    return _read(token, INVITATION_SALT, current_app.config["INVITATION_MAX_AGE"])
+
+
 def read_reset_token(token: str) -> tuple[int, str] | None:
     """Return (user id, fingerprint) of a well-signed, unexpired token, else None."""
-    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    return _read(token, SALT, current_app.config["PASSWORD_RESET_MAX_AGE"])
+
+
+def _read(token: str, salt: str, max_age: int) -> tuple[int, str] | None:
     try:
-        payload = _serializer().loads(token, max_age=max_age)
+        payload = _serializer(salt).loads(token, max_age=max_age)
     except BadSignature:  # includes SignatureExpired
         return None
     if not isinstance(payload, dict):

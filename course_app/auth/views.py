@@ -66,7 +66,8 @@ def _register_or_warn_owner(db, data: services.Registration) -> list[int]:
         subject = "Someone tried to register with your address"
         return [mail.queue_message(db, owner.email, subject, body).id]
     body = render_template("auth/email/welcome.txt", user=user, login_url=login_url)
-    return [mail.queue_message(db, user.email, "Your course_app account is ready", body).id]
+    subject = f"Your {current_app.config['PRODUCT_NAME']} account is ready"
+    return [mail.queue_message(db, user.email, subject, body).id]
 
 
 @bp.get("/registered")
@@ -172,7 +173,8 @@ def request_reset():
 def _queue_reset_mail(db, user):
     link = public_url("auth.reset_password", token=tokens.make_reset_token(user))
     body = render_template("auth/email/reset.txt", user=user, link=link)
-    return mail.queue_message(db, user.email, "Reset your course_app password", body)
+    subject = f"Reset your {current_app.config['PRODUCT_NAME']} password"
+    return mail.queue_message(db, user.email, subject, body)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -190,3 +192,22 @@ def reset_password(token: str):
         flash("Your password is changed. Log in with the new one.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Set the first password of an account an administrator created (the link is single-use
+    and expires after INVITATION_MAX_AGE)."""
+    db = get_session()
+    try:
+        services.user_for_reset_token(db, token, invitation=True)
+    except DomainError as error:
+        return render_template("auth/reset_invalid.html", reason=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(db, token, form.password.data, invitation=True)
+        db.commit()
+        flash("Your password is set. Log in with it.", "success")
+        return redirect(url_for("auth.login"))
+    status = 400 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form), status

@@ -25,6 +25,7 @@ from course_app.certificates.models import Certificate
 from course_app.certificates.validity import expiry_date
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
+from course_app.listing import natural_key
 from course_app.modules.models import Course
 from course_app.notifications.services import notify
 from course_app.requirements import CourseStanding, Requirement
@@ -79,7 +80,10 @@ def candidates(session: Session, course: Course, learner_id: int | None = None) 
         )
         if c.status_on(today) == "valid"  # an expired one can be renewed
     }
-    learners = session.scalars(select(User).where(User.id.in_(ids)).order_by(User.full_name))
+    learners = sorted(  # natural order: Learner 2 before Learner 10
+        session.scalars(select(User).where(User.id.in_(ids))),
+        key=lambda u: (natural_key(u.full_name), u.id),
+    )
     return [Candidate(u, standing[u.id], valid.get(u.id)) for u in learners]
 
 

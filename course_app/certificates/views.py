@@ -26,6 +26,7 @@ from course_app.certificates.public_views import successor
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.jobs.queue import submit
+from course_app.listing import paginate
 from course_app.modules.models import Course
 from course_app.requirements import LABELS
 
@@ -106,12 +107,27 @@ def queue():
     _admin()
     db = get_session()
     courses = db.scalars(select(Course).where(~Course.is_archived).order_by(Course.position)).all()
+    ready_only = request.args.get("ready") == "1"
+    text = request.args.get("q", "").strip().casefold()
+    sections = []
+    for course in courses:
+        rows = [
+            candidate
+            for candidate in services.candidates(db, course)
+            if text in candidate.learner.full_name.casefold()
+            and (not ready_only or (candidate.eligible and not candidate.certificate))
+        ]
+        param = f"page-{course.slug}"  # each course's list pages on its own
+        page, shown = paginate(rows, request.args.get(param, type=bounded_int))
+        sections.append((course, shown, page, param))
     return render_template(
         "certificates/queue.html",
         labels=LABELS,
         flagged=flags.open_flags(db),
         flag_labels=flags.KIND_LABELS,
-        sections=[(course, services.candidates(db, course)) for course in courses],
+        sections=sections,
+        ready_only=ready_only,
+        q=request.args.get("q", ""),
         # A fresh key per page view: the same form sent twice starts one job.
         job_key=secrets.token_urlsafe(16),
     )
