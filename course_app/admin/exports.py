@@ -18,7 +18,7 @@ def filter_params(filters: services.AuditFilters) -> dict:
     """The filters as plain data for the job's row."""
     return {
         "action": filters.action,
-        "actor_id": filters.actor_id,
+        "actor": filters.actor,
         "since": filters.since.isoformat() if filters.since else None,
         "until": filters.until.isoformat() if filters.until else None,
     }
@@ -28,11 +28,12 @@ def _filters(params: dict) -> services.AuditFilters:
     def day(key: str) -> date | None:
         return date.fromisoformat(params[key]) if params.get(key) else None
 
-    return services.AuditFilters(params["action"], params["actor_id"], day("since"), day("until"))
+    actor = params.get("actor", "")
+    return services.AuditFilters(params["action"], actor, day("since"), day("until"))
 
 
 def _export(session: Session, job: Job, _subject: int) -> None:
-    rows = services.audit_entries(session, _filters(job.params), limit=None)
+    rows = services.audit_entries(session, _filters(job.params))  # no page: all
     write_export(job.id, services.audit_csv(rows))
 
 
