@@ -105,7 +105,7 @@ class DefaultConfig:
     #: Seconds a lesson page's token stays valid: the longest lesson a file may declare.
     LESSON_PAGE_MAX_AGE = 4 * 3600
 
-    # Background jobs (course_app/jobs; README "Background jobs").
+    # Background jobs (course_app/jobs; docs/jobs.md).
     #: A regrade affecting more attempts than this runs as a job (fewer: in the request).
     REGRADE_JOB_ATTEMPTS = 200
     #: Redis for the job queue (e.g. redis://127.0.0.1:6379/1); empty: a SQLite file.

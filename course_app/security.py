@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("RATELIMIT_SWALLOW_ERRORS"):
         # Failing open removes brute-force protection exactly while Redis is down; the
         # in-memory fallback keeps login and verification working and limited instead.
-        raise ValueError("RATELIMIT_SWALLOW_ERRORS must stay false (see README, Deployment)")
+        raise ValueError("RATELIMIT_SWALLOW_ERRORS must stay false (see docs/deployment.md)")
     csrf.init_app(app)
     limiter.init_app(app)
     _show_rate_limit_storage_changes()

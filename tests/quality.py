@@ -35,7 +35,7 @@ def require_tools() -> None:
         missing.append("java")
     if not missing:
         return
-    message = f"browser-test tools missing: {', '.join(missing)} (see README, Tests)"
+    message = f"browser-test tools missing: {', '.join(missing)} (see docs/testing.md)"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)

@@ -181,7 +181,7 @@ http {{
 
 @pytest.fixture
 def nginx(two_instances, tmp_path):
-    """nginx (Debian's) in front of both instances, round robin, as in the README."""
+    """nginx (Debian's) in front of both instances, round robin, as in docs/deployment.md."""
     if shutil.which("nginx") is None:
         message = "nginx missing (apt install nginx)"
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
