@@ -228,7 +228,8 @@ def export_content(directory: str | None) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def verify_credential(file: Path) -> None:
     """Check a certificate PDF or credential JSON offline (the rules of /verify,
-    docs/security.md "Certificates and verification"); print the registry's record. Exit 1 if not valid."""
+    docs/security.md "Certificates and verification"); print the registry's record.
+    Exit 1 if not valid."""
     from course_app.certificates import checking
     from course_app.certificates.issuer import current_issuer
 
