@@ -34,7 +34,8 @@ setup: $(VENV)/.run-installed
 ## test: lint, the strict content check of content/ (every warning is an error),
 ## then the whole suite on SQLite (set COURSE_APP_TEST_DATABASE_URL for PostgreSQL).
 test: $(VENV)/.dev-installed lint
-	$(FLASK) check-content --strict
+	COURSE_APP_PUBLIC_BASE_URL=$${COURSE_APP_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
+	  $(FLASK) check-content --strict
 	$(BIN)/pytest
 
 ## test-postgres: the whole suite on the local PostgreSQL (a throwaway database is created).
