@@ -112,7 +112,9 @@ def require(allowed: bool, reason: str = "You do not have access to this page.")
 
 
 #: What an account that must change its password may still reach.
-PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "favicon"})
+PASSWORD_CHANGE_ENDPOINTS = frozenset(
+    {"auth.change_password", "auth.logout", "static", "favicon", "favicon_svg"}
+)
 
 
 def must_change_password_first(user: AnyUser, endpoint: str | None) -> bool:

@@ -90,6 +90,7 @@ MATRIX = {
     ("GET", "static", "/static/style.css"): OPEN,
     ("GET", "health.health", "/health"): OPEN,
     ("GET", "favicon", "/favicon.ico"): expect(301, 301),
+    ("GET", "favicon_svg", "/favicon.svg"): OPEN,
     ("GET", "modules.media", "/media/basics/nothing.svg"): expect(404, 404),
     ("GET", "quizzes.overview", "/courses/basics/quizzes/first"): LOGGED_IN,
     ("GET", "quizzes.overview", "/courses/advanced/quizzes/only"): expect(LOGIN, 200, 403, 200),

@@ -38,8 +38,9 @@ def test_a_configured_name_is_used_on_pages_and_in_mail(make_app, db):
 
 def test_the_favicon_is_linked_and_served(client):
     html = client.get("/auth/login").get_data(as_text=True)
-    assert 'rel="icon" href="/static/favicon.svg"' in html
-    with client.get("/static/favicon.svg") as icon:
-        assert icon.status_code == 200 and icon.data.startswith(b"<svg")
+    assert 'rel="icon" href="/favicon.svg"' in html
+    icon = client.get("/favicon.svg")
+    assert icon.status_code == 200 and icon.data.startswith(b"<svg")
+    assert icon.mimetype == "image/svg+xml" and "max-age" in icon.headers["Cache-Control"]
     legacy = client.get("/favicon.ico")
-    assert legacy.status_code == 301 and legacy.headers["Location"] == "/static/favicon.svg"
+    assert legacy.status_code == 301 and legacy.headers["Location"] == "/favicon.svg"
