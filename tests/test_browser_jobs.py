@@ -4,7 +4,6 @@ way and started again. The bar moves by the page's own polling (no reload)."""
 
 import re
 import signal
-import subprocess
 import threading
 
 import pytest
@@ -20,11 +19,9 @@ from tests.job_fixtures import admin_browser, eligible_learners, not_eligible_le
 from tests.quality import CHROMIUM, CHROMIUM_ARGS, axe_violations, require_tools
 from tests.test_jobs_consumer import (
     DEADLINE_S,
-    _environment,
-    _flask,
-    _poll,
     _start_consumer,
     _units_done_while_holding_the_job,
+    _wait_for_requeue,
 )
 
 COUNT = 6
@@ -84,17 +81,7 @@ def test_admin_watches_a_bulk_issue_survive_a_killed_consumer(server, browser, d
     finally:
         consumer.kill()
     page.get_by_text(re.compile(r"Running: [2-4] of 5\.")).wait_for()  # the page's poll
-    recover = _flask(app, app.config["DATABASE_URL"], "recover-jobs")
-    _poll(
-        lambda: (
-            "Requeued 1 "
-            in subprocess.run(
-                recover, env=_environment(app), capture_output=True, text=True, check=True
-            ).stdout
-        ),
-        "the job's requeue",
-        log,
-    )
+    _wait_for_requeue(app, app.config["DATABASE_URL"], log)
     consumer = _start_consumer(app, app.config["DATABASE_URL"], log)
     try:
         page.get_by_text(f"Finished: {COUNT - 1} of {COUNT - 1} done, 0 failed.").wait_for(

@@ -70,6 +70,21 @@ def _environment(app) -> dict[str, str]:
     }
 
 
+def _wait_for_requeue(app, database_url: str, log: Path) -> None:
+    """Run ``recover-jobs`` until it puts the job back on the queue (its lease has lapsed)."""
+    recover = _flask(app, database_url, "recover-jobs")
+    _poll(
+        lambda: (
+            "Requeued 1 "
+            in subprocess.run(
+                recover, env=_environment(app), capture_output=True, text=True, check=True
+            ).stdout
+        ),
+        "the job's requeue",
+        log,
+    )
+
+
 def _start_consumer(app, database_url: str, log: Path) -> subprocess.Popen:
     with log.open("ab") as output:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
@@ -164,17 +179,7 @@ def test_a_consumer_killed_halfway_is_resumed_and_issues_nobody_twice(
     )
 
     # Its lease lapses (2 s here); recovery puts the job back on the queue for a new consumer.
-    recover = _flask(app, database_url, "recover-jobs")
-    _poll(
-        lambda: (
-            "Requeued 1 "
-            in subprocess.run(
-                recover, env=_environment(app), capture_output=True, text=True, check=True
-            ).stdout
-        ),
-        "the job's requeue",
-        log,
-    )
+    _wait_for_requeue(app, database_url, log)
     consumer = _start_consumer(app, database_url, log)
     try:
         _poll(lambda: _status(db, job_id) == "finished", "the resumed job's end", log)
