@@ -24,6 +24,9 @@ from course_app.modules.sync import sync_content
 TEST_CONTENT = Path(__file__).parent / "data" / "content"
 PG_URL_VARIABLE = "COURSE_APP_TEST_DATABASE_URL"
 
+#: The browser tests' fixtures (live servers, Chromium), for every test file that needs them.
+pytest_plugins = ["tests.browser_support"]
+
 #: Every test starts at this instant and the clock runs on from there, whatever today's date:
 #: the last day of a month, so date arithmetic meets month ends in every run. A test that needs
 #: another day says so with ``@pytest.mark.clock("2026-11-30T12:00:00+00:00")``.

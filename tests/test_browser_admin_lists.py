@@ -3,11 +3,9 @@ that scrolls sideways at 390 px or 1280 px."""
 
 import pytest
 
-from tests.test_browser_journeys import (  # noqa: F401  (fixtures)
+from tests.browser_support import (
     VIEWPORTS,
     Visit,
-    browser,
-    test_course_server,
 )
 
 
@@ -42,7 +40,7 @@ def _crowd(app) -> None:
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_admin_lists_fit_and_pass_the_checkers(test_course_server, browser, tmp_path, viewport):  # noqa: F811
+def test_admin_lists_fit_and_pass_the_checkers(test_course_server, browser, tmp_path, viewport):
     app, url = test_course_server
     _crowd(app)
     context = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[viewport])

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from course_app.db import EXTENSION_KEY
 from course_app.quizzes.models import AttemptItem
 from tests.helpers import PASSWORD, make_user
-from tests.test_browser_journeys import browser, test_course_server  # noqa: F401 (fixtures)
 
 SAVE = re.compile(r"/attempts/\d+/save$")
 
@@ -43,8 +42,8 @@ def _unsaved(page, attempt_id: int):
 
 
 def test_failed_saves_are_retried_and_unsaved_answers_survive_a_reload(
-    test_course_server,  # noqa: F811
-    browser,  # noqa: F811
+    test_course_server,
+    browser,
 ):
     app, url = test_course_server
     with app.extensions[EXTENSION_KEY]() as db:
