@@ -5,7 +5,10 @@ visited page gets."""
 
 import re
 
+import pytest
+
 from tests.browser_support import (
+    VIEWPORTS,
     Visit,
     log_in_as,
 )
@@ -48,19 +51,21 @@ def _a_learner_ready_for_level_1(app) -> int:
         return learner.id
 
 
-def test_administrator_journey(real_course_server, browser, tmp_path):
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_administrator_journey(real_course_server, browser, tmp_path, viewport):
     app, url = real_course_server
     learner_id = _a_learner_ready_for_level_1(app)
-    context = browser.new_context(bypass_csp=True, accept_downloads=True)
+    size = VIEWPORTS[viewport]
+    context = browser.new_context(viewport=size, bypass_csp=True, accept_downloads=True)
     page = context.new_page()
-    visit = Visit(page, "admin", tmp_path)
+    visit = Visit(page, f"admin-{viewport}", tmp_path)
     log_in_as(page, url, "root@example.org")
     page.goto(url + f"/admin/users/{learner_id}")
     visit.check("user")
     page.get_by_role("button", name="Record as verified").click()
     public_id = _issue_from_the_queue(page, visit)
 
-    anonymous = browser.new_context(bypass_csp=True).new_page()
+    anonymous = browser.new_context(viewport=size, bypass_csp=True).new_page()
     visit.page = anonymous
     anonymous.goto(url + "/verify")
     anonymous.get_by_label("Certificate id").fill(public_id.lower())

@@ -6,6 +6,8 @@ gets."""
 
 import re
 
+import pytest
+
 from tests.browser_support import (
     VIEWPORTS,
     Visit,
@@ -40,11 +42,12 @@ def _arrange_teaching(app) -> None:
         take_quiz(client, db, "dry-needling-level-1", "what-dry-needling-is", right=False)
 
 
-def test_instructor_journey(real_course_server, browser, tmp_path):
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_instructor_journey(real_course_server, browser, tmp_path, viewport):
     app, url = real_course_server
     _arrange_teaching(app)
-    page = browser.new_context(bypass_csp=True).new_page()
-    visit = Visit(page, "instructor", tmp_path)
+    page = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True).new_page()
+    visit = Visit(page, f"instructor-{viewport}", tmp_path)
     log_in_as(page, url, "tess@example.org")
     page.get_by_role("link", name="Teaching").click()
     visit.check("workspace")
