@@ -87,9 +87,11 @@ def scrolls_sideways(page) -> bool:
 #: element inside a scroller that is not its containing block escapes it: it is not listed
 #: here, but still widens the page.)
 _TOO_WIDE = """() => {
-  const clipped = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
-                           if (getComputedStyle(a).overflowX !== 'visible') return true;
-                         return false; };
+  const clipped = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    return false;
+  };
   const wide = [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(e));
   return wide.filter(e => !wide.some(o => o !== e && e.contains(o))).slice(0, 3)
