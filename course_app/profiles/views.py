@@ -30,13 +30,15 @@ def _me() -> User:
 
 
 def _details_form(user: User, **kwargs):
+    """Shown filled in from the account; a sent form is read from what was sent only (a
+    missing field is an error, never the old value kept silently)."""
     form_class = DetailsForm if services.has_registration(user) else PreferencesForm
-    return form_class(obj=user, **kwargs)
+    return form_class(**kwargs)
 
 
 def _page(user: User, status: int = 200, **forms):
     """The account page, with fresh forms except the one that was just sent."""
-    forms.setdefault("details", _details_form(user, formdata=None))
+    forms.setdefault("details", _details_form(user, formdata=None, obj=user))
     forms.setdefault("email", EmailChangeForm(formdata=None))
     forms.setdefault("name", NameChangeForm(formdata=None))
     return render_template(
