@@ -33,7 +33,7 @@ class PreferencesForm(FlaskForm):
     def validate_time_zone(self, field: StringField) -> None:
         field.data = (field.data or "").strip()
         if field.data and not is_known_zone(field.data):
-            raise ValidationError("Enter a time zone from the list, e.g. America/Toronto.")
+            raise ValidationError("Enter an IANA time zone such as America/Toronto.")
 
 
 class DetailsForm(PreferencesForm):
