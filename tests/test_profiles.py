@@ -318,3 +318,19 @@ def test_the_email_change_audit_keeps_both_addresses(db, ada):
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "user.email_changed"))
     assert entry.before == {"email": "ada@example.org"} and entry.after == {"email": NEW}
     assert entry.actor_id == ada.id and entry.at <= utcnow()
+
+
+@pytest.mark.parametrize(
+    ("setting", "url", "data"),
+    [
+        ("RESET_RATE_LIMIT", "/account/email", {"new_email": NEW, "email_password": "wrong!"}),
+        ("LOGIN_RATE_LIMIT", "/account/close", {"close_password": "wrong password"}),
+    ],
+)
+def test_password_and_mail_sending_forms_are_rate_limited(make_app, db, setting, url, data):
+    make_user(db, email="ada@example.org")
+    client = make_app(RATELIMIT_ENABLED=True, **{setting: "2 per minute"}).test_client()
+    login(client, "ada@example.org")
+    statuses = [post(client, url, data).status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]
+    assert fresh(db, db.scalar(select(User.id))).is_active

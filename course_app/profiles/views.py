@@ -20,7 +20,13 @@ from course_app.profiles.forms import (
     PreferencesForm,
 )
 from course_app.profiles.zones import JURISDICTION_ZONES, default_zone
+from course_app.security import limiter
 from course_app.urls import public_url
+
+
+def _limit(config_key: str):
+    """Forms that check the password or send mail are limited like login and reset."""
+    return limiter.limit(lambda: current_app.config[config_key], methods=["POST"])
 
 
 def _me() -> User:
@@ -81,6 +87,7 @@ def save_details():
 
 
 @bp.post("/account/email")
+@_limit("RESET_RATE_LIMIT")
 @login_required
 def change_email():
     """Send a confirmation link to the new address; nothing changes until it is followed.
@@ -191,6 +198,7 @@ def export():
 
 
 @bp.route("/account/close", methods=["GET", "POST"])
+@_limit("LOGIN_RATE_LIMIT")
 @login_required
 def close():
     """Close the account for good, after the password."""
