@@ -150,3 +150,12 @@ def test_an_admin_cannot_reactivate_a_closed_account(ca_app, db, holder):
     answer = post(admin, f"/admin/users/{holder.id}/active", {"active": "1"}, follow_redirects=True)
     assert "cannot be reactivated" in text_of(answer)
     assert not fresh(db, holder.id).is_active
+
+
+def test_the_admin_user_page_says_the_owner_closed_it(ca_app, db, holder):
+    post(holder.browser, "/account/close", {"close_password": PASSWORD})
+    make_user(db, email="root@example.org", role=Role.ADMIN, full_name="Root")
+    admin = ca_app.test_client()
+    login(admin, "root@example.org")
+    page = text_of(admin.get(f"/admin/users/{holder.id}"))
+    assert "its owner closed the account" in page and "ada@example.org" not in page
