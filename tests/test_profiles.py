@@ -80,7 +80,8 @@ def test_the_account_page_shows_the_person_and_needs_a_login(client, ada):
 
 def test_a_new_address_changes_only_when_its_link_is_followed(client, db, ada):
     answer = ask_for(ada.browser)
-    assert f"We sent a link to {NEW}" in text_of(answer)
+    assert f"We sent a link to {NEW}. Follow it within 24 hours" in text_of(answer)
+    assert "it works once, for 24 hours" in mails_to(db, NEW)[-1].body
     assert fresh(db, ada.id).email == "ada@example.org"
     path = confirmation_path(db)
     assert "Use ada.new@example.org" in text_of(ada.browser.get(path))

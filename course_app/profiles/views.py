@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from course_app import mail, permissions
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import User
-from course_app.auth.services import WrongPassword
+from course_app.auth.services import WrongPassword, normalize_email
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.profiles import bp, privacy, services
@@ -22,6 +22,7 @@ from course_app.profiles.forms import (
 from course_app.profiles.zones import JURISDICTION_ZONES, default_zone
 from course_app.security import limiter
 from course_app.urls import public_url
+from course_app.wording import minutes_text
 
 
 def _limit(config_key: str):
@@ -103,16 +104,20 @@ def change_email():
         wrong = form.email_password if isinstance(error, WrongPassword) else form.new_email
         wrong.errors.append(error.message)
         return _page(user, 400, email=form)
-    new_email = form.new_email.data.strip().lower()
+    new_email = normalize_email(form.new_email.data)
     message = mail.queue_message(db, new_email, *_email_change_mail(user, token))
     db.commit()
     mail.deliver(message.id)
     flash(
-        f"We sent a link to {new_email}. Follow it within a day to finish the change; "
+        f"We sent a link to {new_email}. Follow it within {_link_life()} to finish the change; "
         "until then, your address stays as it is.",
         "info",
     )
     return redirect(url_for("profiles.account"))
+
+
+def _link_life() -> str:
+    return minutes_text(current_app.config["EMAIL_CHANGE_MAX_AGE"] / 60)
 
 
 def _email_change_mail(user: User, token: str | None) -> tuple[str, str]:
@@ -121,7 +126,9 @@ def _email_change_mail(user: User, token: str | None) -> tuple[str, str]:
         body = render_template("profiles/email/address_taken.txt", user=user)
         return f"Your address was given for another {product} account", body
     link = public_url("profiles.confirm_email", token=token)
-    body = render_template("profiles/email/confirm_address.txt", user=user, link=link)
+    body = render_template(
+        "profiles/email/confirm_address.txt", user=user, link=link, valid_for=_link_life()
+    )
     return f"Confirm your new {product} e-mail address", body
 
 
