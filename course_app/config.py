@@ -34,6 +34,8 @@ class DefaultConfig:
     PASSWORD_RESET_MAX_AGE = 3600
     #: Seconds an invitation link (an account an administrator created) stays valid.
     INVITATION_MAX_AGE = 7 * 24 * 3600
+    #: Seconds a link confirming a new e-mail address stays valid.
+    EMAIL_CHANGE_MAX_AGE = 24 * 3600
 
     # Rate limits (Flask-Limiter); use redis://… when several instances serve the site.
     RATELIMIT_STORAGE_URI = "memory://"

@@ -26,6 +26,7 @@ from course_app.modules.models import (
     MediaFile,
 )
 from course_app.notifications.models import Notification, NotificationOptOut
+from course_app.profiles.models import NameChangeRequest
 from course_app.quizzes.models import (
     Accommodation,
     Attempt,
@@ -67,6 +68,7 @@ __all__ = [
     "LessonTime",
     "LoginFailure",
     "MediaFile",
+    "NameChangeRequest",
     "Notification",
     "NotificationOptOut",
     "OutboxMessage",

@@ -106,6 +106,16 @@ def can_view_job(user: AnyUser, created_by_id: int | None) -> bool:
     return is_admin(user) or (user.is_authenticated and user.id == created_by_id)
 
 
+def can_edit_profile(user: AnyUser) -> bool:
+    """Their own account page, data export and closure: every signed-in person."""
+    return user.is_authenticated
+
+
+def can_decide_name_changes(user: AnyUser) -> bool:
+    """Approve or refuse name changes (certificates carry the name): administrators."""
+    return is_admin(user)
+
+
 def require(allowed: bool, reason: str = "You do not have access to this page.") -> None:
     if not allowed:
         raise AccessDenied(reason)
@@ -145,4 +155,5 @@ def init_app(app: Flask) -> None:
         can_use_workspace=can_use_workspace,
         can_read_lessons=can_read_lessons,
         can_book_practical=can_book_practical,
+        can_decide_name_changes=can_decide_name_changes,
     )

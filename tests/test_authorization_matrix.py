@@ -232,6 +232,20 @@ MATRIX = {
     ("POST", "notifications.mark_all_read", "/notifications/read"): expect(LOGIN, 302),
     ("GET", "notifications.settings", "/notifications/settings"): LOGGED_IN,
     ("POST", "notifications.settings", "/notifications/settings"): expect(LOGIN, 302),
+    # Everyone's own account; empty forms are refused with their errors; no such request (1).
+    ("GET", "profiles.account", "/account"): LOGGED_IN,
+    ("POST", "profiles.save_details", "/account/details"): expect(LOGIN, 400),
+    ("POST", "profiles.change_email", "/account/email"): expect(LOGIN, 400),
+    ("GET", "profiles.confirm_email_page", "/account/email/not-a-token"): expect(LOGIN, 400),
+    ("POST", "profiles.confirm_email", "/account/email/not-a-token"): expect(LOGIN, 400),
+    ("POST", "profiles.request_name", "/account/name"): expect(LOGIN, 400),
+    ("GET", "profiles.export", "/account/export.json"): LOGGED_IN,
+    ("GET", "profiles.close", "/account/close"): LOGGED_IN,
+    ("POST", "profiles.close", "/account/close"): expect(LOGIN, 400),
+    ("GET", "profiles.name_requests", "/admin/name-requests"): ADMIN_ONLY,
+    ("POST", "profiles.decide_name_request", "/admin/name-requests/1"): expect(
+        LOGIN, 403, instructor=403, admin=404
+    ),
 }
 
 

@@ -31,6 +31,8 @@ class UserFilters:
     text: str = ""
     role: str = ""
     active: bool | None = None
+    #: Only people whose registration awaits an administrator's check (new or changed).
+    unverified: bool = False
 
 
 def _matching(text: str):
@@ -51,6 +53,13 @@ def search_users(session: Session, filters: UserFilters) -> list[User]:
         query = query.where(User.role == filters.role)
     if filters.active is not None:
         query = query.where(User.is_active == filters.active)
+    if filters.unverified:
+        query = query.where(
+            User.registration_number.is_not(None),
+            User.registration_number != "",
+            User.licence_verified_at.is_(None),
+            User.closed_at.is_(None),
+        )
     return sorted(session.scalars(query), key=lambda u: (natural_key(u.full_name), u.id))
 
 
@@ -84,6 +93,8 @@ def set_role(session: Session, user: User, role: str, actor_id: int) -> None:
 
 
 def set_active(session: Session, user: User, active: bool, actor_id: int) -> None:
+    if active and user.closed_at is not None:
+        raise DomainError("Its owner closed this account: it cannot be reactivated.")
     if not active and user.role == Role.ADMIN and not _admins_left(session, user.id):
         raise DomainError("The last active administrator cannot be deactivated.")
     before = {"is_active": user.is_active}

@@ -115,7 +115,12 @@ def _user_or_404(user_id: int) -> User:
 
 def _user_filters() -> services.UserFilters:
     active = {"yes": True, "no": False}.get(request.args.get("active", ""))
-    return services.UserFilters(request.args.get("q", ""), request.args.get("role", ""), active)
+    return services.UserFilters(
+        request.args.get("q", ""),
+        request.args.get("role", ""),
+        active,
+        request.args.get("licence") == "unverified",
+    )
 
 
 @bp.get("/users")

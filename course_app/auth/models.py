@@ -43,6 +43,7 @@ class User(UserMixin, Base):
             " AND regulator IS NOT NULL AND register_class IS NOT NULL)",
             name="learner_has_registration",
         ),
+        CheckConstraint("language IN ('en', 'fr')", name="language_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +74,12 @@ class User(UserMixin, Base):
     #: Unread notifications (course_app/notifications keeps it): the header shows it on
     #: every page, read with the user's own row instead of a query of its own.
     unread_notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The language pages and e-mails should use ("en" or "fr"); stored for the i18n layer.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    #: An IANA zone (e.g. "America/Toronto"); NULL: the jurisdiction's (profiles/zones.py).
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    #: When the owner closed the account: personal data is gone, sign-in impossible.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def get_id(self) -> str:
         return self.session_token

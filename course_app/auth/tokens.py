@@ -55,3 +55,37 @@ def _read(token: str, salt: str, max_age: int) -> tuple[int, str] | None:
 
 def token_matches(user: User, fingerprint: str) -> bool:
     return _fingerprint(user) == fingerprint
+
+
+#: A link confirming a new e-mail address, signed apart from resets and invitations.
+EMAIL_CHANGE_SALT = "course_app.email-change"
+
+
+def _address_fingerprint(user: User) -> str:
+    """Changes with the current address (and the password): a used link stops working."""
+    return hashlib.sha256(f"{user.email}\0{user.password_hash}".encode()).hexdigest()[:20]
+
+
+def make_email_change_token(user: User, new_email: str) -> str:
+    payload = {"uid": user.id, "new": new_email, "fp": _address_fingerprint(user)}
+    return _serializer(EMAIL_CHANGE_SALT).dumps(payload)
+
+
+def read_email_change_token(token: str) -> tuple[int, str, str] | None:
+    """(user id, new address, fingerprint) of a well-signed, unexpired link, else None."""
+    try:
+        payload = _serializer(EMAIL_CHANGE_SALT).loads(
+            token, max_age=current_app.config["EMAIL_CHANGE_MAX_AGE"]
+        )
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    fields = (payload.get("uid"), payload.get("new"), payload.get("fp"))
+    if not isinstance(fields[0], int) or not all(isinstance(f, str) for f in fields[1:]):
+        return None
+    return fields
+
+
+def address_matches(user: User, fingerprint: str) -> bool:
+    return _address_fingerprint(user) == fingerprint

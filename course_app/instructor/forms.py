@@ -26,8 +26,10 @@ from wtforms.validators import (
 )
 
 
-def _email(label: str) -> EmailField:
-    return EmailField(label, validators=[DataRequired(), Email(), Length(max=254)])
+def _email(label: str, description: str = "") -> EmailField:
+    return EmailField(
+        label, validators=[DataRequired(), Email(), Length(max=254)], description=description
+    )
 
 
 class StaffForm(FlaskForm):
@@ -62,7 +64,10 @@ class CohortForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    email = _email("Learner's e-mail address")
+    email = _email(
+        "Learner's e-mail address",
+        "Type a name or an address: the course's enrolled learners are suggested.",
+    )
 
 
 class HoursForm(FlaskForm):

@@ -9,7 +9,7 @@ from course_app.certificates import services as certificates
 from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
-from course_app.instructor import bp, cohorts, signoff_sheet
+from course_app.instructor import bp, candidates, cohorts, signoff_sheet
 from course_app.instructor.forms import (
     CohortForm,
     ConfirmForm,
@@ -93,6 +93,7 @@ def cohort(cohort_id: int):
         instructors=cohorts.cohort_instructors(db, cohort.id),
         checklist=checklist_of(cohort.course),
         form=form,
+        candidates=candidates.addable_learners(db, cohort),
         waitlist=booking.waitlist_of(db, cohort.id),
         targets=[c for c, _n in cohorts.cohorts_of(db, cohort.course_id) if c.id != cohort.id],
     ), 400 if form.errors else 200

@@ -22,6 +22,9 @@ EVENTS: dict[str, Event] = {
     "certificate_expiring_7": Event("Your certificate expires in 7 days", essential=True),
     "certificate_expired": Event("Your certificate expired", essential=True),
     "certificate_revoked": Event("Your certificate was revoked", essential=True),
+    # Certificates carry the name, so the answer to a name-change request is always sent.
+    "name_change_approved": Event("Your name change was approved", essential=True),
+    "name_change_refused": Event("Your name change was refused", essential=True),
     "cohort_booked": Event("You were booked on a practical cohort", essential=False),
     "regrade_changed": Event("A regrade changed one of your results", essential=False),
     "cooldown_ended": Event("You may try a quiz again", essential=False),

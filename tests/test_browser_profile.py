@@ -1,0 +1,101 @@
+"""The account page in a real browser, at 390 px and 1280 px: a learner corrects their
+registration (a wrong time zone first), moves to a new e-mail address through the link sent
+to it, asks for a new name, opens the closure page; an administrator approves the name and
+finds the learner among the licences to verify. axe, the HTML checker and no sideways
+scrolling on every page."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.test_browser_journeys import (  # noqa: F401  (fixtures)
+    VIEWPORTS,
+    Visit,
+    _log_in_as,
+    browser,
+    test_course_server,
+)
+
+NEW = "ada.new@example.org"
+
+
+def _people(app) -> None:
+    from course_app.auth.models import Role
+    from course_app.db import EXTENSION_KEY
+    from tests.helpers import make_user
+
+    with app.extensions[EXTENSION_KEY]() as db:
+        make_user(db, email="root@example.org", role=Role.ADMIN, full_name="Root Admin")
+        make_user(db, email="ada@example.org", full_name="Ada Lovelace")
+
+
+def _confirmation_link(app) -> str:
+    from course_app.db import EXTENSION_KEY
+    from course_app.mail.models import OutboxMessage
+
+    with app.extensions[EXTENSION_KEY]() as db:
+        query = select(OutboxMessage.body).where(OutboxMessage.recipient == NEW)
+        body = db.scalars(query.order_by(OutboxMessage.id.desc())).first()
+    return re.search(r"(http://\S+/account/email/\S+)", body).group(1)
+
+
+def _look(page, visit, viewport: str, label: str) -> None:
+    wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not wide, f"{page.url} scrolls sideways at {viewport}"
+    visit.check(label)
+
+
+def _learner_edits_the_profile(app, page, visit, viewport: str) -> None:
+    page.get_by_role("link", name="Account").click()
+    page.get_by_role("heading", name="Your account").wait_for()
+    _look(page, visit, viewport, "account")
+    page.get_by_label("Professional registration number").fill("PT 777")
+    page.get_by_label("Time zone").fill("Mars/Olympus")
+    page.get_by_role("button", name="Save the details").click()
+    page.get_by_role("alert").wait_for()
+    _look(page, visit, viewport, "account-zone-error")
+    page.get_by_label("Time zone").fill("America/Vancouver")
+    page.get_by_role("button", name="Save the details").click()
+    page.get_by_text("will verify your new registration").wait_for()
+    _look(page, visit, viewport, "account-saved")
+    page.get_by_label("New e-mail address").fill(NEW)
+    page.get_by_label("Your current password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Send the link").click()
+    page.get_by_text(f"We sent a link to {NEW}").wait_for()
+    page.goto(_confirmation_link(app))
+    _look(page, visit, viewport, "confirm-email")
+    page.get_by_role("button", name=f"Use {NEW}").click()
+    page.get_by_text(f"Your e-mail address is now {NEW}").wait_for()
+    page.get_by_label("New full name").fill("Ada King")
+    page.get_by_label("Why (optional)").fill("Married")
+    page.get_by_role("button", name="Ask for the change").click()
+    page.get_by_text("An administrator will approve or refuse it").wait_for()
+    _look(page, visit, viewport, "account-name-requested")
+    page.get_by_role("link", name="Close your account").click()
+    _look(page, visit, viewport, "close")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_profile_journey(test_course_server, browser, tmp_path, viewport):  # noqa: F811
+    app, url = test_course_server
+    _people(app)
+    context = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    visit = Visit(page, f"profile-{viewport}", tmp_path)
+    _log_in_as(page, url, "ada@example.org")
+    _learner_edits_the_profile(app, page, visit, viewport)
+
+    admin = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[viewport]).new_page()
+    admin_visit = Visit(admin, f"profile-admin-{viewport}", tmp_path)
+    _log_in_as(admin, url, "root@example.org")
+    admin.goto(url + "/admin/name-requests")
+    _look(admin, admin_visit, viewport, "name-requests")
+    admin.get_by_role("button", name="Approve").click()
+    admin.get_by_text("No name change is waiting").wait_for()
+    _look(admin, admin_visit, viewport, "name-approved")
+    admin.goto(url + "/admin/users?licence=unverified")
+    admin.get_by_role("link", name="Ada King").wait_for()
+    _look(admin, admin_visit, viewport, "licences-to-verify")
+    visit.assert_clean()
+    admin_visit.assert_clean()
