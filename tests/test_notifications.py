@@ -196,7 +196,8 @@ def test_only_optional_notices_can_be_turned_off(app, admin, db):
     page = text_of(admin.get("/notifications/settings"))
     choices = set(re.findall(r'name="event" value="([^"]+)"', page))
     staff = {"signoff_waiting", "certificate_flagged", "issue_waiting"}
-    assert choices == {"cohort_booked", "regrade_changed", "cooldown_ended"} | staff
+    seats = {"cohort_booked", "cohort_moved", "cohort_cancelled"}
+    assert choices == {"regrade_changed", "cooldown_ended"} | seats | staff
     assert "Security and certificate notices cannot be turned off" in page
     post(admin, "/notifications/settings", {"event": ["certificate_issued"]})
     eligible_learners(app, db, 1)

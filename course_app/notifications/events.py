@@ -22,7 +22,11 @@ EVENTS: dict[str, Event] = {
     "certificate_expiring_7": Event("Your certificate expires in 7 days", essential=True),
     "certificate_expired": Event("Your certificate expired", essential=True),
     "certificate_revoked": Event("Your certificate was revoked", essential=True),
-    "cohort_booked": Event("You were booked on a practical cohort", essential=False),
+    "cohort_booked": Event(
+        "Your seat in a practical cohort was booked or confirmed", essential=False
+    ),
+    "cohort_moved": Event("Your seat was moved to another practical cohort", essential=False),
+    "cohort_cancelled": Event("Your seat in a practical cohort was cancelled", essential=False),
     "regrade_changed": Event("A regrade changed one of your results", essential=False),
     "cooldown_ended": Event("You may try a quiz again", essential=False),
     "signoff_waiting": Event(
