@@ -77,6 +77,7 @@ def _issue_one(app, admin, db):
 
 def test_an_issued_certificate_is_announced_once_with_its_pdf_link(app, admin, db):
     learner, cert = _issue_one(app, admin, db)
+    post(admin, "/admin/certificates/basics/issue", {"learner": str(learner.id)})  # refused
     [mail] = mails_to(db, learner.email)
     assert mail.subject == "Your certificate for Basics was issued"
     assert f"http://localhost/certificates/{cert.public_id}.pdf" in mail.body
@@ -99,8 +100,9 @@ def test_someone_elses_notification_cannot_be_marked_read(app, admin, db):
 
 def test_a_revocation_is_announced_with_its_reason(app, admin, db):
     learner, cert = _issue_one(app, admin, db)
-    post(admin, f"/admin/certificates/{cert.public_id}/revoke", {"reason": "Licence lapsed."})
-    mail = mails_to(db, learner.email)[-1]
+    for _ in range(2):  # the second is refused: it is revoked already
+        post(admin, f"/admin/certificates/{cert.public_id}/revoke", {"reason": "Licence lapsed."})
+    _issued, mail = mails_to(db, learner.email)
     assert mail.subject == "Your certificate for Basics was revoked"
     assert "Reason: Licence lapsed." in mail.body
 
@@ -161,7 +163,8 @@ REGRADE = "/instructor/courses/basics/questions/q-single/regrade"
 
 def test_a_regrade_that_changes_a_result_is_announced(db, learner, instructor):
     _attempt_id, wrong = _answer_q_single_wrongly(db, learner)
-    post(instructor.browser, REGRADE, {"version": "1", "correct": wrong, "reason": "Green."})
+    for _ in range(2):  # the same regrade again changes no result: nothing more is told
+        post(instructor.browser, REGRADE, {"version": "1", "correct": wrong, "reason": "Green."})
     [mail] = mails_to(db, learner.email)
     assert mail.subject == "A regrade changed your result in Quiz: First module"
     assert "score 80 % → 100 %" in mail.body
