@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import event, func, select, update
 
 from course_app.certificates.models import Certificate, CertificateFlag
+from course_app.config import REPO_ROOT
 from course_app.db import get_engine, utcnow
 from course_app.mail.models import OutboxMessage
-from course_app.notifications.events import expiry_notice
+from course_app.notifications.events import EVENTS, expiry_notice
 from course_app.notifications.models import Notification
 from course_app.quizzes.models import Attempt, AttemptItem
 from tests import test_mail
@@ -285,3 +286,13 @@ def test_instructors_hear_once_who_waits_for_practical_sign_off(app, db, learner
     [mail] = mails_to(db, instructor.email)
     assert mail.subject == "1 learner(s) of Toronto, spring waiting for practical sign-off"
     assert "Ada Learner" in mail.body and cohort_url in mail.body
+
+
+def test_every_event_has_its_template_and_a_row_in_the_docs(app):
+    """One template per event, and docs/jobs.md's table names each (who, when)."""
+    table = (REPO_ROOT / "docs" / "jobs.md").read_text()
+    for key in EVENTS:
+        assert app.jinja_env.get_template(f"notifications/events/{key}.txt")
+        expiring = key.startswith("certificate_expiring_")
+        named = "`certificate_expiring_90`, `_30`, `_7`" if expiring else f"| `{key}` |"
+        assert named in table, key
