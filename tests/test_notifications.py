@@ -240,17 +240,21 @@ def test_a_notice_waits_out_an_smtp_outage_and_is_sent_once(make_app, content, d
     assert sent["Subject"] == "Your certificate for Basics was issued"
 
 
-def test_admins_hear_once_of_a_flagged_certificate(app, admin, db):
+def test_admins_hear_once_of_a_flagged_certificate(app, admin, db, instructor):
     _learner, cert = _issue_one(app, admin, db)
-    db.add(
-        CertificateFlag(certificate_id=cert.id, kind="review", reason="A regrade took back a pass.")
-    )
-    db.commit()
+    # A regrade of the must-pass question takes back the learner's pass: the certificate is
+    # flagged for review.
+    version = version_of(db, "q-safety")
+    wrong = next(o["key"] for o in version.options if not o["correct"])
+    url = "/instructor/courses/basics/questions/q-safety/regrade"
+    form = {"version": str(version.number), "correct": wrong, "reason": "Key inverted."}
+    assert post(instructor.browser, url, form).status_code == 302
+    assert db.scalar(select(func.count()).select_from(CertificateFlag)) == 1
     assert "Sent 1 flagged" in scheduled(app, "flagged-certificates")
     assert "Sent 0 flagged" in scheduled(app, "flagged-certificates")
     [mail] = mails_to(db, "admin@example.org")
     assert mail.subject == f"Certificate {cert.public_id}: Needs review"
-    assert "Why: A regrade took back a pass." in mail.body
+    assert "Key inverted." in mail.body
 
 
 def _cohort(instructor, starts_on: str, ends_on: str) -> str:
