@@ -18,6 +18,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from huey import crontab
+from huey.api import TaskLock
 from huey.exceptions import TaskLockedException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
@@ -325,7 +326,8 @@ def init_app(app: Flask) -> None:
     huey = get_huey(app)
     app.extensions[PERIODIC_KEY] = {
         name: huey.periodic_task(crontab(**task.when), name=f"scheduled.{name}")(
-            _runner(app, huey, name)
+            # Made here, not per run: Huey clears only the locks it knows of at start-up.
+            _runner(app, huey.lock_task(f"scheduled.{name}"), name)
         )
         for name, task in TASKS.items()
     }
@@ -346,7 +348,7 @@ def run_scheduled(name: str | None) -> None:
     click.echo(run(name))
 
 
-def _runner(app: Flask, huey, name: str) -> Callable[[], None]:
+def _runner(app: Flask, lock: TaskLock, name: str) -> Callable[[], None]:
     """The periodic task: one run at a time across every consumer of the queue, so a slow
     run (a mail server that times out) never overlaps the next and sends a message twice.
     A consumer killed inside a run leaves its lock behind: consumers clear locks on start."""
@@ -354,7 +356,7 @@ def _runner(app: Flask, huey, name: str) -> Callable[[], None]:
     def run_in_app() -> None:
         with app.app_context():
             try:
-                with huey.lock_task(f"scheduled.{name}"):
+                with lock:
                     app.logger.info("%s: %s", name, run(name))
             except TaskLockedException:
                 app.logger.info("%s: the previous run is still going; skipped", name)

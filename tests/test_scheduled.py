@@ -67,3 +67,17 @@ def test_a_scheduled_run_is_skipped_while_the_previous_one_holds_its_lock(app, c
     messages = [record.getMessage() for record in caplog.records]
     assert "retry-mail: the previous run is still going; skipped" in messages
     assert "retry-mail: MAIL_SERVER is not set; messages stay in the outbox." in messages
+
+
+def test_a_lock_left_by_a_killed_consumer_is_cleared_when_a_consumer_starts(make_app):
+    """``jobs-worker`` starts its consumer with ``flush_locks``: Huey then clears the locks it
+    knows of, which must include every scheduled task's (else a task whose consumer was
+    SIGKILLed mid-run would be skipped for ever)."""
+    killed = get_huey(make_app(JOBS_IMMEDIATE=False))
+    killed.lock_task("scheduled.retry-mail").__enter__()  # taken, never released
+    # A new consumer process: a new app on the same queue file, which has not run any task.
+    # (Asking it whether a lock is taken would make it know of that lock: ask the other.)
+    huey = get_huey(make_app(JOBS_IMMEDIATE=False))
+    assert killed.is_locked("scheduled.retry-mail")
+    huey.create_consumer(workers=1, flush_locks=True)  # what jobs-worker starts
+    assert not killed.is_locked("scheduled.retry-mail")
