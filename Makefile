@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app course_app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres lint format setup bench clean
+.PHONY: run test test-postgres lint format setup bench bench-issue clean
 
 # Local development: links in mails and certificates point at this server unless the
 # environment says otherwise (production sets PUBLIC_BASE_URL; see README, Configuration).
@@ -69,6 +69,10 @@ $(VENV)/.dev-installed: pyproject.toml $(VENV)/.venv-created
 ## bench: benchmarks against a hello-world baseline (needs wrk); see benchmarks/README.md
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/run.py --learners 1000 --seconds 10
+
+## bench-issue: 1,000 certificates issued through the job queue by a real consumer
+bench-issue: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/issue_queue.py --count 1000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

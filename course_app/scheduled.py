@@ -18,6 +18,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from huey import crontab
+from huey.api import TaskLock
+from huey.exceptions import TaskLockedException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
@@ -42,6 +44,8 @@ COOLDOWN_WINDOW = timedelta(days=8)
 EXPIRED_WINDOW = timedelta(days=30)
 #: Names of waiting learners in the administrators' notice, beyond which it counts them.
 NAMED = 10
+#: app.extensions key of the periodic tasks, by task name.
+PERIODIC_KEY = "course_app.scheduled.periodic"
 
 
 @dataclass(frozen=True)
@@ -320,8 +324,13 @@ def init_app(app: Flask) -> None:
     from course_app.jobs.queue import get_huey
 
     huey = get_huey(app)
-    for name, task in TASKS.items():
-        huey.periodic_task(crontab(**task.when), name=f"scheduled.{name}")(_runner(app, name))
+    app.extensions[PERIODIC_KEY] = {
+        name: huey.periodic_task(crontab(**task.when), name=f"scheduled.{name}")(
+            # Made here, not per run: Huey clears only the locks it knows of at start-up.
+            _runner(app, huey.lock_task(f"scheduled.{name}"), name)
+        )
+        for name, task in TASKS.items()
+    }
     app.cli.add_command(run_scheduled)
 
 
@@ -339,9 +348,17 @@ def run_scheduled(name: str | None) -> None:
     click.echo(run(name))
 
 
-def _runner(app: Flask, name: str) -> Callable[[], None]:
+def _runner(app: Flask, lock: TaskLock, name: str) -> Callable[[], None]:
+    """The periodic task: one run at a time across every consumer of the queue, so a slow
+    run (a mail server that times out) never overlaps the next and sends a message twice.
+    A consumer killed inside a run leaves its lock behind: consumers clear locks on start."""
+
     def run_in_app() -> None:
         with app.app_context():
-            app.logger.info("%s: %s", name, run(name))
+            try:
+                with lock:
+                    app.logger.info("%s: %s", name, run(name))
+            except TaskLockedException:
+                app.logger.info("%s: the previous run is still going; skipped", name)
 
     return run_in_app

@@ -9,7 +9,10 @@ from sqlalchemy import event, func, select
 
 from course_app.certificates.models import Certificate
 from course_app.db import get_engine
+from course_app.jobs import runner
 from course_app.jobs.models import Job
+from course_app.mail.models import OutboxMessage
+from course_app.notifications.models import Notification
 from tests.helpers import csrf_token, login, make_user, post, take_quiz, text_of
 from tests.job_fixtures import admin_browser, eligible_learners, not_eligible_learner
 
@@ -66,6 +69,13 @@ def test_the_same_form_sent_twice_issues_once(app, admin, db):
     assert third != first
     assert "Finished: 0 of 2 done, 2 failed." in text_of(admin.get(third))
     assert db.scalar(select(func.count()).select_from(Certificate)) == 2
+    # The first job's message delivered once more (a duplicate enqueue): nothing new either.
+    with app.app_context():
+        runner.run_job(int(first.rsplit("/", 1)[1]))
+    db.expire_all()
+    told = select(Notification.user_id).where(Notification.event == "certificate_issued")
+    assert sorted(db.scalars(told)) == sorted(learner.id for learner in ready)  # once each
+    assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 2
 
 
 def test_a_job_page_is_its_starters_and_admins_only(app, admin, db):

@@ -95,14 +95,14 @@ def _start_consumer(app, database_url: str, log: Path) -> subprocess.Popen:
         )
 
 
-def _poll(condition, what: str, log: Path):
-    deadline = time.monotonic() + DEADLINE_S
+def _poll(condition, what: str, log: Path, deadline_s: float = DEADLINE_S):
+    deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(0.02)  # a poll interval, not synchronisation: the deadline decides
-    pytest.fail(f"{what} not within {DEADLINE_S} s; consumer log:\n{log.read_text()}")
+    pytest.fail(f"{what} not within {deadline_s} s; consumer log:\n{log.read_text()}")
 
 
 class JobHeld:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from course_app import scheduled
+from course_app.jobs.queue import get_huey
 from tests.conftest import move_clock
 
 
@@ -54,3 +55,29 @@ def test_an_audit_checkpoint_is_appended(app):
 
 def test_closing_expired_attempts_runs(app, content):
     assert "Graded 0 attempt(s)" in run(app, "close-expired-attempts")
+
+
+def test_a_scheduled_run_is_skipped_while_the_previous_one_holds_its_lock(app, caplog):
+    """The consumer's periodic task (immediate here) never overlaps a run still going."""
+    retry_mail = app.extensions[scheduled.PERIODIC_KEY]["retry-mail"]
+    with caplog.at_level("INFO", logger=app.logger.name):
+        with get_huey(app).lock_task("scheduled.retry-mail"):
+            retry_mail()
+        retry_mail()
+    messages = [record.getMessage() for record in caplog.records]
+    assert "retry-mail: the previous run is still going; skipped" in messages
+    assert "retry-mail: MAIL_SERVER is not set; messages stay in the outbox." in messages
+
+
+def test_a_lock_left_by_a_killed_consumer_is_cleared_when_a_consumer_starts(make_app):
+    """``jobs-worker`` starts its consumer with ``flush_locks``: Huey then clears the locks it
+    knows of, which must include every scheduled task's (else a task whose consumer was
+    SIGKILLed mid-run would be skipped for ever)."""
+    killed = get_huey(make_app(JOBS_IMMEDIATE=False))
+    killed.lock_task("scheduled.retry-mail").__enter__()  # taken, never released
+    # A new consumer process: a new app on the same queue file, which has not run any task.
+    # (Asking it whether a lock is taken would make it know of that lock: ask the other.)
+    huey = get_huey(make_app(JOBS_IMMEDIATE=False))
+    assert killed.is_locked("scheduled.retry-mail")
+    huey.create_consumer(workers=1, flush_locks=True)  # what jobs-worker starts
+    assert not killed.is_locked("scheduled.retry-mail")

@@ -1,6 +1,8 @@
 """Learners book seats in practical cohorts, wait for one when a cohort is full, and cancel
 before the cut-off; staff confirm, move or cancel seats. Services: no commits, domain errors;
-each returns the ids of the e-mails it queued, for the view to send after its commit.
+the learner is told through notifications (inbox and e-mail, one template per event, their
+choices respected), once per audited action; each service returns the ids of the e-mails it
+queued, for the view to send after its commit.
 
 Seats are taken and freed through ``instructor/seats.py`` (a conditional UPDATE), so
 concurrent bookings never overfill a cohort. A freed seat goes to the first learner waiting.
@@ -26,8 +28,8 @@ from course_app.instructor.models import (
     CompetencySignoff,
 )
 from course_app.instructor.seats import free_seat, take_seat
-from course_app.mail.services import queue_message
 from course_app.modules.models import Enrollment
+from course_app.notifications.services import notify
 from course_app.practical import booking_problem, cancel_deadline, signoff_block_reason
 
 BOOKED, CONFIRMED, WAITING = "booked", "confirmed", "waiting"
@@ -178,9 +180,10 @@ def book(session: Session, cohort: Cohort, learner: User) -> list[int]:
             CohortWaitlist.cohort_id == cohort.id, CohortWaitlist.user_id == learner.id
         )
     )
-    record(session, learner.id, "cohort.seat_booked", ("cohort", cohort.id), after=_who(learner))
-    body = f"You booked a seat in {_describe(cohort)}. The course's staff will confirm it."
-    return [_mail(session, learner, f"Seat booked: {cohort.name}", body)]
+    entry = record(
+        session, learner.id, "cohort.seat_booked", ("cohort", cohort.id), after=_who(learner)
+    )
+    return _tell(session, learner, "cohort_booked", entry, cohort, state="booked")
 
 
 def _add_member(session: Session, cohort: Cohort, learner: User, confirmed=None) -> None:
@@ -254,10 +257,12 @@ def _remove(session, cohort, member, learner, actor_id, action, reason="") -> li
     session.delete(member)
     session.flush()
     free_seat(session, cohort.id)
-    record(session, actor_id, action, ("cohort", cohort.id), before=_who(learner), reason=reason)
-    body = f"Your seat in {_describe(cohort)} is cancelled.{_because(reason)}"
-    messages = [_mail(session, learner, f"Seat cancelled: {cohort.name}", body)]
-    return messages + promote_waiting(session, cohort)
+    entry = record(
+        session, actor_id, action, ("cohort", cohort.id), before=_who(learner), reason=reason
+    )
+    by_staff = actor_id != learner.id
+    told = _tell(session, learner, "cohort_cancelled", entry, cohort, by_staff=by_staff)
+    return told + promote_waiting(session, cohort)
 
 
 def promote_waiting(session: Session, cohort: Cohort) -> list[int]:
@@ -281,9 +286,10 @@ def _seat_from_waitlist(session: Session, cohort: Cohort, learner: User) -> list
     if not take_seat(session, cohort.id):
         return []
     _add_member(session, cohort, learner)
-    record(session, None, "cohort.seat_from_waitlist", ("cohort", cohort.id), after=_who(learner))
-    body = f"A seat freed up in {_describe(cohort)} and it is now yours, awaiting confirmation."
-    return [_mail(session, learner, f"A seat for you: {cohort.name}", body)]
+    entry = record(
+        session, None, "cohort.seat_from_waitlist", ("cohort", cohort.id), after=_who(learner)
+    )
+    return _tell(session, learner, "cohort_booked", entry, cohort, state="from_waitlist")
 
 
 def confirm(session: Session, cohort: Cohort, learner: User, actor_id: int) -> list[int]:
@@ -291,9 +297,10 @@ def confirm(session: Session, cohort: Cohort, learner: User, actor_id: int) -> l
     if member.confirmed_at is not None:
         raise DomainError(f"{learner.full_name}'s seat is already confirmed.")
     member.confirmed_at = utcnow()
-    record(session, actor_id, "cohort.seat_confirmed", ("cohort", cohort.id), after=_who(learner))
-    body = f"Your seat in {_describe(cohort)} is confirmed. See you there."
-    return [_mail(session, learner, f"Seat confirmed: {cohort.name}", body)]
+    entry = record(
+        session, actor_id, "cohort.seat_confirmed", ("cohort", cohort.id), after=_who(learner)
+    )
+    return _tell(session, learner, "cohort_booked", entry, cohort, state="confirmed")
 
 
 def move(
@@ -314,7 +321,7 @@ def move(
     member.cohort_id, member.confirmed_at = target.id, utcnow()
     session.flush()
     free_seat(session, cohort.id)
-    record(
+    entry = record(
         session,
         actor_id,
         "cohort.seat_moved",
@@ -322,9 +329,8 @@ def move(
         before=_who(learner),
         after={**_who(learner), "cohort": target.id},
     )
-    body = f"Your practical seat moved from {cohort.name} to {_describe(target)} (confirmed)."
-    moved = _mail(session, learner, f"Seat moved: {target.name}", body)
-    return [moved, *promote_waiting(session, cohort)]
+    told = _tell(session, learner, "cohort_moved", entry, target, from_cohort=cohort)
+    return told + promote_waiting(session, cohort)
 
 
 def cancel_by_staff(
@@ -340,18 +346,19 @@ def _who(learner: User) -> dict:
     return {"learner": learner.id}
 
 
-def _because(reason: str) -> str:
-    return f" Reason: {reason.strip()}" if reason.strip() else ""
-
-
-def _describe(cohort: Cohort) -> str:
-    return (
-        f"{cohort.name} ({cohort.starts_on.isoformat()} to {cohort.ends_on.isoformat()}, "
-        f"{cohort.location})"
+def _tell(session, learner: User, event: str, entry, cohort: Cohort, **context) -> list[int]:
+    """Notify the learner of one audited seat action (its audit entry is the subject, so a
+    learner who books, cancels and books again hears of each, and of each only once); the
+    id of the e-mail queued, if any (none when they turned these notices off)."""
+    link = f"/courses/{cohort.course.slug}/practical"
+    told = notify(
+        session,
+        learner,
+        event,
+        f"audit:{entry.id}",
+        link,
+        cohort=cohort,
+        reason=entry.reason,
+        **context,
     )
-
-
-def _mail(session: Session, learner: User, subject: str, body: str) -> int:
-    return queue_message(
-        session, learner.email, subject, f"Dear {learner.full_name},\n\n{body}\n"
-    ).id
+    return [told.outbox_message_id] if told is not None else []

@@ -149,15 +149,17 @@ def add_member(session: Session, cohort: Cohort, email: str, actor_id: int) -> U
             session.add(seat)
     except IntegrityError as error:
         raise DomainError(f"{learner.full_name} is already in this cohort.") from error
-    record(
+    entry = record(
         session,
         actor_id,
         "cohort.member_added",
         ("cohort", cohort.id),
         after={"learner": learner.id},
     )
+    # Told once per audited addition (removed and added again: told again).
     path = f"/courses/{cohort.course.slug}"
-    notify(session, learner, "cohort_booked", f"cohort:{cohort.id}", path, cohort=cohort)
+    key = f"audit:{entry.id}"
+    notify(session, learner, "cohort_booked", key, path, cohort=cohort, state="added")
     return learner
 
 

@@ -36,6 +36,7 @@ def jobs_worker(workers: int | None, no_schedule: bool) -> None:
         worker_type="thread",
         periodic=not no_schedule,
         check_worker_health=True,
+        flush_locks=True,  # a scheduled task's lock left by a consumer that was killed
     )
     consumer.run()
 

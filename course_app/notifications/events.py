@@ -25,7 +25,11 @@ EVENTS: dict[str, Event] = {
     # Certificates carry the name, so the answer to a name-change request is always sent.
     "name_change_approved": Event("Your name change was approved", essential=True),
     "name_change_refused": Event("Your name change was refused", essential=True),
-    "cohort_booked": Event("You were booked on a practical cohort", essential=False),
+    "cohort_booked": Event(
+        "Your seat in a practical cohort was booked or confirmed", essential=False
+    ),
+    "cohort_moved": Event("Your seat was moved to another practical cohort", essential=False),
+    "cohort_cancelled": Event("Your seat in a practical cohort was cancelled", essential=False),
     "regrade_changed": Event("A regrade changed one of your results", essential=False),
     "cooldown_ended": Event("You may try a quiz again", essential=False),
     "signoff_waiting": Event(

@@ -29,6 +29,10 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    #: The id of the outbox e-mail queued with it, set by notify() for a view that sends it
+    #: at once after its commit (not a column: the outbox row is the record).
+    outbox_message_id = None
+
 
 class NotificationOptOut(Base):
     """A person who chose not to get one kind of non-essential notice."""

@@ -76,7 +76,7 @@ def notify(
         .values(unread_notifications=User.unread_notifications + 1)
     )
     session.flush()
-    mail.queue_message(session, user.email, title, body)
+    notification.outbox_message_id = mail.queue_message(session, user.email, title, body).id
     return notification
 
 
