@@ -9,13 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.test_browser_journeys import (  # noqa: F401  (fixtures)
-    VIEWPORTS,
-    Visit,
-    _log_in_as,
-    browser,
-    test_course_server,
-)
+from tests.browser_support import VIEWPORTS, Visit, log_in_as
 
 NEW = "ada.new@example.org"
 
@@ -77,18 +71,18 @@ def _learner_edits_the_profile(app, page, visit, viewport: str) -> None:
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_profile_journey(test_course_server, browser, tmp_path, viewport):  # noqa: F811
+def test_profile_journey(test_course_server, browser, tmp_path, viewport):
     app, url = test_course_server
     _people(app)
     context = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[viewport])
     page = context.new_page()
     visit = Visit(page, f"profile-{viewport}", tmp_path)
-    _log_in_as(page, url, "ada@example.org")
+    log_in_as(page, url, "ada@example.org")
     _learner_edits_the_profile(app, page, visit, viewport)
 
     admin = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[viewport]).new_page()
     admin_visit = Visit(admin, f"profile-admin-{viewport}", tmp_path)
-    _log_in_as(admin, url, "root@example.org")
+    log_in_as(admin, url, "root@example.org")
     admin.goto(url + "/admin/name-requests")
     _look(admin, admin_visit, viewport, "name-requests")
     admin.get_by_role("button", name="Approve").click()
