@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         views_authoring,
         views_cohorts,
         views_grades,
+        views_outline,
     )
 
     regrade_job.init_app(app)

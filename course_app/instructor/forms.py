@@ -12,6 +12,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -212,3 +213,44 @@ class AllowanceForm(FlaskForm):
     reason = TextAreaField(
         "Reason (kept in the audit trail)", validators=[DataRequired(), Length(max=500)]
     )
+
+
+SLUG_RULE = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and single hyphens."
+)
+
+
+class ModuleForm(FlaskForm):
+    slug = StringField(
+        "Slug",
+        validators=[DataRequired(), Length(max=80), SLUG_RULE],
+        description="Permanent: progress, quizzes and files refer to the module by it.",
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField("Summary (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class NewLessonForm(FlaskForm):
+    module = SelectField("Module", validators=[DataRequired()])
+    slug = StringField(
+        "Slug",
+        validators=[DataRequired(), Length(max=80), SLUG_RULE],
+        description="Permanent: progress and files refer to the lesson by it.",
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    minutes = IntegerField(
+        "Minutes it takes", validators=[InputRequired(), NumberRange(min=1, max=240)]
+    )
+    objectives = TextAreaField(
+        "Learning objectives, one a line", validators=[DataRequired(), Length(max=4000)]
+    )
+    sources = SelectMultipleField("Sources it rests on", validators=[DataRequired()])
+    body = TextAreaField(
+        "Text (Markdown)",
+        validators=[DataRequired(), Length(max=200_000)],
+        description="Headings start at ##. Cite sources as [S1]; place a figure with "
+        "{{ figure key }}. Sanitized exactly as learners see it.",
+    )
+
+    def objective_lines(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.objectives.data.splitlines() if line.strip())

@@ -124,6 +124,8 @@ def _sync_modules(
         m.slug: m
         for m in session.scalars(select(CourseModule).where(CourseModule.course_id == course.id))
     }
+    if any(module.edited_in_browser for module in existing.values()):
+        return _keep_browser_modules(session, course, spec, existing, report)
     rows = {}
     for position, module in enumerate(spec.modules, start=1):
         values = {
@@ -132,7 +134,7 @@ def _sync_modules(
             "title": module.title,
             "summary": module.summary,
             "position": position,
-            "is_archived": False,
+            "is_archived": module.archived,
         }
         name = f"module {spec.slug}/{module.slug}"
         rows[module.slug] = _upsert(
@@ -141,6 +143,28 @@ def _sync_modules(
     for slug in sorted(set(existing) - set(rows)):
         if not existing[slug].is_archived:
             _archive(existing[slug], f"module {spec.slug}/{slug}", report)
+    session.flush()
+    return rows
+
+
+def _keep_browser_modules(
+    session: Session,
+    course: Course,
+    spec: CourseSpec,
+    existing: dict[str, CourseModule],
+    report: SyncReport,
+) -> dict[str, CourseModule]:
+    """The module list was changed in the browser: keep it until export-content writes it
+    back; a module only the file has is added at the end."""
+    rows = dict(existing)
+    position = max((m.position for m in existing.values()), default=0)
+    for module in spec.modules:
+        if module.slug not in rows:
+            position += 1
+            values = {"course_id": course.id, "slug": module.slug, "title": module.title}
+            values |= {"summary": module.summary, "position": position}
+            name = f"module {spec.slug}/{module.slug}"
+            rows[module.slug] = _upsert(session, None, CourseModule, values, name, report)
     session.flush()
     return rows
 
@@ -182,7 +206,8 @@ def _sync_lessons(
                 )
             )
     for slug in sorted(set(existing) - {lesson.slug for lesson in spec.lessons}):
-        if not existing[slug].is_archived:
+        # A lesson made in the browser has no file until export-content writes one.
+        if not existing[slug].is_archived and not existing[slug].edited_in_browser:
             _archive(existing[slug], f"lesson {spec.slug}/{slug}", report)
 
 
@@ -214,7 +239,7 @@ def _lesson_values(
         "claims": list(lesson.claims),
         "sources": list(lesson.sources),
         "content_hash": lesson.content_hash,
-        "is_archived": False,
+        "is_archived": lesson.archived,
     }
     if current is None or current.body_markdown != lesson.body:
         # Rendering is the slow part: only when the text changed.
