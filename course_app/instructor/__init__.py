@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
         regrade_job,
         views_authoring,
         views_cohorts,
+        views_figures,
         views_grades,
         views_outline,
     )

@@ -1,6 +1,7 @@
 """Forms of the instructor workspace."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -254,3 +255,26 @@ class NewLessonForm(FlaskForm):
 
     def objective_lines(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.objectives.data.splitlines() if line.strip())
+
+
+class FigureForm(FlaskForm):
+    key = StringField(
+        "Key",
+        validators=[DataRequired(), Length(max=80), SLUG_RULE],
+        description="Permanent: a lesson places the figure with a line {{ figure key }}.",
+    )
+    file = FileField(
+        "File (SVG, PNG, JPEG or WebP; 200 kB at most)",
+        validators=[FileRequired(message="Choose the figure's file.")],
+    )
+    title = StringField("Caption", validators=[DataRequired(), Length(max=300)])
+    alt = StringField(
+        "Alt text",
+        validators=[DataRequired(), Length(max=250)],
+        description="What the figure shows, in a sentence, for readers who cannot see it.",
+    )
+    description = TextAreaField(
+        "Long description",
+        validators=[DataRequired(), Length(max=4000)],
+        description="Everything the figure says, in words.",
+    )

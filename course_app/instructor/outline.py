@@ -17,11 +17,10 @@ from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor.export import lesson_file
 from course_app.markdown import render_markdown
-from course_app.modules.content import ce_minutes_of
+from course_app.modules.ce_time import live_ce_minutes
 from course_app.modules.lesson_files import lesson_problems
 from course_app.modules.media import media_of
 from course_app.modules.models import Course, CourseModule, Lesson, LessonRevision, MediaFile
-from course_app.quizzes.models import Quiz
 from course_app.toml_source import TomlSource, read_slug, read_text
 
 
@@ -214,19 +213,5 @@ def _mark_modules_edited(session: Session, course: Course) -> None:
 
 def refresh_ce_minutes(session: Session, course: Course) -> None:
     """The course's CE minutes, by the rule ``check-content`` uses, from its live rows."""
-    live_modules = select(CourseModule.id).where(
-        _of(course, CourseModule), ~CourseModule.is_archived
-    )
-    reading = session.scalar(
-        select(func.coalesce(func.sum(Lesson.minutes), 0)).where(
-            _of(course, Lesson), ~Lesson.is_archived, Lesson.module_id.in_(live_modules)
-        )
-    )
-    assessing = session.scalar(
-        select(func.coalesce(func.sum(Quiz.time_limit_minutes), 0)).where(
-            _of(course, Quiz),
-            ~Quiz.is_archived,
-            Quiz.module_id.is_(None) | Quiz.module_id.in_(live_modules),
-        )
-    )
-    course.ce_minutes = ce_minutes_of(int(reading), int(assessing))
+    session.flush()
+    course.ce_minutes = live_ce_minutes(session, course.id)

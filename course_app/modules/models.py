@@ -235,4 +235,7 @@ class MediaFile(Base):
     description: Mapped[str] = mapped_column(Text)
     muscles: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Uploaded in the browser and not yet written to ``media/`` by ``export-content``:
+    #: ``load-content`` keeps it meanwhile.
+    edited_in_browser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

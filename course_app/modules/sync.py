@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from course_app.db import utcnow
 from course_app.markdown import MEDIA_DIRECTIVE, Media, render_markdown
+from course_app.modules.ce_time import live_ce_minutes
 from course_app.modules.content import CourseSpec, LessonSpec
 from course_app.modules.media import sync_media
 from course_app.modules.models import Course, CourseModule, Lesson, LessonRevision
@@ -108,12 +109,17 @@ def _sync_course(
         "practical_hours": spec.practical_hours,
     }
     existing = session.scalar(select(Course).where(Course.slug == spec.slug))
-    course = _upsert(session, existing, Course, values, f"course {spec.slug}", report)
+    if existing is not None:
+        del values["ce_minutes"]  # from the live rows, below: browser edits count too
+    name = f"course {spec.slug}"
+    course = _upsert(session, existing, Course, values, name, report)
     session.flush()
     modules = _sync_modules(session, course, spec, report)
     media = sync_media(session, course, spec.media, report)
     _sync_lessons(session, course, modules, spec, report, advance, media)
     sync_quizzes(session, course, modules, spec.quizzes, report)
+    session.flush()
+    _assign(course, {"ce_minutes": live_ce_minutes(session, course.id)}, name, report)
     return course
 
 

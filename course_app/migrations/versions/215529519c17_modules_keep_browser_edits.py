@@ -1,4 +1,4 @@
-"""a course's module list can be changed in the browser and kept until it is exported
+"""a course's module list and figures can be changed in the browser, kept until exported
 
 Revision ID: 215529519c17
 Revises: a7c31e5d9b20
@@ -14,13 +14,20 @@ branch_labels = None
 depends_on = None
 
 
+TABLES = ('course_modules', 'media_files')
+
+
 def upgrade() -> None:
-    with op.batch_alter_table('course_modules', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('edited_in_browser', sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    for table in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column(
+                    'edited_in_browser', sa.Boolean(), nullable=False, server_default=sa.false()
+                )
+            )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('course_modules', schema=None) as batch_op:
-        batch_op.drop_column('edited_in_browser')
+    for table in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('edited_in_browser')
