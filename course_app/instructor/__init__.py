@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         gradebook_export,
         regrade_job,
         views_authoring,
+        views_cases,
         views_cohorts,
         views_figures,
         views_grades,

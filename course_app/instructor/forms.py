@@ -26,6 +26,7 @@ from wtforms.validators import (
     Optional,
     Regexp,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def _email(label: str) -> EmailField:
@@ -277,4 +278,25 @@ class FigureForm(FlaskForm):
         "Long description",
         validators=[DataRequired(), Length(max=4000)],
         description="Everything the figure says, in words.",
+    )
+
+
+class CaseForm(FlaskForm):
+    key = StringField(
+        "Key",
+        validators=[DataRequired(), Length(max=80), SLUG_RULE],
+        description="Permanent. Writing a key the quiz already has edits that case.",
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    text = TextAreaField(
+        "Vignette (Markdown)",
+        validators=[DataRequired(), Length(max=20_000)],
+        description="The patient, history and findings the questions refer to. Sanitized like "
+        "lessons.",
+    )
+    questions = SelectMultipleField(
+        "Questions that present it",
+        validators=[DataRequired(message="Choose at least one question.")],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
