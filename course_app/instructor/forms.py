@@ -233,7 +233,9 @@ class ModuleForm(FlaskForm):
 
 
 class NewLessonForm(FlaskForm):
-    module = SelectField("Module", validators=[DataRequired()])
+    # No "required": a select whose first option is a real module needs none (and the
+    # HTML checker refuses it); an unknown value is refused as not a valid choice.
+    module = SelectField("Module")
     slug = StringField(
         "Slug",
         validators=[DataRequired(), Length(max=80), SLUG_RULE],
