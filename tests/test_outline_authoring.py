@@ -185,6 +185,8 @@ def test_browser_outline_exports_to_files_that_check_strictly_and_load_to_the_sa
     courses, _problems = parse_content(tree)
     known.write_text("".join(f"{w.rule} {w.subject}\n" for w in content_warnings(courses)))
     runner = app.test_cli_runner()
+    kept = runner.invoke(args=["load-content", "--dir", str(tree)]).output  # before export
+    assert "archived" not in kept and _state(db) == authored
     assert "course.toml" in runner.invoke(args=["export-content", "--dir", str(tree)]).output
     strict = ["check-content", "--strict", "--known", str(known), "--dir", str(tree)]
     checked = runner.invoke(args=strict)
