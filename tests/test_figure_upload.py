@@ -48,7 +48,9 @@ def test_an_svg_figure_is_stored_placed_in_a_lesson_and_audited(db, instructor, 
     assert "figure.uploaded" in set(db.scalars(select(AuditEntry.action)))
     body = NEW_LESSON["body"] + "\n\n{{ figure calf }}\n"
     assert (
-        post(instructor.browser, f"{WS}/lessons/new", NEW_LESSON | {"body": body}).status_code
+        post(
+            instructor.browser, f"{WS}/lessons/new", NEW_LESSON | {"body": body, "minutes": "2"}
+        ).status_code
         == 302
     )
     page = text_of(learner.browser.get("/courses/basics/lessons/new-four"))
@@ -121,7 +123,10 @@ def test_uploaded_figures_export_to_media_and_load_back(app, db, instructor, tmp
     _upload(instructor.browser, SVG, "calf.svg")
     _upload(instructor.browser, _png(), "x.png", key="knee", alt="A knee.")
     body = NEW_LESSON["body"] + "\n\n{{ figure calf }}\n\n{{ figure knee }}\n"
-    post(instructor.browser, f"{WS}/lessons/new", NEW_LESSON | {"body": body})
+    response = post(
+        instructor.browser, f"{WS}/lessons/new", NEW_LESSON | {"body": body, "minutes": "3"}
+    )
+    assert response.status_code == 302, text_of(response)
     tree = tmp_path / "content"
     shutil.copytree(TEST_CONTENT, tree)
     runner = app.test_cli_runner()

@@ -86,6 +86,8 @@ def test_a_new_lesson_is_refused_with_check_content_messages_and_nothing_saved(d
     bad = NEW_LESSON | {"body": "See:\n\n{{ figure nowhere }}\n"}
     response = post(instructor.browser, f"{WS}/lessons/new", bad)
     assert response.status_code == 400 and "no figure" in text_of(response)
+    long = post(instructor.browser, f"{WS}/lessons/new", NEW_LESSON | {"minutes": "90"})
+    assert long.status_code == 400 and "declares 90 minutes" in text_of(long)
     taken = post(instructor.browser, f"{WS}/lessons/new", NEW_LESSON | {"slug": "one"})
     assert taken.status_code == 400 and "already used" in text_of(taken)
     bad_slug = post(instructor.browser, f"{WS}/modules", {"slug": "Bad Slug", "title": "X"})

@@ -16,9 +16,10 @@ from course_app.audit.services import record
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor.export import lesson_file
+from course_app.lesson_minutes import lesson_minutes_warning
 from course_app.markdown import render_markdown
 from course_app.modules.ce_time import live_ce_minutes
-from course_app.modules.lesson_files import lesson_problems
+from course_app.modules.lesson_files import lesson_problems, parse_lesson_bytes
 from course_app.modules.media import media_of
 from course_app.modules.models import Course, CourseModule, Lesson, LessonRevision, MediaFile
 from course_app.toml_source import TomlSource, read_slug, read_text
@@ -107,12 +108,18 @@ def create_lesson(
 
 
 def _check_lesson(session: Session, course: Course, lesson: Lesson, module_slug: str) -> None:
+    """Refuse what ``check-content --strict`` would: the lesson file's problems, then the
+    warning about its declared minutes."""
     modules = set(session.scalars(select(CourseModule.slug).where(_of(course, CourseModule))))
     references = {reference["id"] for reference in course.references}
     media = tuple(session.scalars(select(MediaFile).where(_of(course, MediaFile))))
     raw = lesson_file(lesson, module_slug).encode()
-    problems = lesson_problems(f"{lesson.slug}.md", raw, modules, references, media)
-    _raise_problems([problem.message for problem in problems])
+    path = f"{lesson.slug}.md"
+    _raise_problems([p.message for p in lesson_problems(path, raw, modules, references, media)])
+    spec = parse_lesson_bytes(raw, TomlSource(path, ""), modules, references)
+    warning = lesson_minutes_warning(spec) if spec is not None else None
+    if warning is not None:
+        raise DomainError(f"{warning.message}.")
 
 
 def _of(course: Course, model):
