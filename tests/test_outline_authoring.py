@@ -82,6 +82,12 @@ def test_instructor_creates_a_module_and_a_lesson_learners_then_read(app, db, in
     assert {"module.created", "lesson.created"} <= actions
 
 
+def test_browser_line_endings_become_the_files_so_a_figure_line_is_recognised(db, instructor):
+    body = NEW_LESSON["body"].replace("\n", "\r\n") + "\r\n\r\n{{ figure nowhere }}\r\n"
+    response = post(instructor.browser, f"{WS}/lessons/new", NEW_LESSON | {"body": body})
+    assert response.status_code == 400 and "no figure" in text_of(response)
+
+
 def test_a_new_lesson_is_refused_with_check_content_messages_and_nothing_saved(db, instructor):
     bad = NEW_LESSON | {"body": "See:\n\n{{ figure nowhere }}\n"}
     response = post(instructor.browser, f"{WS}/lessons/new", bad)

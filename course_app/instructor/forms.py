@@ -29,6 +29,12 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
+def unix_newlines(text: str | None) -> str | None:
+    """Browsers send a textarea's lines ending in CR LF; files and the Markdown rules (a
+    ``{{ figure key }}`` line) expect LF."""
+    return text.replace("\r\n", "\n") if text else text
+
+
 def _email(label: str) -> EmailField:
     return EmailField(label, validators=[DataRequired(), Email(), Length(max=254)])
 
@@ -101,6 +107,7 @@ class LessonForm(FlaskForm):
     body = TextAreaField(
         "Text (Markdown)",
         validators=[DataRequired(), Length(max=200_000)],
+        filters=[unix_newlines],
         description="Headings start at ##. Label claims Supported, Proposed or Contested and "
         "cite sources as [S1]. The preview is rendered and sanitized exactly as learners see it.",
     )
@@ -252,6 +259,7 @@ class NewLessonForm(FlaskForm):
     body = TextAreaField(
         "Text (Markdown)",
         validators=[DataRequired(), Length(max=200_000)],
+        filters=[unix_newlines],
         description="Headings start at ##. Cite sources as [S1]; place a figure with "
         "{{ figure key }}. Sanitized exactly as learners see it.",
     )
@@ -279,6 +287,7 @@ class FigureForm(FlaskForm):
     description = TextAreaField(
         "Long description",
         validators=[DataRequired(), Length(max=4000)],
+        filters=[unix_newlines],
         description="Everything the figure says, in words.",
     )
 
@@ -293,6 +302,7 @@ class CaseForm(FlaskForm):
     text = TextAreaField(
         "Vignette (Markdown)",
         validators=[DataRequired(), Length(max=20_000)],
+        filters=[unix_newlines],
         description="The patient, history and findings the questions refer to. Sanitized like "
         "lessons.",
     )
