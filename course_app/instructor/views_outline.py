@@ -25,7 +25,10 @@ def _modules(course: Course) -> list[CourseModule]:
 @bp.get("/courses/<course_slug>/outline")
 def course_outline(course_slug: str):
     """Modules and lessons in course order, archived ones included (marked)."""
-    course = taught_course_or_404(course_slug)
+    return _render_outline(taught_course_or_404(course_slug), ModuleForm())
+
+
+def _render_outline(course: Course, form: ModuleForm, status: int = 200):
     lessons = get_session().scalars(
         select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)
     )
@@ -37,8 +40,8 @@ def course_outline(course_slug: str):
         course=course,
         modules=_modules(course),
         lessons=by_module,
-        form=ModuleForm(),
-    )
+        form=form,
+    ), status
 
 
 @bp.post("/courses/<course_slug>/modules")
@@ -59,9 +62,7 @@ def create_module(course_slug: str):
             db.commit()
             flash(f"Module “{form.title.data}” added at the end of the course.", "success")
             return redirect(_outline_url(course))
-    return render_template(
-        "instructor/outline.html", course=course, modules=_modules(course), lessons={}, form=form
-    ), 400
+    return _render_outline(course, form, 400)
 
 
 @bp.route("/courses/<course_slug>/lessons/new", methods=["GET", "POST"])
