@@ -134,11 +134,13 @@ def lesson_minutes_warnings(courses: Sequence["CourseSpec"]) -> list["ContentWar
         warning
         for course in courses
         for lesson in course.lessons
-        if (warning := _check(lesson)) is not None
+        if (warning := lesson_minutes_warning(lesson)) is not None
     ]
 
 
-def _check(lesson: "LessonSpec") -> "ContentWarning | None":
+def lesson_minutes_warning(lesson: "LessonSpec") -> "ContentWarning | None":
+    """The warning for one lesson (None: its minutes fit its content); browser authoring
+    refuses a lesson with one, as `check-content --strict` would."""
     # Imported here: content_warnings registers this check, so it imports this module.
     from course_app.content_warnings import ContentWarning
 

@@ -11,8 +11,11 @@ def init_app(app: Flask) -> None:
         gradebook_export,
         regrade_job,
         views_authoring,
+        views_cases,
         views_cohorts,
+        views_figures,
         views_grades,
+        views_outline,
     )
 
     regrade_job.init_app(app)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course_app.modules.content import CourseSpec, parse_content
-from course_app.modules.models import Course, CourseModule, Lesson
+from course_app.modules.models import Course, CourseModule, Lesson, MediaFile
 from course_app.quizzes.content import FINAL_EXAM_SLUG, QuizSpec
 from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
 from course_app.quizzes.sync import quiz_values, settings_hash
@@ -30,9 +30,84 @@ def export_edits(session: Session, root: Path) -> list[Path]:
     for course in session.scalars(select(Course).where(~Course.is_archived)):
         spec = by_slug.get(course.slug)
         directory = Path(spec.path).parent if spec else root / course.slug
+        written += _export_modules(session, course, directory / "course.toml")
+        written += _export_figures(session, course, directory / "media")
         written += _export_lessons(session, course, spec, directory)
         written += _export_quizzes(session, course, spec, directory)
     return written
+
+
+def _export_modules(session: Session, course: Course, manifest: Path) -> list[Path]:
+    """Rewrite the ``[[modules]]`` tables of ``course.toml`` when the module list was changed
+    in the browser (the rest of the file, comments included, is kept as it is)."""
+    modules = list(
+        session.scalars(
+            select(CourseModule)
+            .where(CourseModule.course_id == course.id)
+            .order_by(CourseModule.position, CourseModule.id)
+        )
+    )
+    if not any(module.edited_in_browser for module in modules) or not manifest.exists():
+        return []
+    tables = "\n".join(_module_table(module) for module in modules)
+    manifest.write_text(
+        replace_module_tables(manifest.read_text(encoding="utf-8"), tables), encoding="utf-8"
+    )
+    for module in modules:
+        module.edited_in_browser = False
+    return [manifest]
+
+
+def _module_table(module: CourseModule) -> str:
+    table: dict[str, Any] = {"slug": module.slug, "title": module.title}
+    if module.summary:
+        table["summary"] = module.summary
+    if module.is_archived:
+        table["archived"] = True
+    return "[[modules]]\n" + tomli_w.dumps(table)
+
+
+def replace_module_tables(text: str, tables: str) -> str:
+    """``text`` with its run of ``[[modules]]`` tables replaced by ``tables`` (they are
+    written together, where the first one was)."""
+    lines = text.splitlines(keepends=True)
+    headers = [n for n, line in enumerate(lines) if line.strip().startswith("[")]
+    starts = [n for n in headers if lines[n].strip() == "[[modules]]"]
+    if not starts:
+        return text.rstrip("\n") + "\n\n" + tables
+    after = [n for n in headers if n > starts[-1] and lines[n].strip() != "[[modules]]"]
+    end = after[0] if after else len(lines)
+    while end > starts[-1] + 1 and lines[end - 1].lstrip().startswith("#"):
+        end -= 1  # a comment just above the next table belongs to it
+    return "".join([*lines[: starts[0]], tables + "\n", *lines[end:]])
+
+
+def _export_figures(session: Session, course: Course, media: Path) -> list[Path]:
+    """Write each figure uploaded in the browser to ``media/`` and add its entry to the end
+    of ``media/figures.toml``."""
+    uploaded = list(
+        session.scalars(
+            select(MediaFile)
+            .where(MediaFile.course_id == course.id, MediaFile.edited_in_browser)
+            .order_by(MediaFile.id)
+        )
+    )
+    if not uploaded:
+        return []
+    media.mkdir(parents=True, exist_ok=True)
+    index = media / "figures.toml"
+    text = index.read_text(encoding="utf-8") if index.exists() else ""
+    written = []
+    for figure in uploaded:
+        (media / figure.file_name).write_bytes(figure.data)
+        entry = {"key": figure.key, "file": figure.file_name, "title": figure.title}
+        entry |= {"alt": figure.alt, "description": figure.description}
+        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + "[[figures]]\n"
+        text += tomli_w.dumps(entry)
+        figure.edited_in_browser = False
+        written.append(media / figure.file_name)
+    index.write_text(text, encoding="utf-8")
+    return [index, *written]
 
 
 def _export_lessons(session, course, spec: CourseSpec | None, directory: Path) -> list[Path]:
@@ -65,6 +140,8 @@ def lesson_file(lesson: Lesson, module_slug: str) -> str:
         "claims": lesson.claims,
         "sources": lesson.sources,
     }
+    if lesson.is_archived:
+        front["archived"] = True
     return FENCE + tomli_w.dumps(front) + FENCE + lesson.body_markdown
 
 

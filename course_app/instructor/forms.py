@@ -1,6 +1,7 @@
 """Forms of the instructor workspace."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,6 +13,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -24,6 +26,13 @@ from wtforms.validators import (
     Optional,
     Regexp,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+def unix_newlines(text: str | None) -> str | None:
+    """Browsers send a textarea's lines ending in CR LF; files and the Markdown rules (a
+    ``{{ figure key }}`` line) expect LF."""
+    return text.replace("\r\n", "\n") if text else text
 
 
 def _email(label: str, description: str = "") -> EmailField:
@@ -103,6 +112,7 @@ class LessonForm(FlaskForm):
     body = TextAreaField(
         "Text (Markdown)",
         validators=[DataRequired(), Length(max=200_000)],
+        filters=[unix_newlines],
         description="Headings start at ##. Label claims Supported, Proposed or Contested and "
         "cite sources as [S1]. The preview is rendered and sanitized exactly as learners see it.",
     )
@@ -216,4 +226,94 @@ class AllowanceForm(FlaskForm):
     lift_cooldown = BooleanField("Lift the current cooldown: the learner may start now")
     reason = TextAreaField(
         "Reason (kept in the audit trail)", validators=[DataRequired(), Length(max=500)]
+    )
+
+
+SLUG_RULE = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and single hyphens."
+)
+
+
+class ModuleForm(FlaskForm):
+    slug = StringField(
+        "Slug",
+        validators=[DataRequired(), Length(max=80), SLUG_RULE],
+        description="Permanent: progress, quizzes and files refer to the module by it.",
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField("Summary (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class NewLessonForm(FlaskForm):
+    # No "required": a select whose first option is a real module needs none (and the
+    # HTML checker refuses it); an unknown value is refused as not a valid choice.
+    module = SelectField("Module")
+    slug = StringField(
+        "Slug",
+        validators=[DataRequired(), Length(max=80), SLUG_RULE],
+        description="Permanent: progress and files refer to the lesson by it.",
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    minutes = IntegerField(
+        "Minutes it takes", validators=[InputRequired(), NumberRange(min=1, max=240)]
+    )
+    objectives = TextAreaField(
+        "Learning objectives, one a line", validators=[DataRequired(), Length(max=4000)]
+    )
+    sources = SelectMultipleField("Sources it rests on", validators=[DataRequired()])
+    body = TextAreaField(
+        "Text (Markdown)",
+        validators=[DataRequired(), Length(max=200_000)],
+        filters=[unix_newlines],
+        description="Headings start at ##. Cite sources as [S1]; place a figure with "
+        "{{ figure key }}. Sanitized exactly as learners see it.",
+    )
+
+    def objective_lines(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.objectives.data.splitlines() if line.strip())
+
+
+class FigureForm(FlaskForm):
+    key = StringField(
+        "Key",
+        validators=[DataRequired(), Length(max=80), SLUG_RULE],
+        description="Permanent: a lesson places the figure with a line {{ figure key }}.",
+    )
+    file = FileField(
+        "File (SVG, PNG, JPEG or WebP; 200 kB at most)",
+        validators=[FileRequired(message="Choose the figure's file.")],
+    )
+    title = StringField("Caption", validators=[DataRequired(), Length(max=300)])
+    alt = StringField(
+        "Alt text",
+        validators=[DataRequired(), Length(max=250)],
+        description="What the figure shows, in a sentence, for readers who cannot see it.",
+    )
+    description = TextAreaField(
+        "Long description",
+        validators=[DataRequired(), Length(max=4000)],
+        filters=[unix_newlines],
+        description="Everything the figure says, in words.",
+    )
+
+
+class CaseForm(FlaskForm):
+    key = StringField(
+        "Key",
+        validators=[DataRequired(), Length(max=80), SLUG_RULE],
+        description="Permanent. Writing a key the quiz already has edits that case.",
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    text = TextAreaField(
+        "Vignette (Markdown)",
+        validators=[DataRequired(), Length(max=20_000)],
+        filters=[unix_newlines],
+        description="The patient, history and findings the questions refer to. Sanitized like "
+        "lessons.",
+    )
+    questions = SelectMultipleField(
+        "Questions that present it",
+        validators=[DataRequired(message="Choose at least one question.")],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )

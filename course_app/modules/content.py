@@ -4,13 +4,12 @@ Layout and format are documented in ``content/README.md``. Every problem is repo
 ``file:line: message`` and nothing is loaded while any remains.
 """
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from course_app.claims import ARTICLE_CLAIMS
 from course_app.modules.figures import MediaSpec, lesson_media_problems, parse_media
+from course_app.modules.lesson_files import LessonSpec, parse_lessons
 from course_app.practical import Competency
 from course_app.quizzes.content import QuizSpec, parse_quizzes
 from course_app.toml_source import (
@@ -21,15 +20,11 @@ from course_app.toml_source import (
     read_bool,
     read_integer,
     read_slug,
-    read_strings,
     read_text,
     unknown_keys,
 )
 
 REFERENCE_ID_PATTERN = re.compile(r"^[A-Z][A-Za-z0-9-]{0,15}$")
-LESSON_KEYS = {"slug", "title", "module", "order", "minutes", "objectives", "claims", "sources"}
-FRONT_MATTER_FENCE = "+++"
-MAX_LESSON_MINUTES = 240
 
 
 @dataclass(frozen=True)
@@ -44,25 +39,8 @@ class ModuleSpec:
     slug: str
     title: str
     summary: str
-
-
-@dataclass(frozen=True)
-class LessonSpec:
-    slug: str
-    title: str
-    module: str
-    order: int
-    minutes: int
-    objectives: tuple[str, ...]
-    claims: tuple[str, ...]
-    sources: tuple[str, ...]
-    body: str
-    content_hash: str
-    path: str
-    #: The line of ``minutes`` in the front matter, for warnings about it.
-    minutes_line: int = 1
-    #: The line the Markdown body starts on, for messages about it.
-    body_line: int = 1
+    #: Hidden from learners, kept so that its slug stays taken and past progress stays.
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,7 +90,7 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
     modules = _modules(source, data)
     references = _references(source, data)
     reference_ids = {r.id for r in references}
-    lessons = _lessons(directory, {m.slug for m in modules}, reference_ids, source)
+    lessons = parse_lessons(directory, {m.slug for m in modules}, reference_ids, source)
     media, media_problems = parse_media(directory / "media")
     source.problems.extend(media_problems)
     for lesson in lessons:
@@ -128,7 +106,7 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
         title=read_text(source, data, "title"),
         level=read_integer(source, data, "level", 1, 2),
         summary=read_text(source, data, "summary"),
-        ce_minutes=_ce_minutes(source, data, lessons, quizzes),
+        ce_minutes=_ce_minutes(source, data, modules, lessons, quizzes),
         prerequisite=read_text(source, data, "prerequisite", required=False) or None,
         position=read_integer(source, data, "position", 0, 1000),
         modules=modules,
@@ -158,13 +136,20 @@ def _practical_hours(source: TomlSource, data: dict, has_practical: bool) -> flo
 
 
 def _ce_minutes(
-    source: TomlSource, data: dict, lessons: tuple[LessonSpec, ...], quizzes: tuple[QuizSpec, ...]
+    source: TomlSource,
+    data: dict,
+    modules: tuple[ModuleSpec, ...],
+    lessons: tuple[LessonSpec, ...],
+    quizzes: tuple[QuizSpec, ...],
 ) -> int:
-    """The online CE credit follows from the material: every lesson's minutes plus the time
-    each quiz allots (its time limit). ``ce_hours``, if the manifest states it, must agree."""
-    reading = sum(lesson.minutes for lesson in lessons)
-    assessing = sum(quiz.settings.time_limit_minutes for quiz in quizzes)
-    derived = max(1, reading + assessing)
+    """The online CE credit follows from the live material (:func:`ce_minutes_of`).
+    ``ce_hours``, if the manifest states it, must agree."""
+    archived = {module.slug for module in modules if module.archived}
+    live_lessons = [x for x in lessons if not x.archived and x.module not in archived]
+    live_quizzes = [q for q in quizzes if q.module not in archived]
+    reading = sum(lesson.minutes for lesson in live_lessons)
+    assessing = sum(quiz.settings.time_limit_minutes for quiz in live_quizzes)
+    derived = ce_minutes_of(reading, assessing)
     if "ce_hours" not in data:
         return derived
     hours = data["ce_hours"]
@@ -180,6 +165,13 @@ def _ce_minutes(
     return derived
 
 
+def ce_minutes_of(lesson_minutes: int, quiz_minutes: int) -> int:
+    """A course's online CE minutes: its live lessons' minutes plus the time its live quizzes
+    allot (their time limits). Archived lessons and modules count for nothing. The one rule:
+    ``check-content`` and browser authoring both use it."""
+    return max(1, lesson_minutes + quiz_minutes)
+
+
 def _modules(source: TomlSource, data: dict) -> tuple[ModuleSpec, ...]:
     modules: list[ModuleSpec] = []
     for entry, line in array_of_tables(source, data, "modules"):
@@ -191,6 +183,7 @@ def _modules(source: TomlSource, data: dict) -> tuple[ModuleSpec, ...]:
                 slug,
                 read_text(source, entry, "title", after=line),
                 read_text(source, entry, "summary", required=False, after=line),
+                read_bool(source, entry, "archived", False, after=line),
             )
         )
     return tuple(modules)
@@ -235,113 +228,6 @@ def _references(source: TomlSource, data: dict) -> tuple[ReferenceSpec, ...]:
             )
         )
     return tuple(references)
-
-
-def _lessons(
-    directory: Path, modules: set[str], references: set[str], manifest: TomlSource
-) -> tuple[LessonSpec, ...]:
-    lessons = []
-    for path in sorted((directory / "lessons").rglob("*.md")):
-        source = TomlSource(str(path), "")
-        lesson = _parse_lesson(path, source, modules, references)
-        manifest.problems.extend(source.problems)
-        if lesson is not None:
-            lessons.append(lesson)
-    manifest.problems.extend(_lesson_set_problems(lessons))
-    return tuple(lessons)
-
-
-def split_front_matter(text: str) -> tuple[str, str] | tuple[None, int]:
-    """Split ``+++``-fenced TOML front matter from the Markdown body.
-
-    Returns (front matter, body), or (None, line of the problem) when the fences are wrong.
-    """
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
-        return None, 1
-    for index in range(1, len(lines)):
-        if lines[index].strip() == FRONT_MATTER_FENCE:
-            return "".join(lines[1:index]), "".join(lines[index + 1 :])
-    return None, len(lines)
-
-
-def _parse_lesson(
-    path: Path, source: TomlSource, modules: set[str], references: set[str]
-) -> LessonSpec | None:
-    raw = path.read_bytes()
-    front, body = split_front_matter(raw.decode("utf-8"))
-    if front is None:
-        source.problem(body, "a lesson starts with front matter between two '+++' lines")
-        return None
-    source.text, source.first_line = front, 2
-    data = load_toml(source)
-    if data is None:
-        return None
-    return _lesson_from_front_matter(source, data, body, raw, modules, references)
-
-
-def _lesson_from_front_matter(
-    source: TomlSource, data: dict, body: str, raw: bytes, modules: set[str], references: set[str]
-) -> LessonSpec:
-    unknown_keys(source, data, LESSON_KEYS)
-    lesson = LessonSpec(
-        slug=read_slug(source, data),
-        title=read_text(source, data, "title"),
-        module=read_text(source, data, "module"),
-        order=read_integer(source, data, "order", 1, 999),
-        minutes=read_integer(source, data, "minutes", 1, MAX_LESSON_MINUTES),
-        objectives=read_strings(source, data, "objectives", allow_empty=False),
-        claims=read_strings(source, data, "claims", allow_empty=True),
-        sources=read_strings(source, data, "sources", allow_empty=False),
-        body=body,
-        content_hash=hashlib.sha256(raw).hexdigest(),
-        path=source.path,
-        minutes_line=source.line_of("minutes"),
-        body_line=source.first_line + len(source.text.splitlines()) + 1,
-    )
-    _check_lesson_links(source, lesson, modules, references)
-    return lesson
-
-
-def _check_lesson_links(
-    source: TomlSource, lesson: LessonSpec, modules: set[str], references: set[str]
-) -> None:
-    if lesson.module and lesson.module not in modules:
-        source.problem(
-            source.line_of("module"), f"module {lesson.module!r} is not listed in course.toml"
-        )
-    for claim in lesson.claims:
-        if claim not in ARTICLE_CLAIMS:
-            source.problem(source.line_of("claims"), f"unknown article claim {claim!r} (A1–A8)")
-    for ref in lesson.sources:
-        if ref not in references:
-            source.problem(
-                source.line_of("sources"), f"source {ref!r} is not in the course's [[references]]"
-            )
-    if not lesson.body.strip():
-        source.problem(source.first_line, "the lesson has no text after its front matter")
-
-
-def _key_line(path: str, key: str) -> int:
-    return TomlSource(path, Path(path).read_text(encoding="utf-8")).line_of(key)
-
-
-def _lesson_set_problems(lessons: list[LessonSpec]) -> list[ContentProblem]:
-    """Slugs unique in the course, and one lesson per place in a module."""
-    problems, slugs, places = [], {}, {}
-    for lesson in lessons:
-        if lesson.slug in slugs:
-            message = f"lesson slug {lesson.slug!r} is also used by {slugs[lesson.slug]}"
-            problems.append(ContentProblem(lesson.path, _key_line(lesson.path, "slug"), message))
-        slugs.setdefault(lesson.slug, lesson.path)
-        place = (lesson.module, lesson.order)
-        if place in places:
-            message = (
-                f"order {lesson.order} in module {lesson.module!r} is also used by {places[place]}"
-            )
-            problems.append(ContentProblem(lesson.path, _key_line(lesson.path, "order"), message))
-        places.setdefault(place, lesson.path)
-    return problems
 
 
 def _cross_course_problems(courses: list[CourseSpec]) -> list[ContentProblem]:

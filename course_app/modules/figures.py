@@ -9,6 +9,7 @@ foreign content — before anything serves it; no lesson shows a remote image.
 """
 
 import hashlib
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,6 +67,13 @@ REMOTE_IMAGE = re.compile(
     r"|<img\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//",  # <img src="https://…">
     re.IGNORECASE,
 )
+#: A raster figure is checked by its first bytes, then decoded (within this many pixels).
+MAX_PIXELS = 4096 * 4096
+RASTERS = {
+    "image/png": ("PNG", (b"\x89PNG\r\n\x1a\n",)),
+    "image/jpeg": ("JPEG", (b"\xff\xd8\xff",)),
+    "image/webp": ("WEBP", (b"RIFF",)),
+}
 FORBIDDEN_ELEMENTS = {"script", "foreignobject", "image", "iframe", "object", "embed", "audio",
                       "video", "animate", "set", "handler", "listener"}  # fmt: skip
 
@@ -170,6 +178,8 @@ def file_problems(name: str, media_type: str, raw: bytes) -> list[str]:
         return [f"{name} is {len(raw):,} bytes: at most {MAX_BYTES:,}"]
     if media_type == "image/svg+xml":
         return svg_problems(name, raw)
+    if media_type in RASTERS:
+        return raster_problems(name, media_type, raw)
     if media_type.startswith("text/"):
         try:
             raw.decode("utf-8")
@@ -196,6 +206,26 @@ def svg_problems(name: str, raw: bytes) -> list[str]:
         if tag == "style" and re.search(r"@import|url\(\s*['\"]?(?!#)", element.text or ""):
             problems.append(f"{name}: <style> may not import or load anything")
     return sorted(set(problems))
+
+
+def raster_problems(name: str, media_type: str, raw: bytes) -> list[str]:
+    """A PNG, JPEG or WebP must be what its name says (by its first bytes) and decode whole,
+    within :data:`MAX_PIXELS` (checked from the header, before decoding)."""
+    from PIL import Image  # only when a raster is checked: web workers rarely need it
+
+    image_format, magics = RASTERS[media_type]
+    webp = media_type != "image/webp" or raw[8:12] == b"WEBP"
+    if not any(raw.startswith(magic) for magic in magics) or not webp:
+        return [f"{name} is not a {image_format} file: its first bytes say otherwise"]
+    try:
+        with Image.open(io.BytesIO(raw), formats=[image_format]) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                return [f"{name} is {width} × {height} pixels: at most {MAX_PIXELS:,} in all"]
+            image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        return [f"{name} does not decode as {image_format}: {error}"]
+    return []
 
 
 def _attribute_problems(name: str, tag: str, attribute: str, value: str) -> list[str]:

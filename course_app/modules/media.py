@@ -71,12 +71,16 @@ def sync_media(session: Session, course: Course, specs: tuple[MediaSpec, ...], r
             for k, v in values.items():
                 setattr(row, k, v)
             report.updated.append(name)
-    for kind, key in sorted(set(existing) - {(spec.kind, spec.key) for spec in specs}):
-        if not existing[kind, key].is_archived:
-            existing[kind, key].is_archived = True
+    media = {(spec.kind, spec.key): _ref(course.slug, spec) for spec in specs}
+    for kind, key in sorted(set(existing) - set(media)):
+        row = existing[kind, key]
+        if row.edited_in_browser and not row.is_archived:
+            media[kind, key] = _ref(course.slug, row)  # uploaded, not exported yet: kept
+        elif not row.is_archived:
+            row.is_archived = True
             report.archived.append(f"{kind} {course.slug}/{key}")
     session.flush()
-    return {(spec.kind, spec.key): _ref(course.slug, spec) for spec in specs}
+    return media
 
 
 def find_media(session: Session, course_slug: str, file_name: str) -> MediaFile | None:

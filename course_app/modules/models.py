@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -74,6 +75,9 @@ class CourseModule(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: True when the course's module list (order, new modules, archiving) was changed in the
+    #: browser: ``load-content`` then keeps it and ``export-content`` rewrites ``[[modules]]``.
+    edited_in_browser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     course: Mapped[Course] = relationship()
 
@@ -231,4 +235,7 @@ class MediaFile(Base):
     description: Mapped[str] = mapped_column(Text)
     muscles: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Uploaded in the browser and not yet written to ``media/`` by ``export-content``:
+    #: ``load-content`` keeps it meanwhile.
+    edited_in_browser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -187,7 +187,8 @@ def _live_lessons(session: Session):
             Lesson.sources,
             Lesson.body_html,
         )
-        .where(~Lesson.is_archived)
+        .join(CourseModule, CourseModule.id == Lesson.module_id)
+        .where(~Lesson.is_archived, ~CourseModule.is_archived)
         .order_by(Lesson.module_id, Lesson.position)
     )
 

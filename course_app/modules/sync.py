@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from course_app.db import utcnow
 from course_app.markdown import MEDIA_DIRECTIVE, Media, render_markdown
+from course_app.modules.ce_time import live_ce_minutes
 from course_app.modules.content import CourseSpec, LessonSpec
 from course_app.modules.media import sync_media
 from course_app.modules.models import Course, CourseModule, Lesson, LessonRevision
@@ -108,12 +109,17 @@ def _sync_course(
         "practical_hours": spec.practical_hours,
     }
     existing = session.scalar(select(Course).where(Course.slug == spec.slug))
-    course = _upsert(session, existing, Course, values, f"course {spec.slug}", report)
+    if existing is not None:
+        del values["ce_minutes"]  # from the live rows, below: browser edits count too
+    name = f"course {spec.slug}"
+    course = _upsert(session, existing, Course, values, name, report)
     session.flush()
     modules = _sync_modules(session, course, spec, report)
     media = sync_media(session, course, spec.media, report)
     _sync_lessons(session, course, modules, spec, report, advance, media)
     sync_quizzes(session, course, modules, spec.quizzes, report)
+    session.flush()
+    _assign(course, {"ce_minutes": live_ce_minutes(session, course.id)}, name, report)
     return course
 
 
@@ -124,6 +130,8 @@ def _sync_modules(
         m.slug: m
         for m in session.scalars(select(CourseModule).where(CourseModule.course_id == course.id))
     }
+    if any(module.edited_in_browser for module in existing.values()):
+        return _keep_browser_modules(session, course, spec, existing, report)
     rows = {}
     for position, module in enumerate(spec.modules, start=1):
         values = {
@@ -132,7 +140,7 @@ def _sync_modules(
             "title": module.title,
             "summary": module.summary,
             "position": position,
-            "is_archived": False,
+            "is_archived": module.archived,
         }
         name = f"module {spec.slug}/{module.slug}"
         rows[module.slug] = _upsert(
@@ -141,6 +149,28 @@ def _sync_modules(
     for slug in sorted(set(existing) - set(rows)):
         if not existing[slug].is_archived:
             _archive(existing[slug], f"module {spec.slug}/{slug}", report)
+    session.flush()
+    return rows
+
+
+def _keep_browser_modules(
+    session: Session,
+    course: Course,
+    spec: CourseSpec,
+    existing: dict[str, CourseModule],
+    report: SyncReport,
+) -> dict[str, CourseModule]:
+    """The module list was changed in the browser: keep it until export-content writes it
+    back; a module only the file has is added at the end."""
+    rows = dict(existing)
+    position = max((m.position for m in existing.values()), default=0)
+    for module in spec.modules:
+        if module.slug not in rows:
+            position += 1
+            values = {"course_id": course.id, "slug": module.slug, "title": module.title}
+            values |= {"summary": module.summary, "position": position}
+            name = f"module {spec.slug}/{module.slug}"
+            rows[module.slug] = _upsert(session, None, CourseModule, values, name, report)
     session.flush()
     return rows
 
@@ -182,7 +212,8 @@ def _sync_lessons(
                 )
             )
     for slug in sorted(set(existing) - {lesson.slug for lesson in spec.lessons}):
-        if not existing[slug].is_archived:
+        # A lesson made in the browser has no file until export-content writes one.
+        if not existing[slug].is_archived and not existing[slug].edited_in_browser:
             _archive(existing[slug], f"lesson {spec.slug}/{slug}", report)
 
 
@@ -214,7 +245,7 @@ def _lesson_values(
         "claims": list(lesson.claims),
         "sources": list(lesson.sources),
         "content_hash": lesson.content_hash,
-        "is_archived": False,
+        "is_archived": lesson.archived,
     }
     if current is None or current.body_markdown != lesson.body:
         # Rendering is the slow part: only when the text changed.
