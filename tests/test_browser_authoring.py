@@ -6,14 +6,7 @@ import re
 
 import pytest
 
-from tests.test_browser_journeys import (  # noqa: F401 (fixtures)
-    VIEWPORTS,
-    Visit,
-    _log_in_as,
-    _scrolls_sideways,
-    browser,
-    test_course_server,
-)
+from tests.browser_support import VIEWPORTS, Visit, log_in_as, scrolls_sideways
 from tests.test_figure_upload import SVG
 
 WS = "/instructor/courses/basics"
@@ -38,17 +31,17 @@ def _arrange(app) -> None:
 
 def _checked(page, visit, label: str) -> None:
     visit.check(label)
-    assert not _scrolls_sideways(page), f"{label} scrolls sideways"
+    assert not scrolls_sideways(page), f"{label} scrolls sideways"
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_authoring_journey(test_course_server, browser, tmp_path, viewport):  # noqa: F811
+def test_authoring_journey(test_course_server, browser, tmp_path, viewport):
     app, url = test_course_server
     _arrange(app)
     context = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True)
     page = context.new_page()
     visit = Visit(page, f"authoring-{viewport}", tmp_path)
-    _log_in_as(page, url, "tess@example.org")
+    log_in_as(page, url, "tess@example.org")
 
     page.goto(url + WS + "/figures")
     page.get_by_label("Key").fill("knee")

@@ -1,7 +1,7 @@
 """a course's module list and figures can be changed in the browser, kept until exported
 
 Revision ID: 215529519c17
-Revises: a7c31e5d9b20
+Revises: 26b5c91804e7
 Create Date: 2026-11-30 23:21:20
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '215529519c17'
-down_revision = 'a7c31e5d9b20'
+down_revision = "26b5c91804e7"
 branch_labels = None
 depends_on = None
 
