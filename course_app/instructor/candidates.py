@@ -1,17 +1,30 @@
-"""Who can be added to a cohort: the course's enrolled learners not in it yet, in name order,
-so staff pick a person by name instead of typing an e-mail address from memory."""
+"""Who can be added to a cohort: the course's enrolled learners not in it yet, found by part
+of their name, e-mail or registration number, so staff pick a person instead of typing an
+address from memory. Searched in SQL with a limit: a course may have 10,000 learners."""
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from course_app.auth.models import Role, User
 from course_app.instructor.models import Cohort, CohortMember
-from course_app.listing import natural_key
 from course_app.modules.models import Enrollment
 
+#: How many matches the cohort page lists; more asks the person to type more of the name.
+SHOWN = 20
+#: A search shorter than this lists nobody (one letter matches half a course).
+SHORTEST = 2
 
-def addable_learners(session: Session, cohort: Cohort) -> list[User]:
-    """Active learners enrolled in the cohort's course and not in this cohort."""
+
+def addable_learners(session: Session, cohort: Cohort, find: str) -> tuple[list[User], bool]:
+    """Active learners enrolled in the cohort's course and not in this cohort whose name,
+    e-mail or registration number contains ``find`` (case-insensitive), in name order: at
+    most SHOWN of them, and whether there were more."""
+    words = " ".join(find.split())[:100]
+    if len(words) < SHORTEST:
+        return [], False
+    pattern = (
+        "%" + words.lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+    )
     in_cohort = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
     query = (
         select(User)
@@ -21,6 +34,14 @@ def addable_learners(session: Session, cohort: Cohort) -> list[User]:
             User.role == Role.LEARNER,
             User.is_active,
             User.id.not_in(in_cohort),
+            or_(
+                func.lower(User.full_name).like(pattern, escape="\\"),
+                func.lower(User.email).like(pattern, escape="\\"),
+                func.lower(User.registration_number).like(pattern, escape="\\"),
+            ),
         )
+        .order_by(func.lower(User.full_name), User.id)
+        .limit(SHOWN + 1)
     )
-    return sorted(session.scalars(query), key=lambda user: (natural_key(user.full_name), user.id))
+    found = list(session.scalars(query))
+    return found[:SHOWN], len(found) > SHOWN

@@ -75,7 +75,7 @@ class CohortForm(FlaskForm):
 class MemberForm(FlaskForm):
     email = _email(
         "Learner's e-mail address",
-        "Type a name or an address: the course's enrolled learners are suggested.",
+        "Or find the learner above by name and add them from the list.",
     )
 
 

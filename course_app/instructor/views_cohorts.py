@@ -93,7 +93,8 @@ def cohort(cohort_id: int):
         instructors=cohorts.cohort_instructors(db, cohort.id),
         checklist=checklist_of(cohort.course),
         form=form,
-        candidates=candidates.addable_learners(db, cohort),
+        find=request.args.get("find", ""),
+        found=candidates.addable_learners(db, cohort, request.args.get("find", "")),
         waitlist=booking.waitlist_of(db, cohort.id),
         targets=[c for c, _n in cohorts.cohorts_of(db, cohort.course_id) if c.id != cohort.id],
     ), 400 if form.errors else 200
