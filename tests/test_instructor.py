@@ -50,6 +50,23 @@ def test_admin_assigns_an_instructor_who_then_sees_only_that_course(app, db, con
     assert teacher.get("/instructor/courses/advanced/gradebook").status_code == 200
 
 
+def test_the_course_page_suggests_instructors_only(app, db, content):
+    """Admins pick an instructor by name: the e-mail fields suggest every active instructor
+    (by name), never a learner or an administrator."""
+    import re
+
+    make_user(db, email="admin@example.org", role=Role.ADMIN)
+    make_user(db, email="zed@example.org", role=Role.INSTRUCTOR, full_name="Zed Last")
+    make_user(db, email="nia@example.org", role=Role.INSTRUCTOR, full_name="Nia New")
+    make_user(db, email="lea@example.org", full_name="Lea Learner")
+    admin = app.test_client()
+    login(admin, "admin@example.org")
+    page = text_of(admin.get("/admin/courses"))
+    datalist = re.search(r'<datalist id="instructors">(.*?)</datalist>', page).group(1)
+    assert re.findall(r'label="([^"]*)"', datalist) == ["Nia New", "Zed Last"]
+    assert page.count('list="instructors"') == 2  # one field per course
+
+
 def test_gradebook_shows_scores_attempts_completion_and_minutes(db, learner, instructor):
     take_quiz(learner.browser, db, "basics", "first", right=False)
     read_and_complete(learner.browser, "basics", "one", minutes=10)

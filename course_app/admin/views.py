@@ -30,6 +30,7 @@ from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.instructor import cohorts
+from course_app.instructor.candidates import instructors
 from course_app.instructor.forms import StaffForm
 from course_app.jobs.queue import submit
 from course_app.listing import page_of, paginate
@@ -71,7 +72,7 @@ def courses():
             select(Course).where(~Course.is_archived).order_by(Course.position)
         )
     ]
-    return render_template("admin/courses.html", rows=rows)
+    return render_template("admin/courses.html", rows=rows, instructors=instructors(db))
 
 
 @bp.post("/courses/<course_slug>/staff")

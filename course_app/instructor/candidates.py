@@ -45,3 +45,10 @@ def addable_learners(session: Session, cohort: Cohort, find: str) -> tuple[list[
     )
     found = list(session.scalars(query))
     return found[:SHOWN], len(found) > SHOWN
+
+
+def instructors(session: Session) -> list[User]:
+    """Every active instructor, in name order: the people a course can be given to (a few
+    dozen at most, so the admin's course page offers them all)."""
+    query = select(User).where(User.role == Role.INSTRUCTOR, User.is_active)
+    return list(session.scalars(query.order_by(func.lower(User.full_name), User.id)))

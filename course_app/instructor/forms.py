@@ -42,7 +42,10 @@ def _email(label: str, description: str = "") -> EmailField:
 
 
 class StaffForm(FlaskForm):
-    email = _email("Instructor's e-mail address")
+    email = _email(
+        "Instructor's e-mail address",
+        "Type a name or an address: the platform's instructors are suggested.",
+    )
 
 
 class CohortForm(FlaskForm):
