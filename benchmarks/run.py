@@ -1,7 +1,7 @@
 """Benchmark the app against a bare Flask hello-world, measured the same way in the same run.
 
     .venv/bin/python benchmarks/run.py [--learners 1000] [--seconds 10] [--connections 16]
-                                       [--bulk 1000]
+                                       [--bulk 1000] [--floor]
 
 Needs `wrk` (Debian) and the scale extra (gunicorn). Builds a fresh database (SQLite, or
 PostgreSQL when COURSE_APP_BENCH_DATABASE_URL is set), loads the curriculum, seeds demo
@@ -34,6 +34,11 @@ CONFIGS = {
 }
 
 
+#: What ``--floor`` measures: the pages whose target is a ratio to the hello-world (with the
+#: login page, the no-database floor, for reference), on 2 sync workers only, and no bulk issue.
+FLOOR = {"login page (no database)", "lesson page", "answer autosave"}
+FLOOR_CONFIG = "2 sync workers"
+
 #: Endpoints whose target is a latency (one request at a time), measured alone as well.
 ALONE = {"gradebook", "item analysis"}
 WRK_THREADS = 2
@@ -49,8 +54,10 @@ def main() -> None:
     env = _environment(workdir)
     fixtures = _prepare(env, args)
     target = f"course_app:create_app(instance_path='{workdir / 'instance'}')"
+    configs = {FLOOR_CONFIG: CONFIGS[FLOOR_CONFIG]} if args.floor else CONFIGS
+    endpoints = [e for e in _endpoints(fixtures) if not args.floor or e[0] in FLOOR]
     rows, baselines = [], {}
-    for label, options in CONFIGS.items():
+    for label, options in configs.items():
         hello = _serve("benchmarks.hello:app", options, env)
         baselines[label] = _load(hello, "/", None, args)["rps"]
         _stop(hello)
@@ -58,19 +65,19 @@ def main() -> None:
         cookies = _log_in(app.url, fixtures)
         measured = [
             _measure(app, name, path, cookies[who], args, body)
-            for name, path, who, body in _endpoints(fixtures)
+            for name, path, who, body in endpoints
         ]
         rows += _finish(app, label, measured, baselines[label])
     # Measured last: the pool of open attempts brings thousands of enrolled learners, and the
     # gradebook above must see only the seeded ones.
-    pools = _submit_pools(env, args, workdir)
-    for (label, options), pool in zip(CONFIGS.items(), pools, strict=True):
+    pools = _submit_pools(env, args, workdir, len(configs))
+    for (label, options), pool in zip(configs.items(), pools, strict=True):
         app = _serve(target, options, env)
         result = _load(app, "/", None, args, "submit", pool)
         result.update(endpoint="quiz submit", **_submitted(env, pool, result["requests"]))
         rows += _finish(app, label, [result], baselines[label])
-    bulk = _bulk_issue(env, args.bulk) if args.bulk else None
-    _write(rows, args, bulk, fixtures)
+    bulk = _bulk_issue(env, args.bulk) if args.bulk and not args.floor else None
+    _write(rows, args, bulk, fixtures, configs)
 
 
 def _measure(app, name: str, path: str, cookie: str, args, body) -> dict:
@@ -103,6 +110,11 @@ def _arguments():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--bulk", type=int, default=1000, help="certificates to bulk-issue")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="only the throughput ratios: login, lesson, autosave, submit on 2 sync workers",
+    )
     return parser.parse_args()
 
 
@@ -153,17 +165,15 @@ def _prepare(env, args) -> dict:
     return {**fixtures, "admin_password": password, "seed_seconds": seed_seconds}
 
 
-def _submit_pools(env, args, workdir: Path) -> list[Path]:
+def _submit_pools(env, args, workdir: Path, configs: int) -> list[Path]:
     """One open attempt per submit request, for each configuration: more than a run at this
     machine's pace can use (run.py reports it when a run used them all)."""
     size = SUBMITS_PER_SECOND * args.seconds
     combined = workdir / "submit-pool.all"
-    _script(
-        env, "fixtures.py", "--submit-pool", str(size * len(CONFIGS)), "--pool-file", str(combined)
-    )
+    _script(env, "fixtures.py", "--submit-pool", str(size * configs), "--pool-file", str(combined))
     lines = combined.read_text().splitlines(keepends=True)
     pools = []
-    for number in range(len(CONFIGS)):
+    for number in range(configs):
         pool = workdir / f"submit-pool-{number}.tsv"
         pool.write_text("".join(lines[number * size : (number + 1) * size]))
         pools.append(pool)
@@ -395,7 +405,7 @@ def _ms(text: str) -> float:
     return round(value * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit], 2)
 
 
-def _write(rows: list[dict], args, bulk: dict | None, fixtures: dict) -> None:
+def _write(rows: list[dict], args, bulk: dict | None, fixtures: dict, configs: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     summary = {
         "learners": args.learners,
@@ -429,7 +439,7 @@ def _write(rows: list[dict], args, bulk: dict | None, fixtures: dict) -> None:
                 f"- {r['config']}, quiz submit: {r['requests']} requests, {r['graded']} attempts "
                 f"graded, pool {r['pool']}{exhausted}"
             )
-    for label in CONFIGS:
+    for label in configs:
         runs = [r for r in rows if r["config"] == label]
         lines.append(
             f"- {label}: hello-world {runs[0]['hello_rps']:.0f} req/s; app cold start "

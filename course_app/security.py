@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, Response
 from flask.logging import default_handler
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
         # Failing open removes brute-force protection exactly while Redis is down; the
         # in-memory fallback keeps login and verification working and limited instead.
         raise ValueError("RATELIMIT_SWALLOW_ERRORS must stay false (see docs/deployment.md)")
+    app.session_interface = SigningOnceSessionInterface()
     csrf.init_app(app)
     limiter.init_app(app)
     _show_rate_limit_storage_changes()
@@ -51,6 +53,23 @@ def init_app(app: Flask) -> None:
         # Behind nginx: take the client address and scheme from the proxy's headers, trusting
         # exactly this many proxies (so rate limits apply per client, not per proxy).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+class SigningOnceSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, unchanged, except that the signing serializer is built
+    once per set of keys instead of on every request (building it costs about as much as
+    checking the cookie's signature)."""
+
+    def __init__(self) -> None:
+        self._built: tuple[tuple, object] | None = None
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        built = self._built  # one read: another thread may replace it meanwhile
+        if built is None or built[0] != keys:
+            built = (keys, super().get_signing_serializer(app))
+            self._built = built
+        return built[1]
 
 
 def _show_rate_limit_storage_changes() -> None:

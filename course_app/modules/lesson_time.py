@@ -13,6 +13,7 @@ the page has sent heartbeats (:func:`course_app.timing.form_cap_seconds`).
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -70,7 +71,12 @@ def share() -> float:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=4)  # every lesson page signs a token: build the serializer once per key
+def _serializer_for(secret_key: str | bytes) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=SALT)
 
 
 def page_token(user_id: int, lesson_id: int) -> str:
