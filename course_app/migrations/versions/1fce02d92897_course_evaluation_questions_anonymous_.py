@@ -1,0 +1,65 @@
+"""course evaluation: questions, anonymous answers and who answered
+
+Revision ID: 1fce02d92897
+Revises: a7c31e5d9b20
+Create Date: 2026-11-30 23:21:05.453927
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import course_app.db
+
+revision = '1fce02d92897'
+down_revision = 'a7c31e5d9b20'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('evaluation_submissions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('submitted_at', course_app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_evaluation_submissions_course_id_courses')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_evaluation_submissions_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evaluation_submissions')),
+    sa.UniqueConstraint('course_id', 'user_id', name=op.f('uq_evaluation_submissions_course_id_user_id'))
+    )
+    with op.batch_alter_table('evaluation_submissions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluation_submissions_user_id'), ['user_id'], unique=False)
+
+    op.create_table('evaluation_responses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=True),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_evaluation_responses_cohort_id_cohorts')),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_evaluation_responses_course_id_courses')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evaluation_responses'))
+    )
+    with op.batch_alter_table('evaluation_responses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluation_responses_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_responses_course_id'), ['course_id'], unique=False)
+
+    with op.batch_alter_table('courses', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('evaluation', sa.JSON(), nullable=False, server_default='[]')
+        )
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('courses', schema=None) as batch_op:
+        batch_op.drop_column('evaluation')
+
+    with op.batch_alter_table('evaluation_responses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluation_responses_course_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_responses_cohort_id'))
+
+    op.drop_table('evaluation_responses')
+    with op.batch_alter_table('evaluation_submissions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluation_submissions_user_id'))
+
+    op.drop_table('evaluation_submissions')
