@@ -51,8 +51,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('courses', schema=None) as batch_op:
-        batch_op.drop_column('evaluation')
+    # SQLite drops a column in place (3.35+): batch mode would recreate ``courses``, which
+    # every course's rows reference, and fail with foreign keys on.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE courses DROP COLUMN evaluation')
+    else:
+        op.drop_column('courses', 'evaluation')
 
     with op.batch_alter_table('evaluation_responses', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evaluation_responses_course_id'))
