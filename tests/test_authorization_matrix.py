@@ -174,6 +174,7 @@ MATRIX = {
     ("GET", "evaluation.answer", "/courses/basics/evaluation"): expect(LOGIN, 200, 403, 403),
     ("POST", "evaluation.answer", "/courses/basics/evaluation"): expect(LOGIN, 200, 403, 403),
     ("GET", "evaluation.report", f"{WS}/evaluation"): teaching(200),
+    ("GET", "modules.search", "/search?q=lesson"): LOGGED_IN,
     ("GET", "evaluation.report_csv", f"{WS}/evaluation.csv"): teaching(200),
     ("GET", "incidents.incidents_csv", "/admin/incidents.csv"): ADMIN_ONLY,
     ("GET", "admin.courses", "/admin/courses"): ADMIN_ONLY,

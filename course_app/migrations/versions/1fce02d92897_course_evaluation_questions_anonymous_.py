@@ -1,4 +1,4 @@
-"""course evaluation: questions, anonymous answers and who answered
+"""course evaluation: questions, anonymous answers and who answered; lesson search index
 
 Revision ID: 1fce02d92897
 Revises: a7c31e5d9b20
@@ -16,7 +16,52 @@ branch_labels = None
 depends_on = None
 
 
+#: SQLite: an FTS5 index over the lessons' title and published Markdown, kept current by
+#: triggers (content loads and browser edits both write ``lessons``). PostgreSQL: a GIN index
+#: on the same text's tsvector. ``course_app/modules/search.py`` reads either.
+SQLITE_SEARCH = (
+    "CREATE VIRTUAL TABLE lesson_search USING fts5(title, body_markdown, content='lessons', "
+    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER lesson_search_insert AFTER INSERT ON lessons BEGIN "
+    "INSERT INTO lesson_search(rowid, title, body_markdown) "
+    "VALUES (new.id, new.title, new.body_markdown); END",
+    "CREATE TRIGGER lesson_search_delete AFTER DELETE ON lessons BEGIN "
+    "INSERT INTO lesson_search(lesson_search, rowid, title, body_markdown) "
+    "VALUES ('delete', old.id, old.title, old.body_markdown); END",
+    "CREATE TRIGGER lesson_search_update AFTER UPDATE OF title, body_markdown ON lessons BEGIN "
+    "INSERT INTO lesson_search(lesson_search, rowid, title, body_markdown) "
+    "VALUES ('delete', old.id, old.title, old.body_markdown); "
+    "INSERT INTO lesson_search(rowid, title, body_markdown) "
+    "VALUES (new.id, new.title, new.body_markdown); END",
+    "INSERT INTO lesson_search(lesson_search) VALUES ('rebuild')",
+)
+POSTGRES_SEARCH = (
+    "CREATE INDEX ix_lessons_search ON lessons USING gin "
+    "(to_tsvector('english', title || ' ' || body_markdown))"
+)
+
+
+def _add_search() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == 'sqlite':
+        for statement in SQLITE_SEARCH:
+            op.execute(statement)
+    elif dialect == 'postgresql':
+        op.execute(POSTGRES_SEARCH)
+
+
+def _drop_search() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == 'sqlite':
+        for trigger in ('insert', 'delete', 'update'):
+            op.execute(f'DROP TRIGGER IF EXISTS lesson_search_{trigger}')
+        op.execute('DROP TABLE IF EXISTS lesson_search')
+    elif dialect == 'postgresql':
+        op.execute('DROP INDEX IF EXISTS ix_lessons_search')
+
+
 def upgrade() -> None:
+    _add_search()
     op.create_table('evaluation_submissions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
@@ -51,6 +96,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _drop_search()
     # SQLite drops a column in place (3.35+): batch mode would recreate ``courses``, which
     # every course's rows reference, and fail with foreign keys on.
     if op.get_bind().dialect.name == 'sqlite':
