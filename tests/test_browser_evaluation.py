@@ -94,3 +94,38 @@ def test_evaluation_journey(test_course_server, browser, tmp_path, viewport):  #
     visit.check("evaluation-report")
     _fits(page)
     visit.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_search_journey(test_course_server, browser, tmp_path, viewport):  # noqa: F811
+    """The header's search box finds the learner's open lessons, with the words marked, and
+    not the locked Level 2; engine syntax typed in is plain text."""
+    app, url = test_course_server
+    from course_app.db import EXTENSION_KEY as DB
+
+    with app.extensions[DB]() as db:
+        make_user(db, email="sam@example.org", full_name="Sam Searcher")
+    context = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True)
+    page = context.new_page()
+    visit = Visit(page, f"search-{viewport}", tmp_path)
+    _log_in(page, url, "sam@example.org")
+    page.goto(url + "/courses/basics")
+    page.get_by_role("button", name="Enrol in this course").click()
+    page.get_by_text("You are enrolled").wait_for()
+    box = page.get_by_role("search").get_by_label("Search the lessons")
+    box.fill("body")
+    box.press("Enter")
+    page.get_by_role("heading", name="3 lessons found").wait_for()
+    assert page.locator(".search-results mark").count() >= 3
+    assert page.get_by_role("link", name="Lesson four").count() == 0  # Level 2 is locked
+    visit.check("results")
+    _fits(page)
+    page.get_by_role("link", name="Lesson one").click()
+    page.get_by_role("heading", name="Lesson one", level=1).wait_for()
+    page.goto(url + '/search?q="(body*" OR')
+    page.get_by_role("heading", name="0 lessons found").wait_for()  # "or" is a word here
+    page.goto(url + "/search?q=" + "%22" * 300)
+    page.get_by_role("heading", name="Search the lessons", level=1).wait_for()
+    visit.check("no-words")
+    _fits(page)
+    visit.assert_clean()

@@ -16,6 +16,8 @@ def test_queries_are_cut_to_words_never_engine_syntax():
     assert terms_of("   ") == [] and terms_of('"*"()') == []
     assert len(terms_of("word " * 500)) == 8
     assert parts_of("a \u27e6b\u27e7 c") == (("a ", False), ("b", True), (" c", False))
+    marked = parts_of("## Body of **\u27e6one\u27e7**.")
+    assert marked == ((" Body of ", False), ("one", True), (".", False))
 
 
 def slugs(session, user, query: str) -> list[str]:

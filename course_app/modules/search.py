@@ -23,6 +23,7 @@ LIMIT = 20
 #: Around each matched word in a snippet (split into parts for the page to mark).
 START, STOP = "\u27e6", "\u27e7"
 WORD = re.compile(r"\w+")
+MARKUP = re.compile(r"[*`#]+")
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,11 @@ def _postgres(session: Session, terms: list[str], ids: list[int]):
 
 
 def parts_of(snippet: str) -> tuple[tuple[str, bool], ...]:
-    """``a ⟦b⟧ c`` → (("a ", False), ("b", True), (" c", False))."""
+    """``a ⟦b⟧ c`` → (("a ", False), ("b", True), (" c", False)); Markdown's emphasis, code
+    and heading marks are dropped (the snippet is read, not rendered)."""
     parts = []
-    for index, piece in enumerate(re.split(f"[{START}{STOP}]", snippet or "")):
+    for index, raw in enumerate(re.split(f"[{START}{STOP}]", snippet or "")):
+        piece = MARKUP.sub("", raw)
         if piece:
             parts.append((piece, index % 2 == 1))
     return tuple(parts)
