@@ -4,6 +4,8 @@
 what; ``EvaluationResponse`` holds the answers and never who: no user, no time, so that an
 instructor's report cannot be traced back to a learner. The cohort is kept (reports are per
 cohort too) and shown only when enough learners answered (``EVALUATION_MIN_RESPONSES``).
+Both rows are written in one transaction, so someone reading the database itself could pair
+them by their ids' order; no page or export shows either id or that order.
 """
 
 from datetime import datetime
