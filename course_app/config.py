@@ -97,6 +97,10 @@ class DefaultConfig:
     #: longer cancel their seat themselves (staff still can).
     PRACTICAL_CANCEL_CUTOFF_HOURS = 72
 
+    #: The fewest answers a course's (or a cohort's) evaluation report shows: below it the
+    #: report only counts them, so no learner's answers can be picked out.
+    EVALUATION_MIN_RESPONSES = 5
+
     # Time on task (course_app/timing.py; README "Configuration" explains the defaults).
     #: Share of a lesson's declared minutes its recorded time on task must reach before the
     #: lesson completes and its minutes count: a fluent reader of technical text reads about

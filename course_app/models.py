@@ -4,6 +4,7 @@ from course_app.audit.models import AuditEntry
 from course_app.auth.models import LoginFailure, User
 from course_app.certificates.models import Certificate, CertificateFlag
 from course_app.db import Base
+from course_app.evaluation.models import EvaluationResponse, EvaluationSubmission
 from course_app.incidents.models import LabIncident
 from course_app.instructor.models import (
     Cohort,
@@ -59,6 +60,8 @@ __all__ = [
     "CourseModule",
     "CourseStaff",
     "Enrollment",
+    "EvaluationResponse",
+    "EvaluationSubmission",
     "Job",
     "JobUnit",
     "LabIncident",

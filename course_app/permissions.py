@@ -101,6 +101,16 @@ def check_course_open(user: AnyUser, status: CourseStatus) -> None:
         raise AccessDenied(status.lock_reason)
 
 
+def can_answer_evaluation(user: AnyUser, status: CourseStatus) -> bool:
+    """A course's participant evaluation: its enrolled learners, while the course is open."""
+    return (
+        user.is_authenticated
+        and user.role == Role.LEARNER
+        and status.is_enrolled
+        and not status.is_locked
+    )
+
+
 def can_view_job(user: AnyUser, created_by_id: int | None) -> bool:
     """A background job's page: whoever started it, and administrators."""
     return is_admin(user) or (user.is_authenticated and user.id == created_by_id)

@@ -3,7 +3,8 @@
 No database, no Flask: services build the outlines and the set of completed lesson ids, these
 functions decide: a module is complete when its lessons are done and its quiz is passed, a
 course when every module is complete, its final exam is passed and its in-person practical
-(if it has one) is signed off as passed. Every page (dashboard,
+(if it has one) is signed off as passed and its participant evaluation (if it asks for one) is
+answered. Every page (dashboard,
 course page, the Level 2 lock) follows :func:`is_module_complete` and :func:`is_course_complete`.
 """
 
@@ -119,6 +120,13 @@ class CourseProgress:
     #: Whether the course has an in-person practical, and whether it was signed off.
     practical_required: bool = False
     practical_passed: bool = False
+    #: Whether the course asks for a participant evaluation, and whether it was answered.
+    evaluation_required: bool = False
+    evaluation_submitted: bool = False
+
+    @computed_once
+    def evaluation_done(self) -> bool:
+        return self.evaluation_submitted or not self.evaluation_required
 
     @computed_once
     def quizzes(self) -> tuple[QuizItem, ...]:
@@ -219,10 +227,14 @@ def course_progress(
     passed_quiz_ids: frozenset[int] = frozenset(),
     final_exam: QuizItem | None = None,
     practical: tuple[bool, bool] = (False, False),
+    evaluation: tuple[bool, bool] = (False, False),
 ) -> CourseProgress:
-    """Progress in one course; ``practical`` is (required, signed off as passed)."""
+    """Progress in one course; ``practical`` is (required, signed off as passed) and
+    ``evaluation`` (asked for, answered)."""
     modules_progress = tuple(ModuleProgress(m, completed_ids, passed_quiz_ids) for m in modules)
-    return CourseProgress(modules_progress, completed_ids, final_exam, passed_quiz_ids, *practical)
+    return CourseProgress(
+        modules_progress, completed_ids, final_exam, passed_quiz_ids, *practical, *evaluation
+    )
 
 
 def is_module_complete(module: ModuleProgress) -> bool:
@@ -236,9 +248,19 @@ def is_module_complete(module: ModuleProgress) -> bool:
 
 def is_course_complete(course: CourseProgress) -> bool:
     """Every module complete, the final exam passed and, where the course has an in-person
-    practical, the practical signed off as passed; no modules, never complete."""
+    practical, the practical signed off as passed, and, where it asks for a participant
+    evaluation, the evaluation answered; no modules, never complete."""
     practical_done = course.practical_passed or not course.practical_required
-    return course.modules_complete and course.final_exam_passed and practical_done
+    online_done = course.modules_complete and course.final_exam_passed
+    return online_done and practical_done and course.evaluation_done
+
+
+def evaluation_block_reason(course: CourseProgress) -> str | None:
+    """The evaluation opens once the online part (every module and the final exam) is done:
+    a learner evaluates a course they have taken."""
+    if course.modules_complete and course.final_exam_passed:
+        return None
+    return "The course evaluation opens once every lesson, quiz and the final exam are done."
 
 
 def final_exam_block_reason(course: CourseProgress) -> str | None:

@@ -4,7 +4,8 @@ certificate queue and eligibility all read (``standings.py`` loads the data).
 
 A course is complete when every module is (lessons read, quiz passed), its final exam is
 passed and, where it has an in-person practical, the practical is signed off as passed with
-the course's minimum hours attended. A certificate also needs the registration number
+the course's minimum hours attended, and its participant evaluation (if it asks for one) is
+answered. A certificate also needs the registration number
 verified by an administrator.
 """
 
@@ -12,25 +13,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from course_app.practical import PASS, Competency, PracticalRecord, PracticalStatus
-from course_app.progress import CourseProgress, ModuleProgress
+from course_app.progress import CourseProgress, ModuleProgress, evaluation_block_reason
 from course_app.wording import minutes_text, plural
 
 MODULES = "Every module complete: lessons read and quiz passed"
 FINAL_EXAM = "Final exam passed"
 PRACTICAL = "Practical competencies signed off"
 HOURS = "Online minutes and in-person practical hours met"
+EVALUATION = "Course evaluation answered"
 LICENCE = "Registration number verified by an administrator"
 #: The requirements, in the order they are checked and shown.
-LABELS = (MODULES, FINAL_EXAM, PRACTICAL, HOURS, LICENCE)
+LABELS = (MODULES, FINAL_EXAM, PRACTICAL, HOURS, EVALUATION, LICENCE)
 
 
 #: Where a step is done, for the page to link: a lesson or quiz (by slug), the course's
-#: practical page, the next lesson (online time), or the learner's registration details.
-LESSON, QUIZ, PRACTICAL_PAGE, RESUME, REGISTRATION = (
+#: practical page, the next lesson (online time), the course's evaluation, or the learner's
+#: registration details.
+LESSON, QUIZ, PRACTICAL_PAGE, RESUME, EVALUATION_PAGE, REGISTRATION = (
     "lesson",
     "quiz",
     "practical",
     "resume",
+    "evaluation",
     "registration",
 )
 
@@ -102,8 +106,18 @@ def requirements(standing: CourseStanding) -> list[Requirement]:
         ),
         _practical_requirement(standing),
         _hours_requirement(standing),
+        _evaluation_requirement(progress),
         _licence_requirement(standing.licence_verified),
     ]
+
+
+def _evaluation_requirement(progress: CourseProgress) -> Requirement:
+    if progress.evaluation_done:
+        return Requirement(EVALUATION, True)
+    blocked = evaluation_block_reason(progress)
+    text = "Answer the short course evaluation (anonymous)"
+    detail = blocked or f"{text}."
+    return Requirement(EVALUATION, False, detail, (Step(text, EVALUATION_PAGE),))
 
 
 def _licence_requirement(verified: bool) -> Requirement:

@@ -1,7 +1,8 @@
 """Where many learners stand in one course, loaded in a fixed number of queries: lessons done,
-quizzes passed, the practical (latest cohort, hours, latest result per competency, assessors)
-and the licence check. The rules are pure and live in ``progress.py``, ``practical.py`` and
-``requirements.py``; the gradebook, the certificate queue and eligibility read them from here.
+quizzes passed, the practical (latest cohort, hours, latest result per competency, assessors),
+the licence check and whether the course evaluation was answered. The rules are pure and live
+in ``progress.py``, ``practical.py`` and ``requirements.py``; the gradebook, the certificate
+queue and eligibility read them from here.
 """
 
 from collections import defaultdict
@@ -11,6 +12,7 @@ from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
 from course_app.auth.models import User
+from course_app.evaluation.models import EvaluationSubmission
 from course_app.instructor.models import Cohort, CohortMember, CompetencySignoff
 from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress
 from course_app.modules.services import CourseOutline, course_outline
@@ -35,7 +37,7 @@ def enrolled(course: Course) -> Select:
 def standings(
     session: Session, course: Course, ids: Select, outline: CourseOutline | None = None
 ) -> dict[int, CourseStanding]:
-    """Each selected learner's standing in the course (five queries, whatever their number)."""
+    """Each selected learner's standing in the course (six queries, whatever their number)."""
     outline = outline or course_outline(session, course)
     licences = dict(
         session.execute(select(User.id, User.licence_verified_at).where(User.id.in_(ids))).all()
@@ -43,6 +45,7 @@ def standings(
     lessons = completed_lessons(session, course, ids)
     passed = passed_quizzes(session, outline.quizzes, ids)
     records = practical_records(session, course, ids)
+    evaluated = evaluated_learners(session, course, ids)
     return {
         user_id: standing_of(
             outline,
@@ -51,6 +54,7 @@ def standings(
             passed.get(user_id, frozenset()),
             records.get(user_id, PracticalRecord()),
             licence is not None,
+            user_id in evaluated,
         )
         for user_id, licence in licences.items()
     }
@@ -63,13 +67,27 @@ def standing_of(
     passed: frozenset[int],
     record: PracticalRecord,
     licence_verified: bool,
+    evaluated: bool = False,
 ) -> CourseStanding:
     return CourseStanding(
-        outline.progress(lessons, passed, record),
+        outline.progress(lessons, passed, record, evaluated),
         outline.checklist,
         record,
         course.practical_hours,
         licence_verified,
+    )
+
+
+def evaluated_learners(session: Session, course: Course, ids: Select) -> frozenset[int]:
+    """The selected learners who answered the course's evaluation (none asked: no query)."""
+    if not course.evaluation:
+        return frozenset()
+    return frozenset(
+        session.scalars(
+            select(EvaluationSubmission.user_id).where(
+                EvaluationSubmission.course_id == course.id, EvaluationSubmission.user_id.in_(ids)
+            )
+        )
     )
 
 

@@ -145,9 +145,12 @@ def read_and_complete(
     return post(client, url, {"page_token": token}, **kwargs)
 
 
-def complete_course(client: FlaskClient, session: Session, course_slug: str = "basics") -> None:
-    """Enrol, read every lesson for its declared minutes and complete it, and pass every quiz
-    of a course, as its learner. The clock moves on by the course's minutes."""
+def complete_course(
+    client: FlaskClient, session: Session, course_slug: str = "basics", evaluate: bool = True
+) -> None:
+    """Enrol, read every lesson for its declared minutes and complete it, pass every quiz
+    of a course and (unless ``evaluate`` is False) answer its evaluation, as its learner. The
+    clock moves on by the course's minutes."""
     from course_app.modules.models import Course, Lesson
     from course_app.quizzes.models import Quiz
 
@@ -169,3 +172,21 @@ def complete_course(client: FlaskClient, session: Session, course_slug: str = "b
     )
     for slug in list(quizzes):
         take_quiz(client, session, course_slug, slug)
+    if evaluate:
+        answer_evaluation(client, session, course_slug)
+
+
+def answer_evaluation(client: FlaskClient, session: Session, course_slug: str, rating: int = 4):
+    """Answer the course's evaluation (if it asks for one): every rating ``rating``, every
+    comment a short sentence."""
+    from course_app.modules.models import Course
+
+    questions = session.scalar(select(Course.evaluation).where(Course.slug == course_slug))
+    if not questions:
+        return
+    answers = {
+        q["key"]: str(rating) if q.get("kind", "rating") == "rating" else "Clear and useful."
+        for q in questions
+    }
+    response = post(client, f"/courses/{course_slug}/evaluation", answers)
+    assert response.status_code == 302, text_of(response)

@@ -182,6 +182,13 @@ MATRIX = {
     ("GET", "incidents.cohort_log", "/instructor/cohorts/1/incidents"): teaching(200),
     ("POST", "incidents.cohort_log", "/instructor/cohorts/1/incidents"): teaching(400),
     ("GET", "incidents.all_incidents", "/admin/incidents"): ADMIN_ONLY,
+    # The evaluation: the course's enrolled learners answer it (the learner already has, so a
+    # post changes nothing); only its instructors and admins read the anonymous report.
+    ("GET", "evaluation.answer", "/courses/basics/evaluation"): expect(LOGIN, 200, 403, 403),
+    ("POST", "evaluation.answer", "/courses/basics/evaluation"): expect(LOGIN, 200, 403, 403),
+    ("GET", "evaluation.report", f"{WS}/evaluation"): teaching(200),
+    ("GET", "modules.search", "/search?q=lesson"): LOGGED_IN,
+    ("GET", "evaluation.report_csv", f"{WS}/evaluation.csv"): teaching(200),
     ("GET", "incidents.incidents_csv", "/admin/incidents.csv"): ADMIN_ONLY,
     ("GET", "admin.courses", "/admin/courses"): ADMIN_ONLY,
     ("GET", "certificates.verify_form", "/verify"): OPEN,

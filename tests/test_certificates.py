@@ -311,8 +311,8 @@ def test_transcript_lists_courses_hours_and_certificate(admin, db, finished):
     words = subprocess.run(
         [need("pdftotext"), "-layout", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
-    credited = f"Online theory {round(ce_hours, 2):g} h credited · time on task recorded "
-    assert f"{credited}{round(lesson_hours, 2):g} h" in words
+    credited = f"Online theory {round(ce_hours, 2):g} h credited (time on task recorded "
+    assert f"{credited}{round(lesson_hours, 2):g} h)" in words
     total = (
         f"Total: online theory {round(ce_hours, 2):g} h · time on task {round(lesson_hours, 2):g} h"
     )

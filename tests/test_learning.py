@@ -6,7 +6,15 @@ from sqlalchemy import event, func, select
 from course_app.auth.models import Role
 from course_app.db import get_engine
 from course_app.modules.models import Enrollment, Lesson, LessonProgress
-from tests.helpers import login, make_user, post, read_and_complete, take_quiz, text_of
+from tests.helpers import (
+    answer_evaluation,
+    login,
+    make_user,
+    post,
+    read_and_complete,
+    take_quiz,
+    text_of,
+)
 
 BASICS = "/courses/basics"
 ADVANCED = "/courses/advanced"
@@ -155,6 +163,10 @@ def test_level_2_unlocks_when_level_1_is_complete(client, db, learner):
         take_quiz(client, db, "basics", quiz)
     assert client.get(lesson_url(ADVANCED, "four")).status_code == 403  # the final exam left
     take_quiz(client, db, "basics", "final-exam")
+    # The course evaluation is the last requirement: Level 2 opens once it is answered.
+    assert "Course evaluation answered" in text_of(client.get(BASICS))
+    assert client.get(lesson_url(ADVANCED, "four")).status_code == 403
+    answer_evaluation(client, db, "basics")
     assert "You have completed this course</h2>" in text_of(client.get(BASICS))
     assert "Complete Basics first" not in text_of(client.get(ADVANCED))
     assert post(client, f"{ADVANCED}/enrol").status_code == 302

@@ -1,19 +1,24 @@
 """A learner's CE transcript: every course, online and in-person hours apart, the time on task
-recorded behind the online hours, dates, ids."""
+recorded behind the online hours, completion dates, the competencies signed off, and each
+certificate's id and verification link (the PDF, with QR codes, is ``transcript_pdf.py``)."""
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from course_app import spreadsheet
-from course_app.auth.models import SignedInUser, User
+from course_app.certificates.credential import verify_url
 from course_app.certificates.models import Certificate
-from course_app.db import utcnow
-from course_app.instructor.models import Cohort, CohortMember
-from course_app.modules.models import Lesson, LessonTime
+from course_app.evaluation.models import EvaluationSubmission
+from course_app.instructor.models import Cohort, CohortMember, CompetencySignoff
+from course_app.modules.models import Lesson, LessonProgress, LessonTime
 from course_app.modules.services import course_statuses
+from course_app.practical import is_passed
+from course_app.quizzes.models import Attempt, Quiz
+from course_app.standings import learner_standing
 from course_app.timing import ce_hours
 
 
@@ -30,9 +35,16 @@ class TranscriptRow:
     practical_hours: float
     certificate_id: str
     issued: str
+    #: The day the last requirement was met ("" while in progress).
+    completed: str = ""
+    #: Titles of the practical competencies signed off as passed.
+    competencies: tuple[str, ...] = ()
+    #: Where anyone checks the certificate ("" without one).
+    verify_url: str = ""
 
 
-def rows(session: Session, user_id: int) -> list[TranscriptRow]:
+def rows(session: Session, user_id: int, base_url: str = "") -> list[TranscriptRow]:
+    """Every course the learner is enrolled in; ``base_url`` builds the verification links."""
     statuses = [s for s in course_statuses(session, user_id).values() if s.is_enrolled]
     hours = dict(
         session.execute(
@@ -51,15 +63,72 @@ def rows(session: Session, user_id: int) -> list[TranscriptRow]:
         )
     }
     seconds = _time_on_task(session, user_id)
-    return [
-        _row(
-            status,
-            hours.get(status.course.id, 0.0),
-            seconds.get(status.course.id, 0),
-            valid.get(status.course.id),
+    finished = completed_on(session, user_id)
+    found = []
+    for status in statuses:
+        cert = valid.get(status.course.id)
+        complete = status.progress.is_complete
+        found.append(
+            replace(
+                _row(
+                    status,
+                    hours.get(status.course.id, 0.0),
+                    seconds.get(status.course.id, 0),
+                    cert,
+                ),
+                completed=finished.get(status.course.id, "") if complete else "",
+                competencies=_signed_off(session, status.course, user_id),
+                verify_url=_verify_url(cert, base_url),
+            )
         )
-        for status in statuses
-    ]
+    return found
+
+
+def _verify_url(cert: Certificate | None, base_url: str) -> str:
+    """The link the certificate itself carries (its credential's id), so both always agree."""
+    if cert is None:
+        return ""
+    stored = (cert.credential or {}).get("id")
+    return stored if isinstance(stored, str) else verify_url(base_url, cert.public_id)
+
+
+def _signed_off(session: Session, course, user_id: int) -> tuple[str, ...]:
+    """The competencies the learner passed, in checklist order (the one standing rule)."""
+    if not course.competencies:
+        return ()
+    standing = learner_standing(session, course.id, user_id)
+    if standing is None:
+        return ()
+    results = standing.practical.results
+    return tuple(c.title for c in standing.checklist if is_passed(c, results.get(c.key)))
+
+
+def completed_on(session: Session, user_id: int) -> dict[int, str]:
+    """Per course, the day of the learner's latest step (a lesson, a passed quiz, a practical
+    result, the evaluation): for a complete course, the day it was completed."""
+    latest: dict[int, datetime] = {}
+    queries = (
+        select(Lesson.course_id, func.max(LessonProgress.completed_at))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == user_id)
+        .group_by(Lesson.course_id),
+        select(Quiz.course_id, func.max(Attempt.finished_at))
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id == user_id, Attempt.passed)
+        .group_by(Quiz.course_id),
+        select(Cohort.course_id, func.max(CompetencySignoff.recorded_at))
+        .join(Cohort, Cohort.id == CompetencySignoff.cohort_id)
+        .where(CompetencySignoff.user_id == user_id)
+        .group_by(Cohort.course_id),
+        select(EvaluationSubmission.course_id, EvaluationSubmission.submitted_at).where(
+            EvaluationSubmission.user_id == user_id
+        ),
+    )
+    for query in queries:
+        for course_id, at in session.execute(query):
+            if at is not None and (course_id not in latest or at > latest[course_id]):
+                latest[course_id] = at
+    return {course_id: at.date().isoformat() for course_id, at in latest.items()}
 
 
 def _time_on_task(session: Session, user_id: int) -> dict[int, int]:
@@ -97,6 +166,9 @@ HEADER = [
     "In-person practical hours",
     "Certificate",
     "Issued",
+    "Completed",
+    "Competencies signed off",
+    "Verification link",
 ]
 
 
@@ -116,78 +188,9 @@ def as_csv(items: list[TranscriptRow]) -> str:
                 item.practical_hours,
                 item.certificate_id,
                 item.issued,
+                item.completed,
+                "; ".join(item.competencies),
+                item.verify_url,
             ]
         )
     return out.getvalue()
-
-
-def as_pdf(learner: User | SignedInUser, items: list[TranscriptRow], issuer: str) -> bytes:
-    # reportlab and pypdf are imported on first use: they cost each worker ~20 MiB.
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
-
-    from course_app.certificates import pdf
-
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1)
-    canvas.setTitle(f"CE transcript: {learner.full_name}")
-    _width, height = A4
-    pdf.draw_left(canvas, "Continuing-education transcript", 50, height - 60, 18, bold=True)
-    pdf.draw_left(
-        canvas,
-        f"{learner.full_name} · registration {learner.registration_number or '–'}",
-        50,
-        height - 85,
-        11,
-    )
-    pdf.draw_left(
-        canvas, f"Issued by {issuer} on {utcnow().date().isoformat()}", 50, height - 102, 9
-    )
-    y = height - 140
-    for item in items:
-        _draw_course(canvas, item, y)
-        y -= 66
-    total_online = sum(i.online_hours for i in items)
-    total_time = sum(i.time_on_task_hours for i in items)
-    total_practical = sum(i.practical_hours for i in items)
-    pdf.draw_left(
-        canvas,
-        f"Total: online theory {total_online:g} h · time on task {total_time:g} h · "
-        f"in-person practical {total_practical:g} h",
-        50,
-        y - 5,
-        11,
-        bold=True,
-    )
-    for number, line in enumerate(TIME_NOTE):
-        pdf.draw_left(canvas, line, 50, y - 22 - 11 * number, 8.5)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-TIME_NOTE = (
-    "Online theory hours count a lesson once the time on task the server recorded on it",
-    "reached the required share of the lesson's minutes.",
-)
-
-
-def _draw_course(canvas, item: TranscriptRow, y: float) -> None:
-    from course_app.certificates import pdf
-
-    pdf.draw_left(canvas, f"{item.course} (level {item.level})", 50, y, 11, bold=True)
-    pdf.draw_left(canvas, f"Enrolled {item.enrolled} · {item.status}", 50, y - 15, 9.5)
-    pdf.draw_left(
-        canvas,
-        f"Online theory {item.online_hours:g} h credited · time on task recorded "
-        f"{item.time_on_task_hours:g} h · in-person practical {item.practical_hours:g} h",
-        50,
-        y - 29,
-        9.5,
-    )
-    certificate = (
-        f"Certificate {item.certificate_id}, issued {item.issued}"
-        if item.certificate_id
-        else "No certificate yet"
-    )
-    pdf.draw_left(canvas, certificate, 50, y - 43, 9.5)

@@ -7,6 +7,7 @@ from datetime import date
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from course_app import permissions
 from course_app.audit.services import record
 from course_app.bounded import bounded_int
-from course_app.certificates import bp, bulk, flags, services, transcript
+from course_app.certificates import bp, bulk, flags, services, transcript, transcript_pdf
 from course_app.certificates.issuer import current_issuer
 from course_app.certificates.public_views import successor
 from course_app.db import get_session
@@ -70,14 +71,16 @@ def credential_json(public_id: str):
 @login_required
 def transcript_file(kind: str):
     """The learner's CE transcript: every course, hours split, dates and certificate ids."""
-    rows = transcript.rows(get_session(), current_user.id)
+    issuer = current_issuer()
+    rows = transcript.rows(get_session(), current_user.id, issuer.base_url)
     if kind == "csv":
         return Response(
             transcript.as_csv(rows),
             mimetype="text/csv",
             headers={"Content-Disposition": 'attachment; filename="ce-transcript.csv"'},
         )
-    data = transcript.as_pdf(current_user, rows, current_issuer().name)
+    provider = current_app.config["PRODUCT_NAME"]
+    data = transcript_pdf.as_pdf(current_user, rows, provider, issuer.name)
     return Response(
         data,
         mimetype="application/pdf",

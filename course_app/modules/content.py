@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_app.evaluation.content import parse_evaluation
+from course_app.evaluation.questions import Question
 from course_app.modules.figures import MediaSpec, lesson_media_problems, parse_media
 from course_app.modules.lesson_files import LessonSpec, parse_lessons
 from course_app.practical import Competency
@@ -62,6 +64,8 @@ class CourseSpec:
     competencies: tuple[Competency, ...] = ()
     #: The least in-person practical hours a learner must attend (courses with a checklist).
     practical_hours: float = 0.0
+    #: The participant evaluation's questions (none: the course asks for no evaluation).
+    evaluation: tuple[Question, ...] = ()
 
 
 def parse_content(root: Path) -> tuple[list[CourseSpec], list[ContentProblem]]:
@@ -117,6 +121,7 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
         media=media,
         competencies=competencies,
         practical_hours=_practical_hours(source, data, bool(competencies)),
+        evaluation=parse_evaluation(source, data),
     )
 
 

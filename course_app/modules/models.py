@@ -55,6 +55,8 @@ class Course(Base):
     competencies: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     #: The least in-person practical time a learner must attend, whatever the cohort offers.
     practical_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    #: The participant evaluation's questions: [{"key", "prompt", "kind", "required"}].
+    evaluation: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     #: Years a certificate stays valid (set by administrators; 0: no expiry).
     certificate_valid_years: Mapped[int] = mapped_column(Integer, default=3)
     #: Issue certificates automatically as soon as a learner becomes eligible.

@@ -72,6 +72,7 @@ def course_statuses(session: Session, user_id: int | None) -> dict[str, CourseSt
             standing.passed,
             structure.final_exams.get(c.id),
             _practical(checklist_of(c), practical_of(standing, c.id), c.practical_hours),
+            (bool(c.evaluation), c.id in standing.evaluated),
         )
         for c in courses
     }
@@ -131,6 +132,8 @@ class CourseOutline:
     final_exam: QuizItem | None
     checklist: tuple[Competency, ...] = ()
     minimum_hours: float = 0.0
+    #: Whether the course asks for a participant evaluation.
+    evaluation_required: bool = False
 
     @property
     def quizzes(self) -> tuple[QuizItem, ...]:
@@ -139,10 +142,17 @@ class CourseOutline:
         return module_quizzes + ((self.final_exam,) if self.final_exam else ())
 
     def progress(
-        self, completed: frozenset[int], passed: frozenset[int], record: PracticalRecord
+        self,
+        completed: frozenset[int],
+        passed: frozenset[int],
+        record: PracticalRecord,
+        evaluated: bool = False,
     ) -> CourseProgress:
         practical = _practical(self.checklist, record, self.minimum_hours)
-        return course_progress(self.modules, completed, passed, self.final_exam, practical)
+        evaluation = (self.evaluation_required, evaluated)
+        return course_progress(
+            self.modules, completed, passed, self.final_exam, practical, evaluation
+        )
 
 
 def course_outline(session: Session, course: Course) -> CourseOutline:
@@ -154,6 +164,7 @@ def course_outline(session: Session, course: Course) -> CourseOutline:
         structure.final_exams.get(course.id),
         tuple(checklist_of(course)),
         course.practical_hours,
+        bool(course.evaluation),
     )
 
 

@@ -1,9 +1,10 @@
 """Where one user stands in every course, read in one round trip with the content stamp.
 
-Lesson completions, passed quizzes, enrolments, practical results and practical hours are
+Lesson completions, passed quizzes, enrolments, practical results, practical hours and
+answered evaluations are
 small lists keyed by the user. A UNION ALL of them (plus the content stamp, which tells
 whether this process's cached course structure is still current) costs one query instead of
-six. The rules that read them are pure (``progress.py``, ``practical.py``).
+seven. The rules that read them are pure (``progress.py``, ``practical.py``).
 """
 
 from collections import defaultdict
@@ -15,6 +16,7 @@ from sqlalchemy import Integer, String, bindparam, case, cast, literal, null, se
 from sqlalchemy.orm import Session
 
 from course_app.db import UTCDateTime, execute_prepared
+from course_app.evaluation.models import EvaluationSubmission
 from course_app.instructor.models import Cohort, CohortMember, CompetencySignoff
 from course_app.modules.models import ContentStamp, Enrollment, LessonProgress
 from course_app.practical import Signoff, latest_results
@@ -34,6 +36,8 @@ class Standing:
     practical: dict[int, dict[str, str]] = field(default_factory=dict)
     #: Practical hours attended in the latest cohort, by course.
     hours: dict[int, float] = field(default_factory=dict)
+    #: The courses whose participant evaluation the user answered.
+    evaluated: frozenset[int] = frozenset()
 
 
 def load_standing(session: Session, user_id: int | None) -> Standing:
@@ -53,6 +57,7 @@ def load_standing(session: Session, user_id: int | None) -> Standing:
         enrolled={row.number: row.at for row in by_kind["enrol"]},
         practical=_latest_results(by_kind["practical"]),
         hours=_latest_hours(by_kind["hours"]),
+        evaluated=frozenset(row.number for row in by_kind["evaluated"]),
     )
 
 
@@ -114,7 +119,10 @@ def _standing_query():
         .join(Cohort, Cohort.id == CohortMember.cohort_id)
         .where(CohortMember.user_id == user_id)
     )
-    return union_all(_stamp_query(), lessons, quizzes, enrolments, practical, hours)
+    evaluated = _row("evaluated", number=EvaluationSubmission.course_id).where(
+        EvaluationSubmission.user_id == user_id
+    )
+    return union_all(_stamp_query(), lessons, quizzes, enrolments, practical, hours, evaluated)
 
 
 def _row(kind: str, number=None, order=None, text=None, result=None, at=None):

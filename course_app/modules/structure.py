@@ -39,6 +39,8 @@ class CourseInfo:
     competencies: tuple[dict[str, Any], ...]
     practical_hours: float = 0.0
     prerequisite: "CourseInfo | None" = None
+    #: The participant evaluation's questions, as the course row stores them.
+    evaluation: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def _course_info(course: Course) -> CourseInfo:
         tuple(course.references),
         tuple(course.competencies),
         course.practical_hours,
+        evaluation=tuple(course.evaluation or ()),
     )
 
 

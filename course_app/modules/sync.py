@@ -107,6 +107,7 @@ def _sync_course(
         "references": [vars(ref) for ref in spec.references],
         "competencies": [vars(item) for item in spec.competencies],
         "practical_hours": spec.practical_hours,
+        "evaluation": [vars(question) for question in spec.evaluation],
     }
     existing = session.scalar(select(Course).where(Course.slug == spec.slug))
     if existing is not None:

@@ -11,6 +11,7 @@ from course_app.claims import ARTICLE_CLAIMS
 from course_app.db import get_session
 from course_app.modules import bp, lesson_time, services
 from course_app.modules.media import find_media
+from course_app.modules.search import MAX_QUERY, search_lessons
 from course_app.progress import LessonItem, QuizItem
 from course_app.requirements import CourseStanding
 from course_app.standings import learner_standing
@@ -35,6 +36,15 @@ def catalog():
     return render_template(
         "modules/catalog.html", statuses=statuses, standings=_standings(statuses)
     )
+
+
+@bp.get("/search")
+@login_required
+def search():
+    """Lessons the user may open that match the words searched for, with snippets."""
+    query = request.args.get("q", "")[: MAX_QUERY * 5].strip()
+    hits = search_lessons(get_session(), current_user, query) if query else []
+    return render_template("modules/search.html", query=query, hits=hits, max_query=MAX_QUERY)
 
 
 @bp.get("/dashboard")
