@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course_app.auth.models import User
 from course_app.db import get_engine
+from course_app.migrate import include_object
 from course_app.models import metadata
 from course_app.modules.models import Course, Enrollment, LessonProgress
 from tests.helpers import make_user
@@ -15,7 +16,8 @@ from tests.helpers import make_user
 
 def test_migrations_produce_exactly_the_models_schema(app):
     with get_engine(app).connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        options = {"compare_type": True, "include_object": include_object}
+        context = MigrationContext.configure(connection, opts=options)
         assert compare_metadata(context, metadata) == []
 
 

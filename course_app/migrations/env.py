@@ -2,15 +2,10 @@
 
 from alembic import context
 
+from course_app.migrate import include_object
 from course_app.models import metadata
 
 connection = context.config.attributes["connection"]
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Leave out the lesson search index (an FTS5 table and its shadow tables on SQLite, an
-    expression index on PostgreSQL): a migration makes it, no model describes it."""
-    return not (name or "").startswith(("lesson_search", "ix_lessons_search"))
 
 
 context.configure(
