@@ -29,7 +29,7 @@ from tests.quality import (
 )
 
 LEVEL_1 = "Dry Needling Level 1: Foundations, safety and lower-risk regions"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 390, "height": 844}}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 360, "height": 780}}
 
 
 def _serve(database_url: str, tmp_path: Path, content: Path):

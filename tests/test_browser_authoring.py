@@ -1,4 +1,4 @@
-"""Authoring in a real browser (390 px and 1280 px): the outline (a new module and lesson, up
+"""Authoring in a real browser (360 px and 1280 px): the outline (a new module and lesson, up
 and down, archive), a figure upload placed in the lesson, and a case vignette. Every page is
 checked with axe and the HTML checker, and none scrolls sideways."""
 

@@ -1,4 +1,4 @@
-"""The course evaluation in a real browser, at 390 px and 1280 px: a learner who has done
+"""The course evaluation in a real browser, at 360 px and 1280 px: a learner who has done
 everything else is told the evaluation remains, is refused an empty form with a clear message,
 answers, and sees the course complete; the instructor reads the anonymous report. Every page
 passes axe and the HTML checker and none scrolls sideways (tests/browser_support.py)."""

@@ -1,7 +1,7 @@
 """The instructor's journey in a real browser with the real curriculum: edit a lesson with
 live preview and publish; gradebook; a learner's attempt; item analysis with its charts; fix a
 key and regrade; run a cohort (hours, one-page sign-off, incident log); then the learner's view
-of the practical, at 390 px. See tests/browser_support.py for the checks every visited page
+of the practical, at 360 px. See tests/browser_support.py for the checks every visited page
 gets."""
 
 import re
@@ -59,7 +59,7 @@ def test_instructor_journey(real_course_server, browser, tmp_path, viewport):
     _record_an_incident_and_offer_a_cohort(page, visit)
     _learner_sees_the_practical(browser, url, visit)
     page.set_viewport_size(VIEWPORTS["mobile"])
-    assert not scrolls_sideways(page)  # the one-page sign-off, at 390 px
+    assert not scrolls_sideways(page)  # the one-page sign-off, at 360 px
     page.goto(url + "/instructor/cohorts/1/incidents")
     assert not scrolls_sideways(page)
     visit.assert_clean()

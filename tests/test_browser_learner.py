@@ -1,5 +1,5 @@
 """The learner's journey in a real browser (Chromium via Playwright) on a live server, at
-1280 px and 390 px: register, enrol, read a lesson on the server's clock, resume, and meet the
+1280 px and 360 px: register, enrol, read a lesson on the server's clock, resume, and meet the
 Level 2 lock; the keyboard alone; lesson heartbeats; a lesson's figures. See
 tests/browser_support.py for the checks every visited page gets."""
 

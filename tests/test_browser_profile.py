@@ -1,4 +1,4 @@
-"""The account page in a real browser, at 390 px and 1280 px: a learner corrects their
+"""The account page in a real browser, at 360 px and 1280 px: a learner corrects their
 registration (a wrong time zone first), moves to a new e-mail address through the link sent
 to it, asks for a new name, opens the closure page; an administrator approves the name and
 finds the learner among the licences to verify. axe, the HTML checker and no sideways

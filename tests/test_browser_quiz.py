@@ -1,4 +1,4 @@
-"""Quizzes in a real browser on the small test courses, at 1280 px and 390 px: fail, pass
+"""Quizzes in a real browser on the small test courses, at 1280 px and 360 px: fail, pass
 after the cooldown, resume an attempt in a new browser, pass the final exam and see the next
 course unlock; and the same by keyboard alone. See tests/browser_support.py for the checks
 every visited page gets."""
@@ -61,7 +61,7 @@ def _submit_and_pass(page) -> None:
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_quiz_journey(test_course_server, browser, tmp_path, viewport):
     """Fail a quiz, pass it after the cooldown, resume an attempt in a new browser, pass the
-    final exam, and see the next course unlock (desktop and 390×844 mobile)."""
+    final exam, and see the next course unlock (desktop and 360×780 mobile)."""
     app, url = test_course_server
     context = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True)
     page = context.new_page()
