@@ -155,3 +155,33 @@ def test_the_outbox_is_paged_with_numbers(admin, db):
     assert "Rows 1–50 of 55" in first
     last = text_of(admin.get("/admin/outbox?page=2"))
     assert "Rows 51–55 of 55" in last and "Message 0" in last and "Message 54" not in last
+
+
+def test_the_outbox_is_searched_and_filtered_by_status(admin, db):
+    """An admin finds the mail a learner says never came: by address or subject, and by
+    whether it went out, waits, or failed (with its error); the filters survive paging."""
+    from datetime import UTC, datetime
+
+    sent = datetime(2027, 5, 30, 12, tzinfo=UTC)
+    db.add_all(
+        [
+            OutboxMessage(recipient="ada@example.org", subject="Reset", body="B", sent_at=sent),
+            OutboxMessage(recipient="ada@example.org", subject="Issued", body="B", last_error="5"),
+            OutboxMessage(recipient="bo@example.org", subject="Welcome 100%_", body="B"),
+        ]
+    )
+    for number in range(60):
+        db.add(OutboxMessage(recipient=f"x{number}@example.org", subject="Bulk", body="B"))
+    db.commit()
+
+    def subjects(query: str) -> list[str]:
+        return re.findall(r"<h2>([^<]*)</h2>", text_of(admin.get("/admin/outbox" + query)))
+
+    assert subjects("?q=ADA") == ["Issued", "Reset"]
+    assert subjects("?q=ada&status=sent") == ["Reset"]
+    assert subjects("?q=ada&status=failed") == ["Issued"]
+    assert subjects("?q=100%25_") == ["Welcome 100%_"]  # % and _ are text, not wildcards
+    assert subjects("?status=nonsense&q=bo@") == ["Welcome 100%_"]  # unknown status: any
+    assert "No message matches these filters." in text_of(admin.get("/admin/outbox?q=zzz"))
+    waiting = text_of(admin.get("/admin/outbox?status=waiting"))
+    assert "Rows 1–50 of 61" in waiting and "status=waiting" in waiting  # kept in page links

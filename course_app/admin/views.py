@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from course_app import mail
 from course_app.admin import bp, exports, services
@@ -33,8 +33,8 @@ from course_app.instructor import cohorts
 from course_app.instructor.candidates import instructors
 from course_app.instructor.forms import StaffForm
 from course_app.jobs.queue import submit
-from course_app.listing import page_of, paginate
-from course_app.mail.models import OutboxMessage
+from course_app.listing import paginate
+from course_app.mail.listing import STATUSES, OutboxFilters, outbox_page
 from course_app.modules.models import Course
 from course_app.urls import public_url
 
@@ -47,14 +47,14 @@ def index():
 
 @bp.get("/outbox")
 def outbox():
-    """Every e-mail the platform sent or would have sent, newest first (reset links too)."""
-    db = get_session()
-    total = db.scalar(select(func.count(OutboxMessage.id)))
-    page = page_of(total, request.args.get("page", type=bounded_int))
-    query = (
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(page.size).offset(page.offset)
+    """Every e-mail the platform sent or would have sent, newest first (reset links too),
+    searchable by recipient or subject and filtered by delivery status."""
+    filters = OutboxFilters.from_args(request.args.get("q"), request.args.get("status"))
+    page_number = request.args.get("page", type=bounded_int)
+    messages, page = outbox_page(get_session(), filters, page_number)
+    return render_template(
+        "admin/outbox.html", messages=messages, page=page, filters=filters, statuses=STATUSES
     )
-    return render_template("admin/outbox.html", messages=list(db.scalars(query)), page=page)
 
 
 def _course_or_404(course_slug: str) -> Course:
