@@ -5,11 +5,11 @@ index (one valid certificate per learner and course), so two concurrent issues y
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only
 
@@ -69,6 +69,22 @@ def candidates(session: Session, course: Course, learner_id: int | None = None) 
     ids = enrolled(course)
     if learner_id is not None:
         ids = ids.where(User.id == learner_id)
+    return _candidates(session, course, ids)
+
+
+def eligibility(
+    session: Session, course: Course, learner_ids: Sequence[int]
+) -> dict[int, Candidate]:
+    """The chosen learners who are enrolled, by id, with their standing and valid
+    certificate: computed once, for them only, in a fixed number of queries (the rule is
+    ``requirements.py``'s, read through ``standings.py``)."""
+    if not learner_ids:
+        return {}
+    ids = enrolled(course).where(User.id.in_(set(learner_ids)))
+    return {c.learner.id: c for c in _candidates(session, course, ids)}
+
+
+def _candidates(session: Session, course: Course, ids: Select) -> list[Candidate]:
     standing = standings(session, course, ids)
     today = utcnow().date()
     valid = {
@@ -76,7 +92,11 @@ def candidates(session: Session, course: Course, learner_id: int | None = None) 
         for c in session.scalars(
             select(Certificate)
             .options(load_only(*LISTED))  # never the PDF or the credential
-            .where(Certificate.course_id == course.id, Certificate.status == "valid")
+            .where(
+                Certificate.course_id == course.id,
+                Certificate.status == "valid",
+                Certificate.user_id.in_(ids),  # these learners' only, not the course's
+            )
         )
         if c.status_on(today) == "valid"  # an expired one can be renewed
     }
@@ -101,7 +121,36 @@ def issue(
     session: Session, course: Course, learner_id: int, issuer: Issuer, actor_id: int | None
 ) -> Certificate:
     """Issue the learner's certificate; NotEligible says what is missing."""
-    candidate = next(iter(candidates(session, course, learner_id)), None)
+    candidate = eligibility(session, course, [learner_id]).get(learner_id)
+    return _issue_to(session, course, candidate, issuer, actor_id)
+
+
+def issue_many(
+    session: Session,
+    course: Course,
+    learner_ids: Sequence[int],
+    issuer: Issuer,
+    actor_id: int | None,
+) -> tuple[list[Certificate], list[str]]:
+    """Issue to each chosen learner, eligibility read once for all of them: the
+    certificates issued, and why each other learner got none."""
+    chosen = eligibility(session, course, learner_ids)
+    issued, problems = [], []
+    for learner_id in dict.fromkeys(learner_ids):  # each once, in the order chosen
+        try:
+            issued.append(_issue_to(session, course, chosen.get(learner_id), issuer, actor_id))
+        except NotEligible as error:
+            problems.append(error.message)
+    return issued, problems
+
+
+def _issue_to(
+    session: Session,
+    course: Course,
+    candidate: Candidate | None,
+    issuer: Issuer,
+    actor_id: int | None,
+) -> Certificate:
     if candidate is None:
         raise NotEligible("This learner is not enrolled in the course.")
     if candidate.certificate is not None:
@@ -109,6 +158,7 @@ def issue(
     if not candidate.eligible:
         missing = "; ".join(c.label for c in candidate.checks if not c.met)
         raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
+    learner_id = candidate.learner.id
     _close_expired(session, course.id, learner_id)
     cert = _snapshot(course, candidate.learner, candidate.standing, issuer, actor_id)
     _store(session, cert, candidate.learner, course, issuer, "certificate.issued")

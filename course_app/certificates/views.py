@@ -143,13 +143,10 @@ def issue(course_slug: str):
     learner_ids = request.form.getlist("learner", type=bounded_int)
     if len(learner_ids) > 1:
         return _issue_as_job(course, learner_ids)
-    db, issuer = get_session(), current_issuer()
-    issued, problems = [], []
-    for learner_id in learner_ids:
-        try:
-            issued.append(services.issue(db, course, learner_id, issuer, current_user.id))
-        except DomainError as error:
-            problems.append(error.message)
+    db = get_session()
+    issued, problems = services.issue_many(
+        db, course, learner_ids, current_issuer(), current_user.id
+    )
     db.commit()
     if issued:
         flash(
