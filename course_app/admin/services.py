@@ -18,7 +18,7 @@ from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.instructor import cohorts, gradebook
 from course_app.instructor.models import Cohort
-from course_app.listing import Page, natural_key, page_of
+from course_app.listing import Page, page_of
 from course_app.modules.models import Course, Lesson
 from course_app.quizzes.models import Quiz
 
@@ -42,8 +42,11 @@ def _matching(text: str):
     )
 
 
-def search_users(session: Session, filters: UserFilters) -> list[User]:
-    """Every user the filters match, in natural name order (Learner 2 before Learner 10)."""
+def search_users(
+    session: Session, filters: UserFilters, requested: int | None
+) -> tuple[Page, list[User]]:
+    """One page of the users the filters match, in natural name order (Learner 2 before
+    Learner 10): filtered, counted, ordered and paged in the database (two queries)."""
     query = select(User)
     if filters.text.strip():
         query = query.where(_matching(filters.text))
@@ -51,7 +54,10 @@ def search_users(session: Session, filters: UserFilters) -> list[User]:
         query = query.where(User.role == filters.role)
     if filters.active is not None:
         query = query.where(User.is_active == filters.active)
-    return sorted(session.scalars(query), key=lambda u: (natural_key(u.full_name), u.id))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    page = page_of(total, requested)
+    shown = query.order_by(User.name_key, User.id).limit(page.size).offset(page.offset)
+    return page, list(session.scalars(shown))
 
 
 def invite(session: Session, data: auth_services.Invitation, actor_id: int) -> User:

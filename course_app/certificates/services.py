@@ -9,15 +9,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
 from course_app.audit.services import record
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import User
 from course_app.certificates import credential as ob3
 from course_app.certificates import signing, status_list
+from course_app.certificates.eligibility import Candidate, eligibility
 from course_app.certificates.flags import clear_flags
 from course_app.certificates.ids import new_public_id
 from course_app.certificates.keys import KeyRing
@@ -25,10 +26,9 @@ from course_app.certificates.models import Certificate
 from course_app.certificates.validity import expiry_date
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
-from course_app.listing import natural_key
 from course_app.modules.models import Course
 from course_app.notifications.services import notify
-from course_app.requirements import CourseStanding, Requirement
+from course_app.requirements import CourseStanding
 from course_app.standings import enrolled, standings
 from course_app.timing import ce_hours
 
@@ -47,74 +47,6 @@ class Issuer:
     name: str
     base_url: str
     keys: KeyRing
-
-
-@dataclass(frozen=True)
-class Candidate:
-    learner: User
-    standing: CourseStanding
-    certificate: Certificate | None
-
-    @property
-    def checks(self) -> list[Requirement]:
-        return self.standing.requirements
-
-    @property
-    def eligible(self) -> bool:
-        return self.standing.eligible
-
-
-def candidates(session: Session, course: Course, learner_id: int | None = None) -> list[Candidate]:
-    """Every enrolled learner (or just one) with their standing: a fixed number of queries."""
-    ids = enrolled(course)
-    if learner_id is not None:
-        ids = ids.where(User.id == learner_id)
-    return _candidates(session, course, ids)
-
-
-def eligibility(
-    session: Session, course: Course, learner_ids: Sequence[int]
-) -> dict[int, Candidate]:
-    """The chosen learners who are enrolled, by id, with their standing and valid
-    certificate: computed once, for them only, in a fixed number of queries (the rule is
-    ``requirements.py``'s, read through ``standings.py``)."""
-    if not learner_ids:
-        return {}
-    ids = enrolled(course).where(User.id.in_(set(learner_ids)))
-    return {c.learner.id: c for c in _candidates(session, course, ids)}
-
-
-def _candidates(session: Session, course: Course, ids: Select) -> list[Candidate]:
-    standing = standings(session, course, ids)
-    today = utcnow().date()
-    valid = {
-        c.user_id: c
-        for c in session.scalars(
-            select(Certificate)
-            .options(load_only(*LISTED))  # never the PDF or the credential
-            .where(
-                Certificate.course_id == course.id,
-                Certificate.status == "valid",
-                Certificate.user_id.in_(ids),  # these learners' only, not the course's
-            )
-        )
-        if c.status_on(today) == "valid"  # an expired one can be renewed
-    }
-    learners = sorted(  # natural order: Learner 2 before Learner 10
-        session.scalars(select(User).where(User.id.in_(ids))),
-        key=lambda u: (natural_key(u.full_name), u.id),
-    )
-    return [Candidate(u, standing[u.id], valid.get(u.id)) for u in learners]
-
-
-#: What a list of certificates reads: never the PDF or the signed credential (~50 KB each).
-LISTED = (
-    Certificate.id,
-    Certificate.public_id,
-    Certificate.user_id,
-    Certificate.status,
-    Certificate.expires_on,
-)
 
 
 def issue(
