@@ -9,6 +9,7 @@ from course_app.auth.models import Role, User
 from course_app.certificates.issuer import current_issuer
 from course_app.certificates.services import issue_unchecked
 from course_app.demo import seed_demo
+from course_app.instructor import gradebook
 from course_app.modules.models import Course
 from tests.helpers import login, make_user, post
 from tests.test_issue_cost import statements
@@ -89,10 +90,23 @@ def test_staff_pages_run_the_same_queries_with_3_and_with_30_learners(app, db, s
     assert _counts(app, staff) == few
 
 
-@pytest.mark.parametrize("name", ["certificate queue", "users"])
+@pytest.mark.parametrize("name", ["gradebook", "gradebook by time", "certificate queue", "users"])
 def test_lists_are_paged_by_the_database(app, db, staff, name):
     _learners(app, db, 3)
     path = PAGES[name]
     browser = staff["admin"] if path.startswith("/admin") else staff["instructor"]
     sql = statements(app, lambda: browser.get(path))
     assert any("LIMIT" in s and "OFFSET" in s for s in sql), name
+
+
+@pytest.mark.parametrize("sort", ["name", "time", "first"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_database_orders_the_gradebook_as_the_full_sort_does(app, db, staff, sort, descending):
+    _learners(app, db, 12)
+    course = db.scalar(select(Course).where(Course.slug == "basics"))
+    filters = gradebook.Filters(sort=sort, descending=descending)
+    with app.app_context():  # the course outline is cached per app
+        _book, page = gradebook.gradebook_page(db, course, filters, 1)
+        everyone = gradebook.gradebook(db, course, filters).rows
+    assert [r.learner.id for r in page.rows] == [r.learner.id for r in everyone]
+    assert page.total == len(everyone) == 12
