@@ -6,6 +6,7 @@ from datetime import date
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -245,7 +246,8 @@ def quizzes(course_slug: str):
 def item_analysis(course_slug: str, quiz_slug: str):
     """Facility, discrimination, distractors and reliability, with charts and tables."""
     course = taught_course_or_404(course_slug)
-    result = analysis.analyse(get_session(), _quiz_or_404(course, quiz_slug))
+    minimum = current_app.config["ITEM_ANALYSIS_MIN_ANSWERS"]
+    result = analysis.analyse(get_session(), _quiz_or_404(course, quiz_slug), minimum)
     return render_template("instructor/analysis.html", course=course, result=result)
 
 
