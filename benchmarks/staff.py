@@ -185,9 +185,12 @@ def count_queries(password: str) -> None:
 
 def _write(args, root: Path, seed_seconds: float, rows: list[dict], memory: dict) -> None:
     run.RESULTS.mkdir(parents=True, exist_ok=True)
-    commit = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    ).stdout.strip() or root.name
+    commit = (
+        subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        or root.name
+    )
     head = (
         f"{args.learners} learners (seeded in {seed_seconds} s), {args.certificates} "
         f"certificates, code {commit}; p50 of {args.requests} requests one at a time, "
