@@ -110,3 +110,10 @@ def test_the_database_orders_the_gradebook_as_the_full_sort_does(app, db, staff,
         everyone = gradebook.gradebook(db, course, filters).rows
     assert [r.learner.id for r in page.rows] == [r.learner.id for r in everyone]
     assert page.total == len(everyone) == 12
+
+
+def test_gradebook_columns_are_short_with_full_titles_for_screen_readers(app, db, staff):
+    html = staff["instructor"].get(PAGES["gradebook"]).get_data(as_text=True)
+    assert '<abbr title="Quiz: First module" aria-hidden="true">Q1</abbr>' in html
+    assert '<span class="visually-hidden">Quiz: First module</span>' in html
+    assert "<dt>Final</dt>" in html  # the key below the table names every column

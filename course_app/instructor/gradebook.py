@@ -75,6 +75,19 @@ class Gradebook:
     rows: list[Row]
 
 
+def quiz_labels(quizzes: tuple[QuizItem, ...], final_slug: str) -> dict[int, str]:
+    """Short column labels (Q1, Q2, … and Final) that keep the table narrow; the page
+    gives each quiz's full title to screen readers and in a key below the table."""
+    labels, number = {}, 0
+    for quiz in quizzes:
+        if quiz.slug == final_slug:
+            labels[quiz.id] = "Final"
+        else:
+            number += 1
+            labels[quiz.id] = f"Q{number}"
+    return labels
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of gradebook rows: filters and sorting apply to all rows first."""

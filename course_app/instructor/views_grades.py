@@ -74,6 +74,7 @@ def gradebook_page(course_slug: str):
         "instructor/gradebook.html",
         book=book,
         page=page,
+        quiz_labels=gradebook.quiz_labels(book.quizzes, FINAL_EXAM_SLUG),
         args={key: value for key, value in request.args.items() if key != "page"},
         filters=_filters(),
         cohorts=[c for c, _n in cohorts.cohorts_of(db, course.id)],
