@@ -89,11 +89,20 @@ def gradebook_csv(course_slug: str):
     """The same rows, filtered and sorted the same way, as CSV: streamed, a thousand
     learners at a time, so a large course is never held in memory at once."""
     course = taught_course_or_404(course_slug)
-    batches = gradebook.batches(get_session(), course, _filters())
+    db = get_session()
+    batches = gradebook.batches(db, course, _filters())
     quizzes = next(batches)
+    db.rollback()  # nothing was written: a stream never read holds no transaction open
+
+    def lines():
+        try:
+            yield from gradebook.csv_lines(quizzes, batches)
+        finally:  # the stream's own reads end with it, closed by the client or not
+            db.rollback()
+
     filename = f"gradebook-{course.slug}-{date.today().isoformat()}.csv"
     return Response(
-        stream_with_context(gradebook.csv_lines(quizzes, batches)),
+        stream_with_context(lines()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
