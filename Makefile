@@ -6,8 +6,11 @@ PORT   ?= 5000
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app course_app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# bench-staff's database: DROPPED and created again by every run.
+BENCH_DB ?= postgresql+psycopg://postgres@127.0.0.1:5432/course_app_bench_staff
+LEARNERS ?= 10000
 
-.PHONY: run test test-postgres lint format setup bench bench-issue clean
+.PHONY: run test test-postgres lint format setup bench bench-issue bench-staff clean
 
 # Local development: links in mails and certificates point at this server unless the
 # environment says otherwise (production sets PUBLIC_BASE_URL; see README, Configuration).
@@ -73,6 +76,11 @@ bench: $(VENV)/.dev-installed
 ## bench-issue: 1,000 certificates issued through the job queue by a real consumer
 bench-issue: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/issue_queue.py --count 1000
+
+## bench-staff: every staff page's p50 and query count at LEARNERS (10000) on PostgreSQL
+bench-staff: $(VENV)/.dev-installed
+	COURSE_APP_BENCH_DATABASE_URL=$(BENCH_DB) $(BIN)/python benchmarks/run.py --staff \
+		--learners $(LEARNERS) --certificates 1200
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

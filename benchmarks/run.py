@@ -50,6 +50,10 @@ USER_AGENT = "course-app-bench"
 
 def main() -> None:
     args = _arguments()
+    if args.staff:  # staff pages at scale on PostgreSQL: benchmarks/staff.py
+        import staff
+
+        return staff.main(args)
     workdir = Path(tempfile.mkdtemp(prefix="course-app-bench-"))
     env = _environment(workdir)
     fixtures = _prepare(env, args)
@@ -115,6 +119,11 @@ def _arguments():
         action="store_true",
         help="only the throughput ratios: login, lesson, autosave, submit on 2 sync workers",
     )
+    staff = parser.add_argument_group("--staff: staff pages at --learners (benchmarks/staff.py)")
+    staff.add_argument("--staff", action="store_true")
+    staff.add_argument("--certificates", type=int, default=0, help="valid ones, 50 KB PDF each")
+    staff.add_argument("--requests", type=int, default=15, help="per page, one at a time")
+    staff.add_argument("--app-root", help="serve this checkout instead (before/after)")
     return parser.parse_args()
 
 

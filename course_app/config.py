@@ -111,6 +111,12 @@ class DefaultConfig:
     #: Seconds a lesson page's token stays valid: the longest lesson a file may declare.
     LESSON_PAGE_MAX_AGE = 4 * 3600
 
+    # Item analysis (course_app/instructor/analysis.py).
+    #: Answers an item needs before the analysis flags it (too easy, too hard, negative
+    #: discrimination); fewer is noise. Also where the page calls the quiz's statistics
+    #: unstable (graded attempts).
+    ITEM_ANALYSIS_MIN_ANSWERS = 20
+
     # Background jobs (course_app/jobs; docs/jobs.md).
     #: A regrade affecting more attempts than this runs as a job (fewer: in the request).
     REGRADE_JOB_ATTEMPTS = 200

@@ -27,6 +27,20 @@ def natural_key(text: str) -> tuple:
     return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
 
 
+#: Digits a number in a name is padded to in its sort key (wider numbers sort by text).
+_PADDED = 12
+#: The width of the stored sort key (``users.name_key``).
+KEY_LENGTH = 255
+
+
+def sortable_name(text: str) -> str:
+    """:func:`natural_key` as text the database can order and index: case-folded, each
+    number zero-padded (``Learner 2`` → ``learner 000000000002``), so ``ORDER BY`` pages a
+    list in natural order without loading it."""
+    padded = _NUMBER.sub(lambda m: m.group(1).rjust(_PADDED, "0"), text.casefold())
+    return padded[:KEY_LENGTH]
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list: its number (from 1), the page size and how many rows in all."""

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
 from course_app.auth.models import Role, User
-from course_app.certificates import services as certificates
+from course_app.certificates import eligibility
 from course_app.certificates.flags import KIND_LABELS as FLAG_LABELS
 from course_app.certificates.flags import open_flags
 from course_app.certificates.models import Certificate
@@ -68,7 +68,7 @@ def certificate_reminders(session: Session) -> str:
     rows = session.execute(
         select(Certificate, Course.slug)
         .join(Course, Course.id == Certificate.course_id)
-        .options(load_only(*certificates.LISTED, Certificate.course_title))
+        .options(load_only(*eligibility.LISTED, Certificate.course_title))
         .where(
             Certificate.status == "valid",
             Certificate.expires_on.is_not(None),
@@ -151,7 +151,7 @@ def issue_waiting(session: Session) -> str:
     for course in courses:
         waiting = [
             c.learner
-            for c in certificates.candidates(session, course)
+            for c in eligibility.candidates(session, course)
             if c.eligible and c.certificate is None
         ]
         if not waiting:

@@ -99,13 +99,13 @@ def test_the_sql_aggregation_gives_the_hand_values(db, content):
     assert result.histogram == [1, 0, 0, 2, 0, 0, 1, 0, 0, 1]
 
 
-def _seed(db, users) -> Quiz:
+def _seed(db, users, matrix=MATRIX) -> Quiz:
     quiz = db.scalar(select(Quiz).where(Quiz.slug == "first"))
     keys = ["q-single", "q-safety", "q-case-a"]
     versions = [
         db.scalar(select(QuestionVersion).join(Question).where(Question.key == key)) for key in keys
     ]
-    for user, row in zip(users, MATRIX, strict=True):
+    for user, row in zip(users, matrix, strict=True):
         attempt = Attempt(
             user_id=user.id,
             quiz_id=quiz.id,
@@ -136,3 +136,19 @@ def _seed(db, users) -> Quiz:
             )
     db.commit()
     return quiz
+
+
+def test_items_are_flagged_only_with_enough_answers(app, db, instructor):
+    from tests.helpers import make_user, text_of
+
+    everyone_right_on_the_first = [(1, 1, 1), (1, 1, 0), (1, 0, 0), (1, 1, 0), (1, 0, 0)]
+    users = [make_user(db, email=f"l{n}@example.org") for n in range(5)]
+    quiz = _seed(db, users, everyone_right_on_the_first)
+    assert all(item.flags == [] for item in analyse(db, quiz).items)  # 5 answers < 20
+    assert any(item.flags for item in analyse(db, quiz, min_answers=5).items)
+    page = "/instructor/courses/basics/quizzes/first/analysis"
+    shown = text_of(instructor.browser.get(page))
+    assert "flagged only once it has 20 answers" in shown and "Nearly everyone" not in shown
+    app.config["ITEM_ANALYSIS_MIN_ANSWERS"] = 5  # the setting, read per request
+    shown = text_of(instructor.browser.get(page))
+    assert "flagged only once it has 5 answers" in shown and "Nearly everyone" in shown

@@ -33,7 +33,6 @@ from course_app.instructor import cohorts
 from course_app.instructor.candidates import instructors
 from course_app.instructor.forms import StaffForm
 from course_app.jobs.queue import submit
-from course_app.listing import paginate
 from course_app.mail.listing import STATUSES, OutboxFilters, outbox_page
 from course_app.modules.models import Course
 from course_app.urls import public_url
@@ -128,8 +127,8 @@ def _user_filters() -> services.UserFilters:
 def users():
     """Users by name, e-mail or registration number, role and activation, a page at a time."""
     filters = _user_filters()
-    page, people = paginate(
-        services.search_users(get_session(), filters), request.args.get("page", type=bounded_int)
+    page, people = services.search_users(
+        get_session(), filters, request.args.get("page", type=bounded_int)
     )
     return render_template(
         "admin/users.html", users=people, page=page, filters=filters, roles=list(Role)

@@ -7,9 +7,10 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from course_app.db import Base, UTCDateTime, utcnow
+from course_app.listing import KEY_LENGTH, sortable_name
 
 
 class Role(StrEnum):
@@ -27,6 +28,10 @@ class RegisterClass(StrEnum):
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def _name_key_default(context) -> str:
+    return sortable_name(context.get_current_parameters().get("full_name") or "")
 
 
 class User(UserMixin, Base):
@@ -51,6 +56,11 @@ class User(UserMixin, Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(200))
+    #: The name as the database sorts it, in natural order (listing.sortable_name): kept by
+    #: :meth:`_keep_name_key` and, for bulk inserts, by the column default.
+    name_key: Mapped[str] = mapped_column(
+        String(KEY_LENGTH), default=_name_key_default, server_default="", index=True
+    )
     role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER)
     #: The professional registration (licence) number issued by the regulator.
     registration_number: Mapped[str | None] = mapped_column(String(40))
@@ -80,6 +90,11 @@ class User(UserMixin, Base):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     #: When the owner closed the account: personal data is gone, sign-in impossible.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @validates("full_name")
+    def _keep_name_key(self, _key: str, full_name: str) -> str:
+        self.name_key = sortable_name(full_name or "")
+        return full_name
 
     def get_id(self) -> str:
         return self.session_token

@@ -70,10 +70,11 @@ class Certificate(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_reason: Mapped[str] = mapped_column(Text, default="")
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
-    #: The signed Open Badges 3.0 credential (JSON), and the key that signed it.
-    credential: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The signed Open Badges 3.0 credential (JSON), and the key that signed it. It and the
+    #: PDF (~50 KB together) are deferred: loaded only when read, never by a list.
+    credential: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     key_id: Mapped[str] = mapped_column(String(120), default="")
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
     #: Its bit in the revocation status list (status_list.py); None before that release.
     status_list_index: Mapped[int | None] = mapped_column(Integer, unique=True)

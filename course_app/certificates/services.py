@@ -5,19 +5,20 @@ index (one valid certificate per learner and course), so two concurrent issues y
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
 from course_app.audit.services import record
 from course_app.auth.jurisdictions import jurisdiction_name
 from course_app.auth.models import User
 from course_app.certificates import credential as ob3
 from course_app.certificates import signing, status_list
+from course_app.certificates.eligibility import Candidate, eligibility
 from course_app.certificates.flags import clear_flags
 from course_app.certificates.ids import new_public_id
 from course_app.certificates.keys import KeyRing
@@ -25,10 +26,9 @@ from course_app.certificates.models import Certificate
 from course_app.certificates.validity import expiry_date
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
-from course_app.listing import natural_key
 from course_app.modules.models import Course
 from course_app.notifications.services import notify
-from course_app.requirements import CourseStanding, Requirement
+from course_app.requirements import CourseStanding
 from course_app.standings import enrolled, standings
 from course_app.timing import ce_hours
 
@@ -49,59 +49,40 @@ class Issuer:
     keys: KeyRing
 
 
-@dataclass(frozen=True)
-class Candidate:
-    learner: User
-    standing: CourseStanding
-    certificate: Certificate | None
-
-    @property
-    def checks(self) -> list[Requirement]:
-        return self.standing.requirements
-
-    @property
-    def eligible(self) -> bool:
-        return self.standing.eligible
-
-
-def candidates(session: Session, course: Course, learner_id: int | None = None) -> list[Candidate]:
-    """Every enrolled learner (or just one) with their standing: a fixed number of queries."""
-    ids = enrolled(course)
-    if learner_id is not None:
-        ids = ids.where(User.id == learner_id)
-    standing = standings(session, course, ids)
-    today = utcnow().date()
-    valid = {
-        c.user_id: c
-        for c in session.scalars(
-            select(Certificate)
-            .options(load_only(*LISTED))  # never the PDF or the credential
-            .where(Certificate.course_id == course.id, Certificate.status == "valid")
-        )
-        if c.status_on(today) == "valid"  # an expired one can be renewed
-    }
-    learners = sorted(  # natural order: Learner 2 before Learner 10
-        session.scalars(select(User).where(User.id.in_(ids))),
-        key=lambda u: (natural_key(u.full_name), u.id),
-    )
-    return [Candidate(u, standing[u.id], valid.get(u.id)) for u in learners]
-
-
-#: What a list of certificates reads: never the PDF or the signed credential (~50 KB each).
-LISTED = (
-    Certificate.id,
-    Certificate.public_id,
-    Certificate.user_id,
-    Certificate.status,
-    Certificate.expires_on,
-)
-
-
 def issue(
     session: Session, course: Course, learner_id: int, issuer: Issuer, actor_id: int | None
 ) -> Certificate:
     """Issue the learner's certificate; NotEligible says what is missing."""
-    candidate = next(iter(candidates(session, course, learner_id)), None)
+    candidate = eligibility(session, course, [learner_id]).get(learner_id)
+    return _issue_to(session, course, candidate, issuer, actor_id)
+
+
+def issue_many(
+    session: Session,
+    course: Course,
+    learner_ids: Sequence[int],
+    issuer: Issuer,
+    actor_id: int | None,
+) -> tuple[list[Certificate], list[str]]:
+    """Issue to each chosen learner, eligibility read once for all of them: the
+    certificates issued, and why each other learner got none."""
+    chosen = eligibility(session, course, learner_ids)
+    issued, problems = [], []
+    for learner_id in dict.fromkeys(learner_ids):  # each once, in the order chosen
+        try:
+            issued.append(_issue_to(session, course, chosen.get(learner_id), issuer, actor_id))
+        except NotEligible as error:
+            problems.append(error.message)
+    return issued, problems
+
+
+def _issue_to(
+    session: Session,
+    course: Course,
+    candidate: Candidate | None,
+    issuer: Issuer,
+    actor_id: int | None,
+) -> Certificate:
     if candidate is None:
         raise NotEligible("This learner is not enrolled in the course.")
     if candidate.certificate is not None:
@@ -109,6 +90,7 @@ def issue(
     if not candidate.eligible:
         missing = "; ".join(c.label for c in candidate.checks if not c.met)
         raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
+    learner_id = candidate.learner.id
     _close_expired(session, course.id, learner_id)
     cert = _snapshot(course, candidate.learner, candidate.standing, issuer, actor_id)
     _store(session, cert, candidate.learner, course, issuer, "certificate.issued")

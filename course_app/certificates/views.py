@@ -21,13 +21,20 @@ from sqlalchemy import select
 from course_app import permissions
 from course_app.audit.services import record
 from course_app.bounded import bounded_int
-from course_app.certificates import bp, bulk, flags, services, transcript, transcript_pdf
+from course_app.certificates import (
+    bp,
+    bulk,
+    eligibility,
+    flags,
+    services,
+    transcript,
+    transcript_pdf,
+)
 from course_app.certificates.issuer import current_issuer
 from course_app.certificates.public_views import successor
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.jobs.queue import submit
-from course_app.listing import paginate
 from course_app.modules.models import Course
 from course_app.requirements import LABELS
 
@@ -111,17 +118,12 @@ def queue():
     db = get_session()
     courses = db.scalars(select(Course).where(~Course.is_archived).order_by(Course.position)).all()
     ready_only = request.args.get("ready") == "1"
-    text = request.args.get("q", "").strip().casefold()
+    text = request.args.get("q", "").strip()
     sections = []
     for course in courses:
-        rows = [
-            candidate
-            for candidate in services.candidates(db, course)
-            if text in candidate.learner.full_name.casefold()
-            and (not ready_only or (candidate.eligible and not candidate.certificate))
-        ]
         param = f"page-{course.slug}"  # each course's list pages on its own
-        page, shown = paginate(rows, request.args.get(param, type=bounded_int))
+        requested = request.args.get(param, type=bounded_int)
+        page, shown = eligibility.queue_page(db, course, text, ready_only, requested)
         sections.append((course, shown, page, param))
     return render_template(
         "certificates/queue.html",
@@ -146,13 +148,10 @@ def issue(course_slug: str):
     learner_ids = request.form.getlist("learner", type=bounded_int)
     if len(learner_ids) > 1:
         return _issue_as_job(course, learner_ids)
-    db, issuer = get_session(), current_issuer()
-    issued, problems = [], []
-    for learner_id in learner_ids:
-        try:
-            issued.append(services.issue(db, course, learner_id, issuer, current_user.id))
-        except DomainError as error:
-            problems.append(error.message)
+    db = get_session()
+    issued, problems = services.issue_many(
+        db, course, learner_ids, current_issuer(), current_user.id
+    )
     db.commit()
     if issued:
         flash(

@@ -36,9 +36,13 @@ class ItemStats:
     d: float | None
     options: list[OptionCount] = field(default_factory=list)
     unanswered: int = 0
+    #: Fewer answers than this: no flag (the statistics are noise).
+    min_answers: int = stats.MIN_ATTEMPTS_FOR_STABLE_STATISTICS
 
     @property
     def flags(self) -> list[str]:
+        if self.n < self.min_answers:
+            return []
         return stats.flags(self.facility, self.r, self.d)
 
 
@@ -51,13 +55,18 @@ class QuizStats:
     histogram: list[int]
     items: list[ItemStats]
     checks: item_review.QuizReview
+    min_answers: int = stats.MIN_ATTEMPTS_FOR_STABLE_STATISTICS
 
     @property
     def few_attempts(self) -> bool:
-        return self.attempts < stats.MIN_ATTEMPTS_FOR_STABLE_STATISTICS
+        return self.attempts < self.min_answers
 
 
-def analyse(session: Session, quiz: Quiz) -> QuizStats:
+def analyse(
+    session: Session, quiz: Quiz, min_answers: int = stats.MIN_ATTEMPTS_FOR_STABLE_STATISTICS
+) -> QuizStats:
+    """The quiz's statistics; an item answered fewer than ``min_answers`` times is not
+    flagged (the ITEM_ANALYSIS_MIN_ANSWERS setting)."""
     totals = _totals(quiz.id)
     row = session.execute(
         select(
@@ -73,6 +82,8 @@ def analyse(session: Session, quiz: Quiz) -> QuizStats:
     sums = _item_sums(session, totals)
     groups = _upper_lower(session, quiz.id, n)
     items = _items(session, sums, groups, _responses(session, quiz.id))
+    for item in items:
+        item.min_answers = min_answers
     item_variances = [stats.variance(s.n, s.sx, s.sxx) for s in sums.values()]
     alpha = stats.cronbach_alpha(
         sum_k / n if n else 0, item_variances, stats.variance(n, sum_t, sum_tt)
@@ -86,6 +97,7 @@ def analyse(session: Session, quiz: Quiz) -> QuizStats:
         _histogram(session, quiz.id),
         items,
         item_review.quiz_review(session, quiz, [(item.key, item.version) for item in items]),
+        min_answers,
     )
 
 

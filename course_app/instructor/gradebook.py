@@ -6,13 +6,14 @@ one quiz's best score. The same rows feed the page and the CSV export.
 
 import io
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Integer, Select, case, func, select
 from sqlalchemy.orm import Session
 
-from course_app import spreadsheet
+from course_app import listing, spreadsheet
 from course_app.auth.models import User
 from course_app.instructor.models import CohortMember
 from course_app.modules.models import Course, Enrollment, Lesson, LessonTime
@@ -74,6 +75,19 @@ class Gradebook:
     rows: list[Row]
 
 
+def quiz_labels(quizzes: tuple[QuizItem, ...], final_slug: str) -> dict[int, str]:
+    """Short column labels (Q1, Q2, … and Final) that keep the table narrow; the page
+    gives each quiz's full title to screen readers and in a key below the table."""
+    labels, number = {}, 0
+    for quiz in quizzes:
+        if quiz.slug == final_slug:
+            labels[quiz.id] = "Final"
+        else:
+            number += 1
+            labels[quiz.id] = f"Q{number}"
+    return labels
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of gradebook rows: filters and sorting apply to all rows first."""
@@ -95,13 +109,79 @@ def page_of(rows: list[Row], number: int, size: int = PAGE_SIZE) -> Page:
 
 
 def gradebook(session: Session, course: Course, filters: Filters) -> Gradebook:
+    """Every matching learner's row, filtered and sorted (the CSV; a sort or filter by the
+    standing rule)."""
     outline = course_outline(session, course)
-    learners = _learners(session, course, filters)
+    learners = _learners(session, _matching(select(User, Enrollment.enrolled_at), course, filters))
     ids = _matching(select(User.id), course, filters) if learners else None
+    rows = _rows(session, course, outline, learners, ids)
+    rows = [row for row in rows if filters.status in (None, row.status)]
+    return Gradebook(course, outline.quizzes, _sorted(rows, filters))
+
+
+#: Sorts that read the standing rule (in Python): every matching learner's row is built.
+RULE_SORTS = ("progress", "minutes")
+
+
+def in_database(filters: Filters) -> bool:
+    """Whether the database can order and page these rows (no sort or filter by the rule)."""
+    return filters.status is None and filters.sort not in RULE_SORTS
+
+
+def gradebook_page(
+    session: Session, course: Course, filters: Filters, number: int
+) -> tuple[Gradebook, Page]:
+    """One page of rows: counted, ordered and paged in the database when it can, so only
+    the page's learners are loaded; otherwise every row is built and then paged."""
+    if not in_database(filters):
+        book = gradebook(session, course, filters)
+        return book, page_of(book.rows, number)
+    matching = _matching(select(User.id), course, filters)
+    total = session.scalar(select(func.count()).select_from(matching.subquery()))
+    shown = listing.page_of(total, number, PAGE_SIZE)
+    outline = course_outline(session, course)
+    ordered = _ordered(matching, course, outline, filters)
+    chosen = list(session.scalars(ordered.limit(PAGE_SIZE).offset(shown.offset)))
+    rows = _rows_of(session, course, outline, chosen)
+    book = Gradebook(course, outline.quizzes, rows)
+    return book, Page(rows, shown.number, shown.count, shown.offset + 1 if rows else 0, total)
+
+
+def batches(session: Session, course: Course, filters: Filters, size: int = 1000):
+    """The quizzes, then every matching row in order, ``size`` learners at a time when the
+    database can order them (a CSV streams them without holding them all)."""
+    outline = course_outline(session, course)
+    yield outline.quizzes
+    if not in_database(filters):
+        yield gradebook(session, course, filters).rows
+        return
+    ordered = _ordered(_matching(select(User.id), course, filters), course, outline, filters)
+    offset = 0
+    while chosen := list(session.scalars(ordered.limit(size).offset(offset))):
+        yield _rows_of(session, course, outline, chosen)
+        offset += size
+
+
+def _rows_of(session: Session, course: Course, outline: CourseOutline, chosen: list[int]):
+    """The rows of these learners (ids bound: a page's worth), in the order given."""
+    if not chosen:
+        return []
+    ids = select(User.id).where(User.id.in_(chosen))
+    query = (
+        select(User, Enrollment.enrolled_at)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.course_id == course.id, User.id.in_(chosen))
+    )
+    position = {user_id: index for index, user_id in enumerate(chosen)}
+    learners = sorted(_learners(session, query), key=lambda pair: position[pair[0].id])
+    return _rows(session, course, outline, learners, ids)
+
+
+def _rows(session, course, outline, learners, ids: Select | None) -> list[Row]:
     cells = _cells(session, outline, ids)
     standing = standings(session, course, ids, outline) if ids is not None else {}
     times = _time_on_task(session, course, ids)
-    rows = [
+    return [
         Row(
             learner,
             enrolled,
@@ -111,13 +191,32 @@ def gradebook(session: Session, course: Course, filters: Filters) -> Gradebook:
         )
         for learner, enrolled in learners
     ]
-    rows = [row for row in rows if filters.status in (None, row.status)]
-    return Gradebook(course, outline.quizzes, _sorted(rows, filters))
 
 
-def _learners(session: Session, course: Course, filters: Filters) -> list[tuple[User, datetime]]:
-    query = _matching(select(User, Enrollment.enrolled_at), course, filters)
-    return [(user, enrolled) for user, enrolled in session.execute(query.order_by(User.full_name))]
+def _ordered(matching: Select, course: Course, outline: CourseOutline, filters: Filters):
+    """The matching learners' ids in the page's order: by name (natural order), time on
+    task or one quiz's best score (no attempt lowest), then name; reversed on request."""
+    key = None
+    if filters.sort == "time":
+        seconds = (
+            select(func.sum(LessonTime.active_seconds))
+            .join(Lesson, Lesson.id == LessonTime.lesson_id)
+            .where(Lesson.course_id == course.id, LessonTime.user_id == User.id)
+        )
+        key = func.coalesce(seconds.scalar_subquery(), 0)
+    quiz = next((q for q in outline.quizzes if q.slug == filters.sort), None)
+    if quiz is not None:
+        best = select(func.max(Attempt.score)).where(
+            Attempt.user_id == User.id, Attempt.quiz_id == quiz.id
+        )
+        key = func.coalesce(best.scalar_subquery(), -1.0)
+    order = [key] if key is not None else []
+    order += [User.name_key, User.id]
+    return matching.order_by(*(o.desc() if filters.descending else o for o in order))
+
+
+def _learners(session: Session, query: Select) -> list[tuple[User, datetime]]:
+    return [(user, enrolled) for user, enrolled in session.execute(query.order_by(User.name_key))]
 
 
 def _matching(query: Select, course: Course, filters: Filters) -> Select:
@@ -184,7 +283,7 @@ def _sorted(rows: list[Row], filters: Filters) -> list[Row]:
     sorts lowest)."""
 
     def key(row: Row) -> tuple[float, str]:
-        name = row.learner.full_name.casefold()
+        name = row.learner.name_key
         if filters.sort == "progress":
             return (row.progress.percent, name)
         if filters.sort == "minutes":
@@ -202,43 +301,54 @@ def _sorted(rows: list[Row], filters: Filters) -> list[Row]:
 
 def as_csv(book: Gradebook) -> str:
     """The gradebook as CSV (one row per learner), for spreadsheets."""
+    return "".join(csv_lines(book.quizzes, [book.rows]))
+
+
+def csv_lines(quizzes: tuple[QuizItem, ...], batches_of_rows) -> Iterator[str]:
+    """CSV lines, the header first, from batches of rows: a response can stream them."""
     out = io.StringIO()
     writer = spreadsheet.writer(out)
-    quiz_headers = [h for q in book.quizzes for h in (f"{q.title}: best %", f"{q.title}: attempts")]
-    writer.writerow(
-        [
-            "Name",
-            "E-mail",
-            "Registration",
-            "Enrolled",
-            "Lessons done",
-            "CE minutes",
-            "Time on task (minutes)",
-            *quiz_headers,
-            "Status",
-        ]
-    )
-    for row in book.rows:
-        cells = [row.cells.get(q.id) for q in book.quizzes]
-        quiz_values = [
-            v
-            for c in cells
-            for v in (
-                (score_percent(c.best) if c and c.best is not None else ""),
-                (c.attempts if c else 0),
-            )
-        ]
-        writer.writerow(
-            [
-                row.learner.full_name,
-                row.learner.email,
-                row.learner.registration_number or "",
-                row.enrolled_at.date().isoformat(),
-                row.progress.lessons_done,
-                row.progress.minutes_done,
-                f"{round(row.time_seconds / 60, 1):g}",
-                *quiz_values,
-                row.status,
-            ]
+    quiz_headers = [h for q in quizzes for h in (f"{q.title}: best %", f"{q.title}: attempts")]
+    writer.writerow([*HEADERS[:7], *quiz_headers, HEADERS[7]])
+    for rows in batches_of_rows:
+        for row in rows:
+            writer.writerow(_csv_row(quizzes, row))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+HEADERS = (
+    "Name",
+    "E-mail",
+    "Registration",
+    "Enrolled",
+    "Lessons done",
+    "CE minutes",
+    "Time on task (minutes)",
+    "Status",
+)
+
+
+def _csv_row(quizzes: tuple[QuizItem, ...], row: Row) -> list:
+    cells = [row.cells.get(q.id) for q in quizzes]
+    quiz_values = [
+        v
+        for c in cells
+        for v in (
+            (score_percent(c.best) if c and c.best is not None else ""),
+            (c.attempts if c else 0),
         )
-    return out.getvalue()
+    ]
+    return [
+        row.learner.full_name,
+        row.learner.email,
+        row.learner.registration_number or "",
+        row.enrolled_at.date().isoformat(),
+        row.progress.lessons_done,
+        row.progress.minutes_done,
+        f"{round(row.time_seconds / 60, 1):g}",
+        *quiz_values,
+        row.status,
+    ]

@@ -37,8 +37,9 @@ def _export(session: Session, job: Job, _subject: int) -> None:
     course = session.scalar(select(Course).where(Course.slug == job.params["course"]))
     if course is None:
         raise DomainError("The course no longer exists.")
-    book = gradebook.gradebook(session, course, _filters(job.params["filters"]))
-    write_export(job.id, gradebook.as_csv(book))
+    batches = gradebook.batches(session, course, _filters(job.params["filters"]))
+    quizzes = next(batches)
+    write_export(job.id, gradebook.csv_lines(quizzes, batches))
 
 
 def _finish(session: Session, job: Job) -> dict:

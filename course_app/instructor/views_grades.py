@@ -3,7 +3,17 @@
 import secrets
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -58,11 +68,13 @@ def gradebook_page(course_slug: str):
     """Learners × quizzes: best score and attempts per cell, completion and CE minutes."""
     course = taught_course_or_404(course_slug)
     db = get_session()
-    book = gradebook.gradebook(db, course, _filters())
+    number = request.args.get("page", 1, type=bounded_int)
+    book, page = gradebook.gradebook_page(db, course, _filters(), number)
     return render_template(
         "instructor/gradebook.html",
         book=book,
-        page=gradebook.page_of(book.rows, request.args.get("page", 1, type=bounded_int)),
+        page=page,
+        quiz_labels=gradebook.quiz_labels(book.quizzes, FINAL_EXAM_SLUG),
         args={key: value for key, value in request.args.items() if key != "page"},
         filters=_filters(),
         cohorts=[c for c, _n in cohorts.cohorts_of(db, course.id)],
@@ -74,12 +86,23 @@ def gradebook_page(course_slug: str):
 
 @bp.get("/courses/<course_slug>/gradebook.csv")
 def gradebook_csv(course_slug: str):
-    """The same rows, filtered and sorted the same way, as CSV."""
+    """The same rows, filtered and sorted the same way, as CSV: streamed, a thousand
+    learners at a time, so a large course is never held in memory at once."""
     course = taught_course_or_404(course_slug)
-    book = gradebook.gradebook(get_session(), course, _filters())
+    db = get_session()
+    batches = gradebook.batches(db, course, _filters())
+    quizzes = next(batches)
+    db.rollback()  # nothing was written: a stream never read holds no transaction open
+
+    def lines():
+        try:
+            yield from gradebook.csv_lines(quizzes, batches)
+        finally:  # the stream's own reads end with it, closed by the client or not
+            db.rollback()
+
     filename = f"gradebook-{course.slug}-{date.today().isoformat()}.csv"
     return Response(
-        gradebook.as_csv(book),
+        stream_with_context(lines()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -233,7 +256,8 @@ def quizzes(course_slug: str):
 def item_analysis(course_slug: str, quiz_slug: str):
     """Facility, discrimination, distractors and reliability, with charts and tables."""
     course = taught_course_or_404(course_slug)
-    result = analysis.analyse(get_session(), _quiz_or_404(course, quiz_slug))
+    minimum = current_app.config["ITEM_ANALYSIS_MIN_ANSWERS"]
+    result = analysis.analyse(get_session(), _quiz_or_404(course, quiz_slug), minimum)
     return render_template("instructor/analysis.html", course=course, result=result)
 
 
