@@ -62,6 +62,7 @@ def rows(session: Session, user_id: int, base_url: str = "") -> list[TranscriptR
             select(Certificate).where(Certificate.user_id == user_id, Certificate.status == "valid")
         )
     }
+    carried = _carried_links(session, [c.id for c in valid.values()])
     seconds = _time_on_task(session, user_id)
     finished = completed_on(session, user_id)
     found = []
@@ -78,18 +79,26 @@ def rows(session: Session, user_id: int, base_url: str = "") -> list[TranscriptR
                 ),
                 completed=finished.get(status.course.id, "") if complete else "",
                 competencies=_signed_off(session, status.course, user_id),
-                verify_url=_verify_url(cert, base_url),
+                verify_url=_verify_url(cert, carried, base_url),
             )
         )
     return found
 
 
-def _verify_url(cert: Certificate | None, base_url: str) -> str:
+def _carried_links(session: Session, certificate_ids: list[int]) -> dict[int, str | None]:
+    """Each certificate's credential id (its verification link), read in the database: the
+    credential itself (tens of kilobytes, deferred) never leaves it for a list."""
+    link = Certificate.credential["id"].as_string()
+    query = select(Certificate.id, link).where(Certificate.id.in_(certificate_ids))
+    return dict(session.execute(query).tuples().all())
+
+
+def _verify_url(cert: Certificate | None, carried: dict[int, str | None], base_url: str) -> str:
     """The link the certificate itself carries (its credential's id), so both always agree."""
     if cert is None:
         return ""
-    stored = (cert.credential or {}).get("id")
-    return stored if isinstance(stored, str) else verify_url(base_url, cert.public_id)
+    stored = carried.get(cert.id)
+    return stored if isinstance(stored, str) and stored else verify_url(base_url, cert.public_id)
 
 
 def _signed_off(session: Session, course, user_id: int) -> tuple[str, ...]:
