@@ -10,6 +10,7 @@ from course_app.audit.models import AuditEntry
 from course_app.auth.models import Role
 from tests.api_support import assert_problem, bearer, create_token
 from tests.helpers import login, make_user, post, text_of
+from tests.quality import html_errors, require_tools
 
 
 def test_the_account_page_links_to_the_tokens_page(learner):
@@ -101,3 +102,20 @@ def test_nobody_revokes_another_persons_token(learner, app, db):
 
 def test_the_tokens_page_needs_a_login(client, content):
     assert client.get("/account/tokens").status_code == 302
+
+
+def test_the_tokens_and_docs_pages_are_valid_html(learner, client, tmp_path):
+    require_tools()
+    pages = {
+        "created.html": post(
+            learner.browser, "/account/tokens", {"name": "x", "scopes": ["read:self"], "days": 9}
+        ),
+        "refused.html": post(learner.browser, "/account/tokens", {"name": "", "days": 0}),
+        "listed.html": learner.browser.get("/account/tokens"),
+        "docs.html": client.get("/api/v1/docs"),
+    }
+    files = []
+    for name, response in pages.items():
+        files.append(tmp_path / name)
+        files[-1].write_bytes(response.get_data())
+    assert html_errors(files) == []

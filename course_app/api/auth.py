@@ -9,6 +9,7 @@ from functools import wraps
 
 from flask import abort, current_app, g, request
 from flask_limiter.util import get_remote_address
+from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from course_app.api import tokens
@@ -70,14 +71,8 @@ def require_scope(scope: str) -> None:
 
 
 def _challenge(detail: str) -> Unauthorized:
-    error = Unauthorized(detail)
-    original = error.get_headers
-
-    def headers(environ=None, scope=None):
-        return [*original(environ, scope), ("WWW-Authenticate", 'Bearer realm="api"')]
-
-    error.get_headers = headers
-    return error
+    """401 naming the scheme to use (RFC 6750)."""
+    return Unauthorized(detail, www_authenticate=WWWAuthenticate("Bearer", {"realm": "api"}))
 
 
 def with_scope(scope: str):
