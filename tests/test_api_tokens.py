@@ -9,7 +9,7 @@ from course_app.api.models import ApiToken
 from course_app.audit.models import AuditEntry
 from course_app.auth.models import Role
 from tests.api_support import assert_problem, bearer, create_token
-from tests.helpers import login, make_user, post, text_of
+from tests.helpers import PASSWORD, login, make_user, post, text_of
 from tests.quality import html_errors, require_tools
 
 
@@ -119,3 +119,13 @@ def test_the_tokens_and_docs_pages_are_valid_html(learner, client, tmp_path):
         files.append(tmp_path / name)
         files[-1].write_bytes(response.get_data())
     assert html_errors(files) == []
+
+
+def test_the_export_lists_tokens_without_hashes_and_closing_deletes_them(learner, client, db):
+    secret = create_token(learner.browser, ["read:self"], name="HR export")
+    exported = learner.browser.get("/account/export.json").get_json()["api_tokens"]
+    assert [token["name"] for token in exported] == ["HR export"]
+    assert "token_hash" not in exported[0] and secret not in str(exported)
+    post(learner.browser, "/account/close", {"close_password": PASSWORD})
+    assert db.scalar(select(ApiToken)) is None
+    assert_problem(client.get("/api/v1/me/standing", headers=bearer(secret)), 401)
