@@ -120,7 +120,9 @@ def _database_unavailable(error: OperationalError):
     # The page is shown to an anonymous visitor: loading the account needs the database.
     g._login_user = AnonymousUserMixin()
     logger.warning("Database unavailable: %s", error.orig.__class__.__name__)
-    if request.accept_mimetypes.best == "application/json":
+    if request.path.startswith(API_PREFIX):
+        response = problem(503, UNAVAILABLE)
+    elif request.accept_mimetypes.best == "application/json":
         response = jsonify(saved=False, message=UNAVAILABLE)
         response.status_code = 503
     else:

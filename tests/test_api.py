@@ -224,3 +224,21 @@ def test_the_docs_page_is_served_by_the_app_without_a_cdn(client, content):
     page = client.get(f"{V1}/docs").get_data(as_text=True)
     assert "GET /api/v1/me/standing" in page and "/api/v1/openapi.json" in page
     assert "https://" not in page.split("<main", 1)[-1]
+
+
+def test_a_server_error_in_the_api_is_a_problem_too(make_app, content):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    def broken():
+        raise RuntimeError("a bug")
+
+    app.add_url_rule(f"{V1}/broken", "broken", broken)  # a stand-in for a bug in a view
+    body = assert_problem(app.test_client().get(f"{V1}/broken"), 500)
+    assert "a bug" not in body["detail"]
+
+
+def test_an_unreachable_database_is_a_503_problem(make_app):
+    app = make_app(DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:9/nowhere")
+    response = app.test_client().get(f"{V1}/courses", headers=bearer("cat_anything"))
+    assert_problem(response, 503)
+    assert int(response.headers["Retry-After"]) > 0
