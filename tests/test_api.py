@@ -126,6 +126,12 @@ def test_pagination_round_trip(app, client, db, admin_token, path):
     assert len(seen) >= 5 and pages == (len(seen) + 1) // 2
 
 
+def test_a_cursor_past_every_id_is_an_empty_last_page(client, admin_token):
+    for cursor in (str(2**31 - 1), str(2**31), "9" * 18):
+        body = get(client, "/users", admin_token, query_string={"cursor": cursor}).get_json()
+        assert body == {"items": [], "next_cursor": None}
+
+
 def test_bad_paging_parameters_are_problems(client, admin_token):
     body = assert_problem(get(client, "/users", admin_token, query_string={"limit": 101}), 422)
     assert "limit" in str(body["errors"])
@@ -242,3 +248,8 @@ def test_an_unreachable_database_is_a_503_problem(make_app):
     response = app.test_client().get(f"{V1}/courses", headers=bearer("cat_anything"))
     assert_problem(response, 503)
     assert int(response.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("slug", ["a%00b", "x" * 500, "%C3%A9t%C3%A9", "..%2F.."])
+def test_odd_slugs_are_not_found(client, learner_token, slug):
+    assert_problem(get(client, f"/courses/{slug}", learner_token), 404)

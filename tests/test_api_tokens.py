@@ -50,6 +50,8 @@ def test_an_admin_may_give_admin_scopes(app, db, content):
     login(browser, admin.email)
     create_token(browser, ["admin:users", "admin:certificates"])
     assert db.scalar(select(ApiToken.scopes)) == ["admin:certificates", "admin:users"]
+    audit = browser.get("/admin/audit")
+    assert audit.status_code == 200 and "api_token.create" in text_of(audit)
 
 
 def test_expiry_is_required_and_at_most_a_year(learner, db):

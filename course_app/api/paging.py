@@ -6,6 +6,8 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from course_app.bounded import MAX_ID
+
 MAX_LIMIT = 100
 #: The cursor is the last row's id; its exact pattern is in the OpenAPI document, so every
 #: cursor a client can send within the document is one the API accepts.
@@ -23,7 +25,9 @@ class PageArgs(Schema):
 def page(session: Session, query: Select, id_column, args: dict) -> dict:
     """One page of ``query``'s rows after the cursor, and the cursor of the next (or None)."""
     if "cursor" in args:
-        query = query.where(id_column > int(args["cursor"]))
+        # No row lies after the largest id a column holds; a larger number is clamped to it
+        # (PostgreSQL refuses to compare an integer column with one out of its range).
+        query = query.where(id_column > min(int(args["cursor"]), MAX_ID))
     limit = args["limit"]
     rows = list(session.scalars(query.order_by(id_column).limit(limit + 1)))
     more = len(rows) > limit
