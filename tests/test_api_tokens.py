@@ -66,6 +66,9 @@ def test_expiry_is_required_and_at_most_a_year(learner, db):
 
 def test_a_name_and_a_scope_are_required(learner, db):
     assert post(learner.browser, "/account/tokens", {"scopes": ["read:self"]}).status_code == 400
+    for name in ("a\x00b", "tab\there", "x" * 81):
+        sent = {"name": name, "scopes": ["read:self"], "days": 5}
+        assert post(learner.browser, "/account/tokens", sent).status_code == 400
     assert post(learner.browser, "/account/tokens", {"name": "x", "days": 5}).status_code == 400
     assert db.scalar(select(ApiToken)) is None
 

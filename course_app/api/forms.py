@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course_app.api.tokens import MAX_DAYS
@@ -11,7 +11,12 @@ from course_app.api.tokens import MAX_DAYS
 class TokenForm(FlaskForm):
     name = StringField(
         "Name",
-        validators=[DataRequired(), Length(max=80)],
+        # No control characters: PostgreSQL refuses a NUL, and a name is shown in a list.
+        validators=[
+            DataRequired(),
+            Length(max=80),
+            Regexp(r"^[^\x00-\x1f\x7f]*$", message="Use no control characters."),
+        ],
         description="What the token is for, e.g. “HR export”.",
     )
     scopes = SelectMultipleField(
