@@ -192,6 +192,11 @@ def test_a_session_cookie_authenticates_nothing(learner, learner_token):
     assert_problem(learner.browser.post(f"{V1}/courses"), 405)
 
 
+def test_answers_are_never_cached(client, learner_token):
+    for path in ("/me/standing", "/courses"):
+        assert get(client, path, learner_token).headers["Cache-Control"] == "no-store"
+
+
 def test_a_use_is_noted_on_the_token(client, db, learner_token):
     assert db.scalar(select(ApiToken.last_used_at)) is None
     get(client, "/courses", learner_token)

@@ -34,6 +34,12 @@ def test_a_token_is_shown_once_and_stored_only_as_its_hash(learner, db):
     assert secret not in str(entry.after)
 
 
+def test_a_token_name_is_shown_as_text(learner):
+    create_token(learner.browser, ["read:self"], name="<script>alert(1)</script>")
+    page = learner.browser.get("/account/tokens").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
 def test_a_learner_cannot_give_a_token_an_admin_scope(learner, db):
     page = learner.browser.get("/account/tokens").get_data(as_text=True)
     assert "admin:users" not in page

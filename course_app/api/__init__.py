@@ -5,7 +5,7 @@ flask-smorest builds the OpenAPI document from the marshmallow schemas and the r
 themselves, so the document cannot drift from the code.
 """
 
-from flask import Flask
+from flask import Flask, request
 
 from course_app.api.spec import CourseApi
 
@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
         csrf.exempt(resource)
         rate_limited(resource)
         api.register_blueprint(resource, url_prefix=PREFIX)
+    app.after_request(_not_cached)
     app.register_blueprint(docs.bp, url_prefix=PREFIX)
     app.register_blueprint(token_views.bp)
 
@@ -39,3 +40,10 @@ def spec_options() -> dict:
         "info": {"description": "Read courses, your own standing, attempts and certificates."},
         "servers": [{"url": "/"}],
     }
+
+
+def _not_cached(response):
+    """API answers hold personal data: never kept by a shared cache (or the browser)."""
+    if request.path.startswith(PREFIX + "/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
