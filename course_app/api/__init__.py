@@ -10,7 +10,8 @@ from flask import Flask, request
 from course_app.api.spec import CourseApi
 
 PREFIX = "/api/v1"
-api = CourseApi()
+#: Where each app keeps its own Api (and so its own OpenAPI document).
+EXTENSION_KEY = "course_app.api"
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    api = app.extensions[EXTENSION_KEY] = CourseApi()
     api.init_app(app, spec_kwargs=spec_options())
     for resource in (catalog.blp, learners.blp, people.blp):
         # Requests carry a bearer token, never cookies: a forged cross-site request has no
