@@ -43,6 +43,7 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 def _init_subsystems(app: Flask) -> None:
     from course_app import (
         admin,
+        api,
         auth,
         booking,
         bounded,
@@ -86,6 +87,7 @@ def _init_subsystems(app: Flask) -> None:
         admin,
         notifications,
         profiles,
+        api,
         errors,
         health,
         permissions,

@@ -63,6 +63,8 @@ class DefaultConfig:
     TRUSTED_PROXY_COUNT = 0
     #: Public certificate verification (pages, JSON and uploads), per client address.
     VERIFY_RATE_LIMIT = "30 per minute;500 per hour"
+    #: Requests per personal access token (or per address for requests without one).
+    API_RATE_LIMIT = "120 per minute;3000 per hour"
     #: Largest request body (a file on /verify is at most 1 MiB): larger is refused with 413.
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024
 

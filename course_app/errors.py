@@ -39,7 +39,38 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
+#: Where answers are RFC 9457 problem details instead of pages.
+API_PREFIX = "/api/"
+PROBLEM_TYPE = "about:blank"
+
+
+def problem(status: int, detail: str, **extra):
+    """An RFC 9457 problem details response (``type`` about:blank: the status says it all)."""
+    body = {
+        "type": PROBLEM_TYPE,
+        "title": _API_TITLES.get(status) or _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+_API_TITLES = {
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    422: "Invalid parameters",
+    429: "Too many requests",
+}
+
+
 def _render(status: int, reason: str | None = None):
+    if request.path.startswith(API_PREFIX):
+        return problem(status, reason or _TITLES.get(status, "Error"))
     title = _TITLES.get(status, "Error")
     return render_template("errors/error.html", status=status, title=title, reason=reason), status
 
@@ -64,7 +95,22 @@ def csrf_error_page(_error: CSRFError):
 def _http_error(error: HTTPException):
     if error.code is None or error.code >= 500:
         return _unexpected_error(error)
+    if request.path.startswith(API_PREFIX):
+        return _api_error(error)
     return _render(error.code)
+
+
+def _api_error(error: HTTPException):
+    """A refused API request: the reason given to ``abort``, and webargs' field messages."""
+    extra = {}
+    messages = getattr(error, "data", {}).get("messages")
+    if messages:
+        extra["errors"] = messages
+    response = problem(error.code, error.description or _TITLES.get(error.code, "Error"), **extra)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _database_unavailable(error: OperationalError):
@@ -74,7 +120,9 @@ def _database_unavailable(error: OperationalError):
     # The page is shown to an anonymous visitor: loading the account needs the database.
     g._login_user = AnonymousUserMixin()
     logger.warning("Database unavailable: %s", error.orig.__class__.__name__)
-    if request.accept_mimetypes.best == "application/json":
+    if request.path.startswith(API_PREFIX):
+        response = problem(503, UNAVAILABLE)
+    elif request.accept_mimetypes.best == "application/json":
         response = jsonify(saved=False, message=UNAVAILABLE)
         response.status_code = 503
     else:

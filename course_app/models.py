@@ -1,5 +1,6 @@
 """Every model, imported in dependency order, so that metadata is complete for Alembic."""
 
+from course_app.api.models import ApiToken
 from course_app.audit.models import AuditEntry
 from course_app.auth.models import LoginFailure, User
 from course_app.certificates.models import Certificate, CertificateFlag
@@ -44,6 +45,7 @@ metadata = Base.metadata
 
 __all__ = [
     "Accommodation",
+    "ApiToken",
     "Attempt",
     "AttemptAllowance",
     "AttemptItem",

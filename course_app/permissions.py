@@ -126,6 +126,41 @@ def can_decide_name_changes(user: AnyUser) -> bool:
     return is_admin(user)
 
 
+#: What a personal access token may be allowed to do, by the owner's role: a token never
+#: reaches further than its owner does in the browser.
+TOKEN_SCOPES = {
+    "read:self": "Your own standing, attempts and certificates",
+    "read:courses": "Courses and their structure",
+    "admin:certificates": "Every learner's certificates",
+    "admin:users": "Every account",
+}
+_ROLE_SCOPES = {
+    Role.LEARNER: ("read:self", "read:courses"),
+    Role.INSTRUCTOR: ("read:self", "read:courses"),
+    Role.ADMIN: tuple(TOKEN_SCOPES),
+}
+
+
+def grantable_scopes(user: AnyUser) -> tuple[str, ...]:
+    """The scopes this person may give a token of their own."""
+    if not user.is_authenticated:
+        return ()
+    return _ROLE_SCOPES.get(user.role, ())
+
+
+def can_manage_tokens(user: AnyUser) -> bool:
+    """Create and revoke their own API tokens: every signed-in person."""
+    return user.is_authenticated
+
+
+def can_list_all_certificates(user: AnyUser) -> bool:
+    return is_admin(user)
+
+
+def can_list_users(user: AnyUser) -> bool:
+    return is_admin(user)
+
+
 def require(allowed: bool, reason: str = "You do not have access to this page.") -> None:
     if not allowed:
         raise AccessDenied(reason)

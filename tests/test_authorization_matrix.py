@@ -49,6 +49,7 @@ ADMIN_ONLY = expect(LOGIN, 403, instructor=403, admin=200)
 NO_CERT = "DN1-0000-0000-0000"
 WORKSPACE = expect(LOGIN, 403, 403, 200, 200)  # any instructor, and admins
 INVALID_FORM = expect(400, 400)  # posted empty: refused with the form's errors
+API = expect(401, 401)  # a session cookie authenticates nothing in the API
 
 #: (method, endpoint, URL) → expected status per user. "learner" (user 1) is enrolled in basics
 #: and has completed it (lessons, both module quizzes and the final exam: attempts 1–3) and is
@@ -262,6 +263,19 @@ MATRIX = {
     ("GET", "profiles.export", "/account/export.json"): LOGGED_IN,
     ("GET", "profiles.close", "/account/close"): LOGGED_IN,
     ("POST", "profiles.close", "/account/close"): expect(LOGIN, 400),
+    # Their own API tokens (no token 1 exists); the API itself answers a session cookie with
+    # 401: only a bearer token authenticates there. Its reference and document are public.
+    ("GET", "api_tokens.index", "/account/tokens"): LOGGED_IN,
+    ("POST", "api_tokens.create", "/account/tokens"): expect(LOGIN, 400),
+    ("POST", "api_tokens.revoke", "/account/tokens/1/revoke"): expect(LOGIN, 404),
+    ("GET", "api_docs.docs", "/api/v1/docs"): OPEN,
+    ("GET", "api-docs.openapi_json", "/api/v1/openapi.json"): OPEN,
+    ("GET", "api_courses.list_courses", "/api/v1/courses"): API,
+    ("GET", "api_courses.get_course", "/api/v1/courses/basics"): API,
+    ("GET", "api_learners.my_standing", "/api/v1/me/standing"): API,
+    ("GET", "api_learners.my_attempts", "/api/v1/me/attempts"): API,
+    ("GET", "api_learners.certificates", "/api/v1/certificates"): API,
+    ("GET", "api_users.users", "/api/v1/users"): API,
     ("GET", "profiles.name_requests", "/admin/name-requests"): ADMIN_ONLY,
     ("POST", "profiles.decide_name_request", "/admin/name-requests/1"): expect(
         LOGIN, 403, instructor=403, admin=404

@@ -1,7 +1,7 @@
 """PIPEDA: a copy of everything held about a person, and closing their account.
 
 Closing removes what identifies the person from their account and from what only served
-them (inbox, e-mails, login failures, extra-time notes, name requests) and makes sign-in
+them (inbox, e-mails, login failures, extra-time notes, name requests, API tokens) and makes sign-in
 impossible. It keeps two records other people rely on, as docs/privacy.md explains: issued
 certificates (their public verification page shows the name as printed) and the append-only
 audit trail. Learning records stay, tied to the anonymous account, for course statistics.
@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import LargeBinary, delete, func, select
 from sqlalchemy.orm import Session
 
+from course_app.api.models import ApiToken
 from course_app.audit.models import AuditEntry
 from course_app.audit.services import record
 from course_app.auth import passwords
@@ -28,7 +29,7 @@ from course_app.profiles.models import NameChangeRequest
 from course_app.quizzes.models import Accommodation, Attempt, AttemptItem
 
 #: Never exported: they would let the file's reader act as the person.
-SECRET_COLUMNS = {"password_hash", "session_token"}
+SECRET_COLUMNS = {"password_hash", "session_token", "token_hash"}
 #: Exported in their own sections (certificates as ids and links, not PDFs or credentials).
 OWN_SECTIONS = {"users", "certificates"}
 CLOSED_NAME = "Closed account"
@@ -123,7 +124,7 @@ def close_account(session: Session, user: User, password: str) -> None:
 
 def _forget(session: Session, user: User) -> None:
     """Delete what only served the person (nothing another record depends on)."""
-    for model in (Notification, NotificationOptOut, Accommodation, NameChangeRequest):
+    for model in (Notification, NotificationOptOut, Accommodation, NameChangeRequest, ApiToken):
         session.execute(delete(model).where(model.user_id == user.id))
     session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
     session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == user.email))
