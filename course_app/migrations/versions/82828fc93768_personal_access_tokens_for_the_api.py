@@ -1,7 +1,7 @@
 """personal access tokens for the API
 
 Revision ID: 82828fc93768
-Revises: 215529519c17
+Revises: b4d81c2e7f05
 Create Date: 2026-12-01 00:11:10.886029
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import course_app.db
 
 revision = '82828fc93768'
-down_revision = '215529519c17'
+down_revision = "b4d81c2e7f05"
 branch_labels = None
 depends_on = None
 
