@@ -97,7 +97,8 @@ def _http_error(error: HTTPException):
         return _unexpected_error(error)
     if request.path.startswith(API_PREFIX):
         return _api_error(error)
-    return _render(error.code)
+    # Werkzeug's own descriptions are for developers; a refusal written for people says so.
+    return _render(error.code, error.description if getattr(error, "for_people", False) else None)
 
 
 def _api_error(error: HTTPException):

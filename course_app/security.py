@@ -2,13 +2,13 @@
 
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask.logging import default_handler
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import BadRequest, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     _show_rate_limit_storage_changes()
+    app.before_request(_refuse_nul_characters)
     app.after_request(_add_security_headers)
     app.register_error_handler(SecurityError, _untrusted_host)
     proxies = app.config["TRUSTED_PROXY_COUNT"]
@@ -53,6 +54,25 @@ def init_app(app: Flask) -> None:
         # Behind nginx: take the client address and scheme from the proxy's headers, trusting
         # exactly this many proxies (so rate limits apply per client, not per proxy).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+class NulCharacter(BadRequest):
+    """A NUL character in the address, the query or a form: no text here may hold one, and
+    PostgreSQL cannot store one (it was a 500 there), so it is refused before any view."""
+
+    for_people = True
+    description = "The address or the form holds a NUL character, which no text here may hold."
+
+
+def _refuse_nul_characters() -> None:
+    if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
+        raise NulCharacter()
+    is_form = request.method in ("POST", "PUT", "PATCH") and request.mimetype in _FORM_TYPES
+    if is_form and any("\x00" in value for value in request.form.values()):
+        raise NulCharacter()
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class SigningOnceSessionInterface(SecureCookieSessionInterface):
