@@ -52,6 +52,7 @@ def _init_subsystems(app: Flask) -> None:
         db,
         errors,
         health,
+        i18n,
         incidents,
         instructor,
         jobs,
@@ -75,6 +76,7 @@ def _init_subsystems(app: Flask) -> None:
         jobs,
         security,
         auth,
+        i18n,  # after auth: the locale follows the signed-in account
         modules,
         quizzes,
         instructor,
