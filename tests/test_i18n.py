@@ -15,6 +15,7 @@ from course_app.auth.models import User
 from course_app.config import REPO_ROOT
 from course_app.i18n.selection import choose_language
 from course_app.i18n.times import in_zone
+from course_app.notifications.models import Notification
 from tests.helpers import csrf_token, login, make_user, post, take_quiz, text_of
 from tests.quality import html_errors, require_tools
 
@@ -246,3 +247,21 @@ def test_a_chosen_zone_and_french_show_on_the_quiz_page(client, db, content):
     assert "Vous pourrez réessayer à compter du 2027-03-13 23:05 PST" in overview
     assert 'lang="fr"' in overview
     assert csrf_token(client)  # the page still carries its token
+
+
+@pytest.mark.clock("2026-11-30T15:54:00+00:00")
+def test_the_inbox_shows_a_notice_in_the_province_zone(client, db):
+    """New Brunswick, no zone chosen: America/Moncton (Atlantic time)."""
+    user = make_user(db, jurisdiction="NB")
+    db.add(
+        Notification(
+            user_id=user.id,
+            event="certificate_issued",
+            subject_key="DN1-0000",
+            title="Hello",
+            body="b",
+        )
+    )
+    db.commit()
+    login(client, user.email)
+    assert "2026-11-30 11:54 AST" in text_of(client.get("/notifications"))
