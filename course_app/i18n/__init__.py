@@ -3,7 +3,7 @@ viewer's time zone, the ``local_datetime`` filter and the language switcher (``i
 blueprint). Catalogues live in ``course_app/translations/`` (README: "How to add a language").
 """
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app
 from flask_babel import Babel, get_locale
 
 bp = Blueprint("i18n", __name__)
@@ -23,11 +23,5 @@ def init_app(app: Flask) -> None:
 
 
 def _locale_context() -> dict:
-    languages = _languages()
-    return {"current_locale": str(get_locale()), "languages": languages}
-
-
-def _languages() -> dict[str, str]:
-    from flask import current_app
-
-    return current_app.config["LANGUAGES"]
+    """``current_locale`` for ``<html lang>`` and the switcher's list of ``languages``."""
+    return {"current_locale": str(get_locale()), "languages": current_app.config["LANGUAGES"]}
