@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 BENCH_DB ?= postgresql+psycopg://postgres@127.0.0.1:5432/course_app_bench_staff
 LEARNERS ?= 10000
 
-.PHONY: run test test-postgres lint format setup bench bench-issue bench-staff clean
+.PHONY: run test test-postgres lint format setup bench bench-issue bench-staff clean translations translations-compile
 
 # Local development: links in mails and certificates point at this server unless the
 # environment says otherwise (production sets PUBLIC_BASE_URL; see README, Configuration).
@@ -44,6 +44,21 @@ test: $(VENV)/.dev-installed lint
 ## test-postgres: the whole suite on the local PostgreSQL (a throwaway database is created).
 test-postgres: $(VENV)/.dev-installed
 	COURSE_APP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+## translations: after marking strings with _(): extract them (babel.cfg) into the template,
+## merge it into every language's .po, then compile the .mo files (committed beside them).
+## Translate the new entries in each .po (no empty or fuzzy entry: tests/test_i18n.py), then
+## run `make translations-compile`.
+PYBABEL := $(BIN)/pybabel
+translations: $(VENV)/.dev-installed
+	$(PYBABEL) extract -F babel.cfg -k _l -k N_ --no-location --sort-output \
+	  --project course_app -o course_app/translations/messages.pot .
+	$(PYBABEL) update -i course_app/translations/messages.pot -d course_app/translations \
+	  --width 100 --ignore-obsolete
+	$(MAKE) translations-compile
+
+translations-compile: $(VENV)/.dev-installed
+	$(PYBABEL) compile -d course_app/translations --statistics
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

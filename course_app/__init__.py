@@ -54,6 +54,7 @@ def _init_subsystems(app: Flask) -> None:
         errors,
         evaluation,
         health,
+        i18n,
         incidents,
         instructor,
         jobs,
@@ -77,6 +78,7 @@ def _init_subsystems(app: Flask) -> None:
         jobs,
         security,
         auth,
+        i18n,  # after auth: the locale follows the signed-in account
         modules,
         quizzes,
         instructor,

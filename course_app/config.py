@@ -17,6 +17,13 @@ class DefaultConfig:
     #: Where ``load-content`` and ``check-content`` read the curriculum from.
     CONTENT_DIR = str(REPO_ROOT / "content")
 
+    #: The interface's languages (code → the name shown in the switcher, in that language).
+    LANGUAGES: ClassVar[dict[str, str]] = {"en": "English", "fr": "Français"}
+    #: The language when neither the account, the switcher's cookie nor the browser says.
+    BABEL_DEFAULT_LOCALE = "en"
+    #: Visitors who are not signed in read times in this zone (accounts use their own).
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
     # Cookies: HttpOnly always; Secure only when served over HTTPS (turn on in production).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,7 @@
 """Validators shared by several forms."""
 
 from flask import current_app
+from flask_babel import gettext as _
 from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
@@ -11,6 +12,6 @@ class StrongPassword:
     def __call__(self, form: Form, field: Field) -> None:
         minimum = current_app.config["PASSWORD_MIN_LENGTH"]
         if len(field.data or "") < minimum:
-            raise ValidationError(f"Use at least {minimum} characters.")
+            raise ValidationError(_("Use at least %(minimum)d characters.", minimum=minimum))
         if len(field.data) > 256:
-            raise ValidationError("Use at most 256 characters.")
+            raise ValidationError(_("Use at most 256 characters."))

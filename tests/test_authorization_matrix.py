@@ -72,6 +72,8 @@ MATRIX = {
     ("POST", "modules.record_time", "/courses/basics/lessons/two/time"): expect(
         LOGIN, 400, 403, 403
     ),
+    # The language switcher: anyone; no or an unknown language changes nothing, back to a page.
+    ("POST", "i18n.switch", "/language"): expect(302, 302),
     ("GET", "auth.register", "/auth/register"): OPEN,
     ("GET", "auth.registered", "/auth/registered"): OPEN,
     ("POST", "auth.register", "/auth/register"): INVALID_FORM,

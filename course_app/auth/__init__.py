@@ -3,15 +3,22 @@
 from functools import cache
 
 from flask import Blueprint, Flask
+from flask_babel import gettext
 from flask_login import LoginManager
 from sqlalchemy import bindparam, select
 
 from course_app.db import execute_prepared, get_session
 
+
+def N_(text: str) -> str:
+    """Marks ``text`` for the catalogue; Flask-Login translates it when it flashes it."""
+    return text
+
+
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to see this page."
+login_manager.login_message = N_("Please log in to see this page.")
 login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
@@ -34,5 +41,6 @@ def _user_by_token():
 def init_app(app: Flask) -> None:
     from course_app.auth import views  # noqa: F401  (registers the routes on bp)
 
+    login_manager.localize_callback = gettext
     login_manager.init_app(app)
     app.register_blueprint(bp)

@@ -1,5 +1,7 @@
 """Account forms."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -18,12 +20,12 @@ from course_app.forms import StrongPassword
 REGISTRATION_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 -]{1,38}[A-Za-z0-9]$"
 
 
-def _email_field(label: str = "E-mail address") -> EmailField:
+def _email_field(label: str | None = None) -> EmailField:
     return EmailField(
-        label,
+        label or _l("E-mail address"),
         validators=[
             DataRequired(),
-            Email(message="Enter a valid e-mail address."),
+            Email(message=_l("Enter a valid e-mail address.")),
             Length(max=254),
         ],
     )
@@ -31,63 +33,65 @@ def _email_field(label: str = "E-mail address") -> EmailField:
 
 def _new_password_fields() -> tuple[PasswordField, PasswordField]:
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[DataRequired(), StrongPassword()],
-        description="At least 12 characters. A passphrase of several words works well.",
+        description=_l("At least 12 characters. A passphrase of several words works well."),
     )
     confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
     return password, confirm
 
 
 class RegisterForm(FlaskForm):
     full_name = StringField(
-        "Full name",
+        _l("Full name"),
         validators=[DataRequired(), Length(max=200)],
-        description="As it appears on your registration with your regulator.",
+        description=_l("As it appears on your registration with your regulator."),
     )
     email = _email_field()
     password, confirm = _new_password_fields()
     registration_number = StringField(
-        "Professional registration number",
+        _l("Professional registration number"),
         validators=[
-            DataRequired(message="Enter your registration (licence) number."),
-            Regexp(REGISTRATION_NUMBER_PATTERN, message="Use 3–40 letters, digits, spaces or -."),
+            DataRequired(message=_l("Enter your registration (licence) number.")),
+            Regexp(
+                REGISTRATION_NUMBER_PATTERN, message=_l("Use 3–40 letters, digits, spaces or -.")
+            ),
         ],
     )
     jurisdiction = SelectField(
-        "Province or territory of registration", choices=jurisdiction_choices(), default="ON"
+        _l("Province or territory of registration"), choices=jurisdiction_choices(), default="ON"
     )
     regulator = StringField(
-        "Regulator",
+        _l("Regulator"),
         validators=[Length(max=200)],
-        description="Leave blank to use your province's physiotherapy regulator.",
+        description=_l("Leave blank to use your province's physiotherapy regulator."),
     )
     register_class = RadioField(
-        "Register class",
+        _l("Register class"),
         choices=[
-            SelectChoice(RegisterClass.FULL.value, "Full (general) register"),
-            SelectChoice(RegisterClass.PROVISIONAL.value, "Provisional register (e.g. intern)"),
+            SelectChoice(RegisterClass.FULL.value, _l("Full (general) register")),
+            SelectChoice(RegisterClass.PROVISIONAL.value, _l("Provisional register (e.g. intern)")),
         ],
-        validators=[DataRequired(message="Choose your register class.")],
+        validators=[DataRequired(message=_l("Choose your register class."))],
     )
 
     def validate_regulator(self, field: StringField) -> None:
         if not (field.data or "").strip():
             field.data = JURISDICTIONS.get(self.jurisdiction.data, ("", ""))[1]
         if not field.data:
-            raise ValidationError("Name the regulator you are registered with.")
+            raise ValidationError(_("Name the regulator you are registered with."))
 
 
 class LoginForm(FlaskForm):
     email = _email_field()
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password, confirm = _new_password_fields()
 
 

@@ -145,6 +145,9 @@ class SignedInUser:
     is_active: bool
     unread_notifications: int
     must_change_password: bool
+    #: Read with the row so the language and zone of each page cost no query of their own.
+    language: str
+    time_zone: str | None
 
     #: What Flask-Login asks of a user object.
     is_authenticated = True

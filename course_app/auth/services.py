@@ -6,6 +6,7 @@ Services take a session and plain data, raise DomainError, and never commit.
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -52,7 +53,7 @@ def register_learner(session: Session, data: Registration) -> User:
     """
     password_hash = passwords.hash_password(data.password)
     if find_by_email(session, data.email) is not None:
-        raise EmailTaken("An account with this e-mail address already exists.")
+        raise EmailTaken(_("An account with this e-mail address already exists."))
     user = User(
         email=normalize_email(data.email),
         password_hash=password_hash,
@@ -111,8 +112,9 @@ def user_for_reset_token(session: Session, token: str, invitation: bool = False)
     claims = (tokens.read_invitation_token if invitation else tokens.read_reset_token)(token)
     user = session.get(User, claims[0]) if claims and isinstance(claims[0], int) else None
     if user is None or not user.is_active or not tokens.token_matches(user, claims[1]):
-        kind = "invitation" if invitation else "password-reset"
-        raise InvalidResetLink(f"This {kind} link is invalid, used or expired.")
+        if invitation:
+            raise InvalidResetLink(_("This invitation link is invalid, used or expired."))
+        raise InvalidResetLink(_("This password-reset link is invalid, used or expired."))
     return user
 
 
@@ -159,7 +161,7 @@ def invite_user(session: Session, data: Invitation) -> User:
     """Create an account of any role with an unusable password (until the invitation link
     sets one); raises EmailTaken, or DomainError for a learner without registration."""
     if find_by_email(session, data.email) is not None:
-        raise EmailTaken("An account with this e-mail address already exists.")
+        raise EmailTaken(_("An account with this e-mail address already exists."))
     if data.role not in tuple(Role):
         raise DomainError("Unknown role.")
     licence = (data.registration_number.strip(), data.jurisdiction, data.regulator.strip())

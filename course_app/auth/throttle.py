@@ -10,6 +10,7 @@ password reset still works. Reaching a limit is written to the audit trail once.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -67,12 +68,18 @@ def _refuse_if_throttled(
     minutes = max(1, int(limits.window.total_seconds() // 60))
     if _failures(session, LoginFailure.email, email, since) >= limits.per_account:
         raise LoginThrottled(
-            f"Too many failed logins for this account. Wait {minutes} minutes and try again, "
-            "or reset your password."
+            _(
+                "Too many failed logins for this account. Wait %(minutes)d minutes and try "
+                "again, or reset your password.",
+                minutes=minutes,
+            )
         )
     if _failures(session, LoginFailure.address, address, since) >= limits.per_address:
         raise LoginThrottled(
-            f"Too many failed logins from your network. Wait {minutes} minutes and try again."
+            _(
+                "Too many failed logins from your network. Wait %(minutes)d minutes and try again.",
+                minutes=minutes,
+            )
         )
 
 

@@ -1,6 +1,7 @@
 """Account pages. Views: load → check → one service call → commit → redirect."""
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -109,7 +110,7 @@ def login():
             if user is not None:
                 _start_session(user)
                 return redirect(next_url or url_for("modules.dashboard"))
-            form.password.errors.append("The e-mail address or the password is not correct.")
+            form.password.errors.append(_("The e-mail address or the password is not correct."))
     status = 429 if throttled else 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -125,7 +126,7 @@ def logout():
         db.commit()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("modules.catalog"))
 
 
@@ -144,7 +145,7 @@ def change_password():
         else:
             db.commit()
             _start_session(user)
-            flash("Your password is changed. Other devices have been logged out.", "success")
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("modules.dashboard"))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
 
@@ -162,8 +163,10 @@ def request_reset():
         if message is not None:
             mail.deliver(message.id)
         flash(
-            "If an account uses that address, a reset link is on its way. "
-            "It works once, for one hour.",
+            _(
+                "If an account uses that address, a reset link is on its way. "
+                "It works once, for one hour."
+            ),
             "info",
         )
         return redirect(url_for("auth.login"))
@@ -189,7 +192,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         services.reset_password(db, token, form.password.data)
         db.commit()
-        flash("Your password is changed. Log in with the new one.", "success")
+        flash(_("Your password is changed. Log in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
 
@@ -207,7 +210,7 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         services.reset_password(db, token, form.password.data, invitation=True)
         db.commit()
-        flash("Your password is set. Log in with it.", "success")
+        flash(_("Your password is set. Log in with it."), "success")
         return redirect(url_for("auth.login"))
     status = 400 if form.errors else 200
     return render_template("auth/reset_password.html", form=form), status

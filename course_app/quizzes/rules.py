@@ -3,13 +3,20 @@
 Pure functions over plain data; services gather the data and the views show the reasons.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from flask_babel import gettext as _
+
 #: Saves and submits arriving this long after the deadline still count (network, clocks).
 GRACE = timedelta(seconds=30)
+
+
+def utc_text(moment: datetime) -> str:
+    """The default way a rule's message names a time; pages pass the viewer's zone instead."""
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 class AttemptStatus(StrEnum):
@@ -53,8 +60,10 @@ def start_block_reason(
     policy: StartPolicy,
     now: datetime,
     unmet_requirement: str | None = None,
+    show_time: Callable[[datetime], str] = utc_text,
 ) -> str | None:
-    """Why a new attempt cannot start now, or None when it can.
+    """Why a new attempt cannot start now, or None when it can; ``show_time`` writes the end of
+    a cooldown (the page passes one in the learner's own time zone).
 
     An attempt in progress is resumed, not blocked. After a pass there is nothing to retake.
     """
@@ -75,7 +84,9 @@ def start_block_reason(
         return used
     ready_at = cooldown_ends(attempts, policy)
     if ready_at is not None and now < ready_at:
-        return f"You can try again from {ready_at:%Y-%m-%d %H:%M} UTC, after the cooldown."
+        return _(
+            "You can try again from %(moment)s, after the cooldown.", moment=show_time(ready_at)
+        )
     return None
 
 

@@ -7,6 +7,7 @@ never commit.
 """
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -42,6 +43,7 @@ from course_app.quizzes.rules import (
     attempt_deadline,
     shows_feedback,
     start_block_reason,
+    utc_text,
 )
 
 
@@ -88,9 +90,15 @@ def module_quizzes(session: Session, course_id: int) -> dict[str, Quiz]:
 
 
 def quiz_status(
-    session: Session, user_id: int, quiz: Quiz, course: CourseStatus, now: datetime
+    session: Session,
+    user_id: int,
+    quiz: Quiz,
+    course: CourseStatus,
+    now: datetime,
+    show_time: Callable[[datetime], str] = utc_text,
 ) -> QuizStatus:
-    """The learner's attempts (closing any whose time ran out) and the reason to wait, if any."""
+    """The learner's attempts (closing any whose time ran out) and the reason to wait, if any
+    (its times written by ``show_time``)."""
     attempts = _attempts(session, user_id, quiz.id)
     for attempt in attempts:
         close_if_expired(session, attempt, now)
@@ -103,7 +111,7 @@ def quiz_status(
         allowance.cooldown_lifted_at,
         refers_to_instructor=quiz.is_final_exam,
     )
-    reason = start_block_reason(summaries, policy, now, _unmet_requirement(quiz, course))
+    reason = start_block_reason(summaries, policy, now, _unmet_requirement(quiz, course), show_time)
     return QuizStatus(quiz, attempts, reason)
 
 

@@ -27,6 +27,7 @@ from course_app.certificates import services as certificates
 from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session, utcnow
 from course_app.errors import csrf_error_page
+from course_app.i18n.times import local_datetime
 from course_app.modules import services as learning
 from course_app.quizzes import accommodations as accommodations_service
 from course_app.quizzes import answering, bp, idempotency, services
@@ -48,7 +49,9 @@ def _quiz_status(course_slug: str, quiz_slug: str) -> services.QuizStatus:
     course = _course_or_404(course_slug)
     quiz = services.find_quiz(get_session(), course.course.id, quiz_slug) or abort(404)
     permissions.check_course_open(current_user, course)
-    return services.quiz_status(get_session(), current_user.id, quiz, course, utcnow())
+    return services.quiz_status(
+        get_session(), current_user.id, quiz, course, utcnow(), local_datetime
+    )
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
