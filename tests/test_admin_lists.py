@@ -94,6 +94,9 @@ def test_users_filter_by_role_activation_and_text(admin):
     assert _names(found.get_data(as_text=True)) == expected
     text = text_of(admin.get("/admin/users?q=LEARNER12"))
     assert "Learner 12" in text and "Learner 13" not in text
+    # % and _ are searched as text, not as SQL wildcards that would match everyone.
+    assert _names(admin.get("/admin/users?q=%25").get_data(as_text=True)) == []
+    assert _names(admin.get("/admin/users?q=learner_1").get_data(as_text=True)) == []
 
 
 def test_a_filter_keeps_its_arguments_on_page_links(admin):

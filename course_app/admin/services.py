@@ -38,11 +38,13 @@ class UserFilters:
 
 
 def _matching(text: str):
-    pattern = f"%{text.strip().lower()}%"
+    """Name, e-mail or registration number contains ``text`` (case-insensitive; ``%`` and
+    ``_`` are text, not wildcards)."""
+    words = text.strip().lower()
     return or_(
-        func.lower(User.full_name).like(pattern),
-        func.lower(User.email).like(pattern),
-        func.lower(func.coalesce(User.registration_number, "")).like(pattern),
+        func.lower(User.full_name).contains(words, autoescape=True),
+        func.lower(User.email).contains(words, autoescape=True),
+        func.lower(func.coalesce(User.registration_number, "")).contains(words, autoescape=True),
     )
 
 
@@ -167,9 +169,12 @@ def _audit_query(filters: AuditFilters):
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
     if filters.actor.strip():
-        pattern = f"%{filters.actor.strip().lower()}%"
+        name = filters.actor.strip().lower()
         actors = select(User.id).where(
-            or_(func.lower(User.full_name).like(pattern), func.lower(User.email).like(pattern))
+            or_(
+                func.lower(User.full_name).contains(name, autoescape=True),
+                func.lower(User.email).contains(name, autoescape=True),
+            )
         )
         query = query.where(AuditEntry.actor_id.in_(actors))
     if filters.since:

@@ -22,9 +22,6 @@ def addable_learners(session: Session, cohort: Cohort, find: str) -> tuple[list[
     words = " ".join(find.split())[:100]
     if len(words) < SHORTEST:
         return [], False
-    pattern = (
-        "%" + words.lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-    )
     in_cohort = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
     query = (
         select(User)
@@ -34,17 +31,22 @@ def addable_learners(session: Session, cohort: Cohort, find: str) -> tuple[list[
             User.role == Role.LEARNER,
             User.is_active,
             User.id.not_in(in_cohort),
-            or_(
-                func.lower(User.full_name).like(pattern, escape="\\"),
-                func.lower(User.email).like(pattern, escape="\\"),
-                func.lower(User.registration_number).like(pattern, escape="\\"),
-            ),
+            _contains(words.lower()),
         )
         .order_by(func.lower(User.full_name), User.id)
         .limit(SHOWN + 1)
     )
     found = list(session.scalars(query))
     return found[:SHOWN], len(found) > SHOWN
+
+
+def _contains(text: str):
+    """Name, e-mail or registration number contains ``text`` (``%`` and ``_`` as text)."""
+    return or_(
+        func.lower(User.full_name).contains(text, autoescape=True),
+        func.lower(User.email).contains(text, autoescape=True),
+        func.lower(User.registration_number).contains(text, autoescape=True),
+    )
 
 
 def instructors(session: Session) -> list[User]:

@@ -27,12 +27,11 @@ class OutboxFilters:
 
 def _filtered(query: Select, filters: OutboxFilters) -> Select:
     if filters.text:
-        escaped = filters.text.lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-        pattern = f"%{escaped}%"
+        text = filters.text.lower()  # % and _ are text, not wildcards
         query = query.where(
             or_(
-                func.lower(OutboxMessage.recipient).like(pattern, escape="\\"),
-                func.lower(OutboxMessage.subject).like(pattern, escape="\\"),
+                func.lower(OutboxMessage.recipient).contains(text, autoescape=True),
+                func.lower(OutboxMessage.subject).contains(text, autoescape=True),
             )
         )
     if filters.status == "sent":
