@@ -73,6 +73,7 @@ def test_a_french_speaking_learner_is_told_in_french(app, admin, db):
         issued.body
     )
     assert revoked.title == "Votre attestation pour Basics a été révoquée"
+    assert f"a été révoquée le {utcnow().date().isoformat()}." in revoked.body
     assert "Motif : Permis échu." in revoked.body
     assert "Vos attestations : http://localhost/certificates" in revoked.body
     assert "Votre attestation pour Basics a été délivrée" in text_of(
@@ -105,6 +106,19 @@ def test_a_scheduled_reminder_follows_the_holders_language(app, admin, db):
         reminder.body
     )
     assert "/courses/basics" in reminder.body
+
+
+def test_a_french_speaking_admin_hears_who_waits_in_french(app, admin, db):
+    """Staff notices too, from a scheduled task, with the names and the count worded in
+    French."""
+    post(admin, "/language", {"language": "fr", "next": "/dashboard"})
+    eligible_learners(app, db, 2)
+    result = app.test_cli_runner().invoke(args=["run-scheduled", "issue-waiting"])
+    assert "Sent 1 waiting" in result.output
+    admin_user = db.scalar(select(User).where(User.email == "admin@example.org"))
+    [(waiting, _mail)] = _told(db, admin_user)
+    assert waiting.title == "2 personnes apprenantes attendent une attestation pour Basics"
+    assert "n'ont pas encore d'attestation : Learner 0, Learner 1." in waiting.body
 
 
 @pytest.mark.clock("2027-06-01T00:00:00+00:00")
