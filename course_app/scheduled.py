@@ -157,7 +157,7 @@ def issue_waiting(session: Session) -> str:
         if not waiting:
             continue
         key = f"{course.slug}:{_digest(waiting)}"
-        names = _names(waiting)
+        named = _names(waiting)
         for admin in admins:
             sent += bool(
                 notify(
@@ -168,7 +168,7 @@ def issue_waiting(session: Session) -> str:
                     "/admin/certificates",
                     count=len(waiting),
                     course_title=course.title,
-                    names=names,
+                    **named,
                 )
             )
     session.commit()
@@ -203,7 +203,7 @@ def signoff_waiting(session: Session) -> str:
                     path,
                     cohort=cohort,
                     count=len(waiting),
-                    names=_names(waiting),
+                    **_names(waiting),
                 )
             )
     session.commit()
@@ -215,9 +215,12 @@ def _digest(people: list[User]) -> str:
     return hashlib.sha256(ids.encode()).hexdigest()[:16]
 
 
-def _names(people: list[User]) -> str:
-    names = ", ".join(person.full_name for person in people[:NAMED])
-    return names + (f" and {len(people) - NAMED} more" if len(people) > NAMED else "")
+def _names(people: list[User]) -> dict:
+    """The first names and how many more, for the template to word in its language."""
+    return {
+        "names": ", ".join(person.full_name for person in people[:NAMED]),
+        "more": max(len(people) - NAMED, 0),
+    }
 
 
 def flagged_certificates(session: Session) -> str:
@@ -237,6 +240,7 @@ def flagged_certificates(session: Session) -> str:
                         f"/admin/certificates/{cert.public_id}",
                         certificate=cert,
                         kind=FLAG_LABELS[flag.kind],
+                        flag_kind=flag.kind,
                         reason=flag.reason,
                     )
                 )

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from course_app.auth.models import User
 from course_app.config import REPO_ROOT
 from course_app.i18n.selection import choose_language
-from course_app.i18n.times import in_zone
+from course_app.i18n.times import DATE_FORMAT, in_zone
 from course_app.notifications.models import Notification
 from tests.helpers import csrf_token, login, make_user, post, take_quiz, text_of
 from tests.quality import html_errors, require_tools
@@ -213,6 +213,15 @@ def test_a_utc_time_is_shown_in_the_zone_with_its_name():
     assert in_zone(moment.replace(tzinfo=None), "America/Halifax") == "2026-11-30 11:54 AST"
     assert in_zone(moment, "Not/AZone") == "2026-11-30 15:54 UTC"
     assert in_zone(None, "America/Toronto") == "–"
+
+
+def test_the_local_day_of_a_moment_near_midnight_utc():
+    """The day alone (a certificate's issue day in a notice) is converted like a time."""
+    moment = datetime(2027, 6, 1, 2, 30, tzinfo=UTC)
+    assert in_zone(moment, "America/Vancouver", DATE_FORMAT) == "2027-05-31"
+    assert in_zone(moment, "America/Toronto", DATE_FORMAT) == "2027-05-31"
+    assert in_zone(moment, "Europe/Paris", DATE_FORMAT) == "2027-06-01"
+    assert in_zone(moment, "UTC", DATE_FORMAT) == "2027-06-01"
 
 
 def test_spring_forward_skips_the_missing_hour():

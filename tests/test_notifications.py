@@ -293,10 +293,15 @@ def test_instructors_hear_once_who_waits_for_practical_sign_off(app, db, learner
 
 
 def test_every_event_has_its_template_and_a_row_in_the_docs(app):
-    """One template per event, and docs/jobs.md's table names each (who, when)."""
+    """One template per event in English and in every other language (French), and
+    docs/jobs.md's table names each (who, when)."""
     table = (REPO_ROOT / "docs" / "jobs.md").read_text()
+    others = [code for code in app.config["LANGUAGES"] if code != "en"]
+    assert others == ["fr"]
     for key in EVENTS:
         assert app.jinja_env.get_template(f"notifications/events/{key}.txt")
+        for code in others:
+            assert app.jinja_env.get_template(f"notifications/events/{code}/{key}.txt")
         expiring = key.startswith("certificate_expiring_")
         named = "`certificate_expiring_90`, `_30`, `_7`" if expiring else f"| `{key}` |"
         assert named in table, key

@@ -1,6 +1,11 @@
 """Every event people are told about: who gets it, whether they may turn it off, and its
-template (templates/notifications/events/<event>.txt: the first line is the title, the rest
-the body; the same text goes to the inbox and by e-mail)."""
+template (templates/notifications/events/<event>.txt, and fr/<event>.txt in French: the first
+line is the title, the rest the body; the same text goes to the inbox and by e-mail).
+
+A template is written for its recipient, never for the request (scheduled work has none):
+it shows a stored time with ``local_date(moment)`` or ``local_time(moment)`` (the zone
+named), both in the recipient's zone, not with the pages' ``local_datetime``. The labels
+below are the settings page's, in English like that page."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -2,6 +2,8 @@
 subject, from the event's one template. Services never commit; the e-mail leaves through
 the outbox (course_app/mail) after the commit, with its retries."""
 
+from functools import partial
+
 from flask import current_app, has_request_context, request
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -9,10 +11,16 @@ from sqlalchemy.orm import Session
 from course_app import mail
 from course_app.auth.models import User
 from course_app.db import utcnow
+from course_app.i18n.selection import supported_language
+from course_app.i18n.times import DATE_FORMAT, in_zone
 from course_app.notifications.events import EVENTS, optional_events
 from course_app.notifications.models import Notification, NotificationOptOut
+from course_app.profiles.zones import effective_zone
 
 FALLBACK_BASE_URL = "http://127.0.0.1:5000"
+#: The language of the templates in notifications/events/ itself; every other language's
+#: are in a folder named by its code (notifications/events/fr/).
+TEMPLATE_LANGUAGE = "en"
 #: How many notifications the inbox shows.
 INBOX_SIZE = 100
 
@@ -28,9 +36,22 @@ def absolute(path: str, base_url: str = "") -> str:
     return base.rstrip("/") + path
 
 
-def render(event: str, **context) -> tuple[str, str]:
-    """The event's title (the template's first line) and body (the rest)."""
-    text = current_app.jinja_env.get_template(f"notifications/events/{event}.txt").render(**context)
+def render(event: str, user: User, **context) -> tuple[str, str]:
+    """The event's title (the template's first line) and body (the rest), written for
+    ``user``: in their language (English when theirs has no template) with dates and times
+    in their zone. Never the request's: scheduled work has none, and an administrator's
+    action tells a learner who may read another language in another zone."""
+    language = supported_language(user.language) or TEMPLATE_LANGUAGE
+    names = [f"notifications/events/{event}.txt"]
+    if language != TEMPLATE_LANGUAGE:
+        names.insert(0, f"notifications/events/{language}/{event}.txt")
+    zone = effective_zone(user.time_zone, user.jurisdiction)
+    text = current_app.jinja_env.select_template(names).render(
+        user=user,
+        local_date=partial(in_zone, zone=zone, fmt=DATE_FORMAT),
+        local_time=partial(in_zone, zone=zone),
+        **context,
+    )
     title, _, body = text.strip().partition("\n")
     return title.strip(), body.strip()
 
@@ -65,7 +86,7 @@ def notify(
     )
     if session.scalar(told) is not None:
         return None
-    title, body = render(event, user=user, link=absolute(link, base_url) if link else "", **context)
+    title, body = render(event, user, link=absolute(link, base_url) if link else "", **context)
     notification = Notification(
         user_id=user.id, event=event, subject_key=subject_key, title=title, body=body, link=link
     )
