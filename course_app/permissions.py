@@ -90,6 +90,12 @@ def can_set_accommodations(user: AnyUser) -> bool:
     return is_staff(user)
 
 
+def can_see_learner(user: AnyUser, enrolled_course_ids: frozenset[int]) -> bool:
+    """A learner's details (their address, to fill a form in) are shown to administrators and
+    to the instructors of a course the learner is enrolled in, no one else."""
+    return is_admin(user) or bool(taught_course_ids(user) & enrolled_course_ids)
+
+
 def can_read_lessons(user: AnyUser, status: CourseStatus) -> bool:
     """Learners read an open course once enrolled; staff read everything."""
     return is_staff(user) or (status.is_enrolled and not status.is_locked)

@@ -207,6 +207,24 @@ def test_extra_time_set_by_staff_lengthens_the_time_limit(app, client, db, learn
     assert "includes your extra time ×1.5" in text_of(client.get(f"/attempts/{attempt.id}"))
 
 
+def test_extra_time_is_opened_from_the_learners_page_with_the_address_filled_in(
+    app, db, learner, instructor
+):
+    """Staff reach the extra-time form from a learner's gradebook page with the learner's
+    address in it, so nobody types it; only for a learner of a course they teach."""
+    import re
+
+    page = text_of(instructor.browser.get(f"/instructor/courses/basics/learners/{learner.id}"))
+    link = re.search(r'href="(/staff/accommodations\?learner=\d+)"', page).group(1)
+    filled = text_of(instructor.browser.get(link))
+    assert f'value="{learner.email}"' in filled
+    stranger = make_user(db, email="other@example.org", full_name="Not Enrolled")
+    unseen = text_of(instructor.browser.get(f"/staff/accommodations?learner={stranger.id}"))
+    assert "other@example.org" not in unseen  # not a learner of Tess's course
+    nonsense = instructor.browser.get("/staff/accommodations?learner=99999999999999")
+    assert nonsense.status_code == 200
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [

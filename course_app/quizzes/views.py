@@ -19,16 +19,19 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 
 from course_app import permissions
-from course_app.auth.models import Role
+from course_app.auth.models import Role, User
 from course_app.auth.services import find_by_email
+from course_app.bounded import bounded_int
 from course_app.certificates import services as certificates
 from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session, utcnow
 from course_app.errors import csrf_error_page
 from course_app.i18n.times import local_datetime
 from course_app.modules import services as learning
+from course_app.modules.models import Enrollment
 from course_app.quizzes import accommodations as accommodations_service
 from course_app.quizzes import answering, bp, idempotency, services
 from course_app.quizzes.forms import AccommodationForm
@@ -232,6 +235,17 @@ def _take_pending(attempt: Attempt, items) -> dict[int, frozenset[str]] | None:
     return answers
 
 
+def _address_of(db, learner_id: int | None) -> str | None:
+    """The learner's address, if the person asking may see it (else nothing is filled in)."""
+    learner = db.get(User, learner_id) if learner_id else None
+    if learner is None or learner.role != Role.LEARNER:
+        return None
+    enrolled = frozenset(
+        db.scalars(select(Enrollment.course_id).where(Enrollment.user_id == learner.id))
+    )
+    return learner.email if permissions.can_see_learner(current_user, enrolled) else None
+
+
 @bp.route("/staff/accommodations", methods=["GET", "POST"])
 @login_required
 def accommodations():
@@ -239,6 +253,8 @@ def accommodations():
     permissions.require(permissions.can_set_accommodations(current_user))
     db = get_session()
     form = AccommodationForm()
+    if request.method == "GET":  # from a learner's page: their address filled in, not typed
+        form.email.data = _address_of(db, request.args.get("learner", type=bounded_int))
     if form.validate_on_submit():
         learner = find_by_email(db, form.email.data)
         if learner is None or learner.role != Role.LEARNER:
