@@ -14,6 +14,7 @@ from course_app.auth import passwords
 from course_app.auth.models import Role, User
 from course_app.db import utcnow
 from course_app.demo import _bulk, _insert_learners
+from course_app.evaluation.models import EvaluationSubmission
 from course_app.instructor.models import Cohort, CohortMember, CompetencySignoff
 from course_app.modules.models import Course, Enrollment, Lesson, LessonProgress, LessonTime
 from course_app.modules.services import checklist_of
@@ -35,6 +36,10 @@ def seed_eligible(session: Session, count: int, course_slug: str) -> list[int]:
     _lessons(session, course, ids, now)
     _quizzes(session, course, ids, rng, now)
     _practical(session, course, ids, now)
+    # The course evaluation is part of completing it; its answers are not needed, only that
+    # each learner answered (what the standing rule reads).
+    submitted = [{"user_id": u, "course_id": course.id, "submitted_at": now} for u in ids]
+    _bulk(session, EvaluationSubmission, submitted)
     return ids
 
 

@@ -27,6 +27,15 @@ PG_URL_VARIABLE = "COURSE_APP_TEST_DATABASE_URL"
 #: The browser tests' fixtures (live servers, Chromium), for every test file that needs them.
 pytest_plugins = ["tests.browser_support"]
 
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark the browser journeys, so a run can leave them out: CI runs them once, on SQLite
+    (what they check is the pages, which do not change with the database)."""
+    for item in items:
+        if item.path.name.startswith("test_browser_"):
+            item.add_marker(pytest.mark.browser)
+
+
 #: Every test starts at this instant and the clock runs on from there, whatever today's date:
 #: the last day of a month, so date arithmetic meets month ends in every run. A test that needs
 #: another day says so with ``@pytest.mark.clock("2026-11-30T12:00:00+00:00")``.

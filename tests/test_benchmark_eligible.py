@@ -5,7 +5,7 @@ every requirement of Level 1 met (else the benchmark would time refusals)."""
 from sqlalchemy import select
 
 from benchmarks.eligible import seed_eligible
-from course_app.certificates import services as certificates
+from course_app.certificates.eligibility import candidates
 from course_app.modules.models import Course
 
 LEVEL_1 = "dry-needling-level-1"
@@ -16,7 +16,7 @@ def test_the_benchmarks_learners_are_eligible_by_the_real_rule(real_app, db):
         ids = seed_eligible(db, 3, LEVEL_1)
         db.commit()
         course = db.scalar(select(Course).where(Course.slug == LEVEL_1))
-        found = certificates.candidates(db, course)
+        found = candidates(db, course)
     assert sorted(c.learner.id for c in found) == sorted(ids)
     unmet = {c.learner.id: [r.label for r in c.checks if not r.met] for c in found}
     assert unmet == {learner: [] for learner in ids}
