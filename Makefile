@@ -39,7 +39,7 @@ setup: $(VENV)/.run-installed
 test: $(VENV)/.dev-installed lint
 	COURSE_APP_PUBLIC_BASE_URL=$${COURSE_APP_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
 	  $(FLASK) check-content --strict
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## test-postgres: the whole suite on the local PostgreSQL (a throwaway database is created).
 test-postgres: $(VENV)/.dev-installed
