@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.eligible import seed_eligible  # noqa: E402
-from benchmarks.run import _recreate  # noqa: E402
+from benchmarks.run import _environment  # noqa: E402
 
 COURSE = "dry-needling-level-1"
 ADMIN = "bench-admin@example.org"
@@ -41,7 +41,8 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="course-app-issue-queue-"))
     factory = f"course_app:create_app(instance_path={str(workdir / 'instance')!r})"
-    env = _environment(workdir)
+    # run.py's environment (as benchmarks/staff.py uses it), with jobs left to the consumer.
+    env = {**_environment(workdir), "COURSE_APP_JOBS_IMMEDIATE": "false"}
     for command in (["init-db"], ["load-content"], ["create-admin", "--email", ADMIN]):
         _flask(env, factory, *command)
     os.environ.update(env)
@@ -59,22 +60,6 @@ def main() -> None:
     print(json.dumps({**result, "workers": args.workers, "database": _dialect(env)}))
     if result["failed"] or result["issued"] != args.count:  # it would time refusals
         raise SystemExit(f"not every learner got a certificate: {result['first_failures']}")
-
-
-def _environment(workdir: Path) -> dict[str, str]:
-    database = os.environ.get("COURSE_APP_BENCH_DATABASE_URL")
-    if database:
-        _recreate(database)
-    else:
-        database = f"sqlite:///{workdir / 'bench.sqlite'}"
-    return {
-        **os.environ,
-        "COURSE_APP_DATABASE_URL": database,
-        "COURSE_APP_SECRET_KEY": "benchmark-secret",
-        "COURSE_APP_PUBLIC_BASE_URL": "http://127.0.0.1",
-        "COURSE_APP_JOBS_IMMEDIATE": "false",
-        "PYTHONPATH": str(ROOT),
-    }
 
 
 def _dialect(env) -> str:
