@@ -9,6 +9,10 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # bench-staff's database: DROPPED and created again by every run.
 BENCH_DB ?= postgresql+psycopg://postgres@127.0.0.1:5432/course_app_bench_staff
 LEARNERS ?= 10000
+# Test processes (pytest-xdist): one per CPU; a test file's tests stay in one process.
+# TEST_WORKERS=0 runs everything in this one process (for pdb, or to read output in order).
+TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test test-postgres lint format setup bench bench-issue bench-staff clean translations translations-compile
 
@@ -39,11 +43,11 @@ setup: $(VENV)/.run-installed
 test: $(VENV)/.dev-installed lint
 	COURSE_APP_PUBLIC_BASE_URL=$${COURSE_APP_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
 	  $(FLASK) check-content --strict
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 ## test-postgres: the whole suite on the local PostgreSQL (a throwaway database is created).
 test-postgres: $(VENV)/.dev-installed
-	COURSE_APP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+	COURSE_APP_TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST) $(PYTEST_ARGS)
 
 ## translations: after marking strings with _(): extract them (babel.cfg) into the template,
 ## merge it into every language's .po, then compile the .mo files (committed beside them).

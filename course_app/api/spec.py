@@ -27,15 +27,22 @@ class CourseApi(Api):
     def _register_error_handlers(self) -> None:
         """course_app.errors answers API errors; the app's pages keep their own handler."""
 
+    def _register_pagination_header(self) -> None:
+        """Not registered: the API pages with its own cursor (``next_cursor`` in the body),
+        never flask-smorest's pagination header, and building that header's schema was the
+        costliest step of every app's start."""
+
     def _register_responses(self) -> None:
-        """The standard responses, with errors documented as problem details."""
+        """The standard responses, with errors documented as problem details (one schema
+        instance for all of them: marshmallow copies every field on each instantiation)."""
+        problem = self.ERROR_SCHEMA()
         for status in http.HTTPStatus:
             response = {"description": status.phrase}
             if status >= 400:
-                response["schema"] = self.ERROR_SCHEMA
+                response["schema"] = problem
             prepare_response(response, self.spec, PROBLEM)
             self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "A problem (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        response = {"description": "A problem (RFC 9457)", "schema": problem}
         prepare_response(response, self.spec, PROBLEM)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
         self.spec.components.security_scheme(
