@@ -40,6 +40,10 @@ class NotEligible(DomainError):
     pass
 
 
+class AlreadyCertified(NotEligible):
+    """The learner holds a valid certificate of the course already (the API's 409)."""
+
+
 @dataclass(frozen=True)
 class Issuer:
     """Who signs, and where the public pages live."""
@@ -86,7 +90,7 @@ def _issue_to(
     if candidate is None:
         raise NotEligible("This learner is not enrolled in the course.")
     if candidate.certificate is not None:
-        raise NotEligible(f"{candidate.learner.full_name} already holds a valid certificate.")
+        raise AlreadyCertified(f"{candidate.learner.full_name} already holds a valid certificate.")
     if not candidate.eligible:
         missing = "; ".join(c.label for c in candidate.checks if not c.met)
         raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
@@ -204,7 +208,7 @@ def _store(
             session.add(cert)
             session.flush()
     except IntegrityError as error:
-        raise NotEligible(f"{learner.full_name} already holds a valid certificate.") from error
+        raise AlreadyCertified(f"{learner.full_name} already holds a valid certificate.") from error
     record(
         session,
         cert.issued_by_id,

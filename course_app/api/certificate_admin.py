@@ -1,0 +1,92 @@
+"""POST /certificates and /certificates/{public_id}/revoke: an administrator's token with
+admin:certificates issues and revokes through the same services as the queue's pages (the
+same eligibility check, the same audit entries and notifications)."""
+
+from flask import abort
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from course_app import permissions
+from course_app.api.auth import SECURITY, with_scope
+from course_app.api.schemas import CertificateSchema
+from course_app.api.slugs import course_or_404
+from course_app.bounded import MAX_ID
+from course_app.certificates import services
+from course_app.certificates.issuer import current_issuer
+from course_app.db import get_session
+from course_app.exceptions import DomainError
+from course_app.modules.models import SLUG_LENGTH
+from course_app.toml_source import SLUG_PATTERN
+
+blp = Blueprint("api_certificate_admin", __name__, description="Issue and revoke (administrators)")
+
+SCOPE = "admin:certificates"
+
+
+class IssueArgs(Schema):
+    course = fields.String(
+        required=True,
+        validate=[validate.Length(max=SLUG_LENGTH), validate.Regexp(SLUG_PATTERN.pattern)],
+        metadata={"description": "The course's slug"},
+    )
+    learner_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+
+
+class RevokeArgs(Schema):
+    reason = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=500), validate.Regexp(r"\S")],
+        metadata={"description": "Shown on the public verification page"},
+    )
+
+
+def _admin(user) -> None:
+    allowed = permissions.can_manage_certificates(user)
+    permissions.require(allowed, "Only administrators issue and revoke certificates.")
+
+
+@blp.route("/certificates", methods=["POST"])
+@blp.doc(security=SECURITY)
+@with_scope(SCOPE)  # before the body is read: no token is a 401, whatever the body
+@blp.arguments(IssueArgs)
+@blp.response(201, CertificateSchema)
+@blp.alt_response(409, description="The learner already holds a valid certificate")
+@blp.alt_response(422, description="Not enrolled, or not eligible yet (what is missing)")
+def issue(args, user):
+    """Issue a learner's certificate if the standing rule says they are eligible. Sent twice,
+    the second is a 409 naming the certificate the first issued: a retry never issues two."""
+    _admin(user)
+    db = get_session()
+    course = course_or_404(args["course"])
+    try:
+        cert = services.issue(db, course, args["learner_id"], current_issuer(), user.id)
+    except services.AlreadyCertified as error:
+        db.rollback()
+        abort(409, error.message)
+    except services.NotEligible as error:
+        db.rollback()
+        abort(422, error.message)
+    db.commit()
+    return cert
+
+
+@blp.route("/certificates/<public_id>/revoke", methods=["POST"])
+@blp.doc(security=SECURITY)
+@with_scope(SCOPE)
+@blp.arguments(RevokeArgs)
+@blp.response(200, CertificateSchema)
+@blp.alt_response(409, description="The certificate is not valid (already revoked…)")
+def revoke(args, public_id: str, user):
+    """Revoke a valid certificate, with the reason shown on its public page."""
+    _admin(user)
+    db = get_session()
+    cert = services.find(db, public_id) if len(public_id) <= 40 else None
+    if cert is None:
+        abort(404, "No such certificate.")
+    try:
+        services.revoke(db, cert, args["reason"], user.id)
+    except DomainError as error:
+        db.rollback()
+        abort(409, error.message)
+    db.commit()
+    return cert
