@@ -65,15 +65,16 @@ def test_an_admin_issues_an_eligible_learners_certificate(client, db, admin, tok
 def test_issuing_twice_is_a_conflict_and_issues_one(client, db, token, done):
     first = issue(client, token, done.id).get_json()["public_id"]
     body = assert_problem(issue(client, token, done.id), 409)
-    assert "already holds" in body["detail"]
+    assert "already holds" in body["detail"] and body["reason"] == "already-certified"
     assert db.scalars(select(Certificate.public_id)).all() == [first]
 
 
-def test_not_eligible_or_not_enrolled_is_unprocessable(app, client, db, token, learner):
-    body = assert_problem(issue(client, token, learner.id), 422)
-    assert "not eligible yet" in body["detail"]
+def test_not_eligible_or_not_enrolled_is_a_conflict_saying_which(client, db, token, learner):
+    body = assert_problem(issue(client, token, learner.id), 409)
+    assert "not eligible yet" in body["detail"] and body["reason"] == "not-eligible"
     stranger = make_user(db, email="stranger@example.org")
-    assert "not enrolled" in assert_problem(issue(client, token, stranger.id), 422)["detail"]
+    body = assert_problem(issue(client, token, stranger.id), 409)
+    assert "not enrolled" in body["detail"] and body["reason"] == "not-enrolled"
     assert_problem(issue(client, token, learner.id, course="nowhere"), 404)
     assert db.scalar(select(Certificate.id)) is None
 

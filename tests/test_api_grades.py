@@ -125,7 +125,11 @@ def test_gradebook_filters_match_the_page(app, client, db, teacher_token, done):
     assert len(ids(status="not-started")) == 3
     assert ids(search="dora") == [done.id] and ids(search="DONE@EXAMPLE") == []
     assert ids(search="dora@example") == [done.id]
-    assert ids(enrolled_from="2999-01-01") == []
+    assert ids(enrolled_from="2999-01-01") == ids(enrolled_from="9999-12-31") == []
+    assert len(ids(enrolled_to="9999-12-31")) == 4 and ids(enrolled_to="0001-01-01") == []
+    assert_problem(
+        get(client, "/courses/basics/gradebook", teacher_token, enrolled_to="1932-06-31"), 422
+    )
     assert_problem(get(client, "/courses/basics/gradebook", teacher_token, status="bored"), 422)
     assert_problem(get(client, "/courses/basics/gradebook", teacher_token, search="a\x07"), 422)
 

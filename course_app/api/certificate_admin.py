@@ -10,10 +10,12 @@ from course_app import permissions
 from course_app.api.auth import SECURITY, with_scope
 from course_app.api.schemas import CertificateSchema
 from course_app.api.slugs import course_or_404
+from course_app.api.spec import PROBLEM, ProblemSchema
 from course_app.bounded import MAX_ID
 from course_app.certificates import services
 from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session
+from course_app.errors import problem
 from course_app.exceptions import DomainError
 from course_app.modules.models import SLUG_LENGTH
 from course_app.toml_source import SLUG_PATTERN
@@ -50,24 +52,34 @@ def _admin(user) -> None:
 @with_scope(SCOPE)  # before the body is read: no token is a 401, whatever the body
 @blp.arguments(IssueArgs)
 @blp.response(201, CertificateSchema)
-@blp.alt_response(409, description="The learner already holds a valid certificate")
-@blp.alt_response(422, description="Not enrolled, or not eligible yet (what is missing)")
+@blp.alt_response(
+    409,
+    schema=ProblemSchema,
+    content_type=PROBLEM,
+    description="Not issued: `reason` is already-certified, not-eligible (the detail says "
+    "what is missing) or not-enrolled",
+)
 def issue(args, user):
     """Issue a learner's certificate if the standing rule says they are eligible. Sent twice,
-    the second is a 409 naming the certificate the first issued: a retry never issues two."""
+    the second is a 409 (already-certified): a retry never issues two."""
     _admin(user)
     db = get_session()
     course = course_or_404(args["course"])
     try:
         cert = services.issue(db, course, args["learner_id"], current_issuer(), user.id)
-    except services.AlreadyCertified as error:
-        db.rollback()
-        abort(409, error.message)
     except services.NotEligible as error:
         db.rollback()
-        abort(422, error.message)
+        # The learner's state, not the request, stands in the way: a conflict (409), with
+        # which one in a problem details extension member a script can branch on.
+        return problem(409, error.message, title="Not issued", reason=_reason(error))
     db.commit()
     return cert
+
+
+def _reason(error: services.NotEligible) -> str:
+    if isinstance(error, services.AlreadyCertified):
+        return "already-certified"
+    return "not-enrolled" if isinstance(error, services.NotEnrolled) else "not-eligible"
 
 
 @blp.route("/certificates/<public_id>/revoke", methods=["POST"])
@@ -75,7 +87,12 @@ def issue(args, user):
 @with_scope(SCOPE)
 @blp.arguments(RevokeArgs)
 @blp.response(200, CertificateSchema)
-@blp.alt_response(409, description="The certificate is not valid (already revoked…)")
+@blp.alt_response(
+    409,
+    schema=ProblemSchema,
+    content_type=PROBLEM,
+    description="The certificate is not valid (already revoked…)",
+)
 def revoke(args, public_id: str, user):
     """Revoke a valid certificate, with the reason shown on its public page."""
     _admin(user)

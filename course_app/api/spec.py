@@ -19,6 +19,9 @@ class ProblemSchema(Schema):
     detail = fields.String(required=True)
     #: Per parameter, what was wrong (422 only).
     errors = fields.Dict()
+    #: Why a certificate was not issued (409 on POST /certificates): already-certified,
+    #: not-eligible or not-enrolled.
+    reason = fields.String()
 
 
 class CourseApi(Api):

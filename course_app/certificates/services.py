@@ -41,7 +41,11 @@ class NotEligible(DomainError):
 
 
 class AlreadyCertified(NotEligible):
-    """The learner holds a valid certificate of the course already (the API's 409)."""
+    """The learner holds a valid certificate of the course already."""
+
+
+class NotEnrolled(NotEligible):
+    """The learner is not enrolled in the course (or there is no such learner)."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def _issue_to(
     actor_id: int | None,
 ) -> Certificate:
     if candidate is None:
-        raise NotEligible("This learner is not enrolled in the course.")
+        raise NotEnrolled("This learner is not enrolled in the course.")
     if candidate.certificate is not None:
         raise AlreadyCertified(f"{candidate.learner.full_name} already holds a valid certificate.")
     if not candidate.eligible:
