@@ -66,6 +66,7 @@ def test_issuing_twice_is_a_conflict_and_issues_one(client, db, token, done):
     first = issue(client, token, done.id).get_json()["public_id"]
     body = assert_problem(issue(client, token, done.id), 409)
     assert "already holds" in body["detail"] and body["reason"] == "already-certified"
+    assert body["certificate"] == first  # a retry learns what the first request issued
     assert db.scalars(select(Certificate.public_id)).all() == [first]
 
 

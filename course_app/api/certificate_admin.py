@@ -71,9 +71,14 @@ def issue(args, user):
         db.rollback()
         # The learner's state, not the request, stands in the way: a conflict (409), with
         # which one in a problem details extension member a script can branch on.
-        return problem(409, error.message, title="Not issued", reason=_reason(error))
+        held = {"certificate": error.public_id} if _held(error) else {}
+        return problem(409, error.message, title="Not issued", reason=_reason(error), **held)
     db.commit()
     return cert
+
+
+def _held(error: services.NotEligible) -> bool:
+    return isinstance(error, services.AlreadyCertified) and error.public_id is not None
 
 
 def _reason(error: services.NotEligible) -> str:

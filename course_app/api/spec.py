@@ -22,6 +22,8 @@ class ProblemSchema(Schema):
     #: Why a certificate was not issued (409 on POST /certificates): already-certified,
     #: not-eligible or not-enrolled.
     reason = fields.String()
+    #: The valid certificate already held (409 already-certified): its public id.
+    certificate = fields.String()
 
 
 class CourseApi(Api):

@@ -41,7 +41,12 @@ class NotEligible(DomainError):
 
 
 class AlreadyCertified(NotEligible):
-    """The learner holds a valid certificate of the course already."""
+    """The learner holds a valid certificate of the course already (its public id, when
+    known: a retried API request learns what the first one issued)."""
+
+    def __init__(self, message: str, public_id: str | None = None) -> None:
+        super().__init__(message)
+        self.public_id = public_id
 
 
 class NotEnrolled(NotEligible):
@@ -94,7 +99,10 @@ def _issue_to(
     if candidate is None:
         raise NotEnrolled("This learner is not enrolled in the course.")
     if candidate.certificate is not None:
-        raise AlreadyCertified(f"{candidate.learner.full_name} already holds a valid certificate.")
+        raise AlreadyCertified(
+            f"{candidate.learner.full_name} already holds a valid certificate.",
+            candidate.certificate.public_id,
+        )
     if not candidate.eligible:
         missing = "; ".join(c.label for c in candidate.checks if not c.met)
         raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
