@@ -137,12 +137,13 @@ def can_decide_name_changes(user: AnyUser) -> bool:
 TOKEN_SCOPES = {
     "read:self": "Your own standing, attempts and certificates",
     "read:courses": "Courses and their structure",
-    "admin:certificates": "Every learner's certificates",
+    "read:gradebook": "The gradebook and learners' standing in the courses you teach",
+    "admin:certificates": "Every learner's certificates: read, issue and revoke",
     "admin:users": "Every account",
 }
 _ROLE_SCOPES = {
     Role.LEARNER: ("read:self", "read:courses"),
-    Role.INSTRUCTOR: ("read:self", "read:courses"),
+    Role.INSTRUCTOR: ("read:self", "read:courses", "read:gradebook"),
     Role.ADMIN: tuple(TOKEN_SCOPES),
 }
 
@@ -165,6 +166,17 @@ def can_list_all_certificates(user: AnyUser) -> bool:
 
 def can_list_users(user: AnyUser) -> bool:
     return is_admin(user)
+
+
+def can_manage_certificates(user: AnyUser) -> bool:
+    """Issue and revoke certificates (the queue's pages, the API): administrators."""
+    return is_admin(user)
+
+
+def gradebook_course_ids(user: AnyUser) -> frozenset[int] | None:
+    """The courses whose gradebook and enrolments this person reads (None: every course, for
+    an administrator): those :func:`can_teach` allows."""
+    return None if is_admin(user) else taught_course_ids(user)
 
 
 def require(allowed: bool, reason: str = "You do not have access to this page.") -> None:

@@ -278,6 +278,11 @@ MATRIX = {
     ("GET", "api_learners.my_attempts", "/api/v1/me/attempts"): API,
     ("GET", "api_learners.certificates", "/api/v1/certificates"): API,
     ("GET", "api_users.users", "/api/v1/users"): API,
+    ("GET", "api_grades.enrolments", "/api/v1/enrolments"): API,
+    ("GET", "api_grades.course_gradebook", "/api/v1/courses/basics/gradebook"): API,
+    ("GET", "api_grades.user_standing", "/api/v1/users/1/standing"): API,
+    ("POST", "api_certificate_admin.issue", "/api/v1/certificates"): API,
+    ("POST", "api_certificate_admin.revoke", "/api/v1/certificates/DN1-0000-0000-0000/revoke"): API,
     ("GET", "profiles.name_requests", "/admin/name-requests"): ADMIN_ONLY,
     ("POST", "profiles.decide_name_request", "/admin/name-requests/1"): expect(
         LOGIN, 403, instructor=403, admin=404
@@ -360,6 +365,8 @@ def test_route_answers_each_user_as_expected(client, as_user, user, method, endp
 
 #: Quiz answers posted with an expired form are refused and shown again, filled in.
 KEEPS_ANSWERS = {"quizzes.save", "quizzes.submit"}
+#: API writes take no CSRF token: only a bearer token authenticates them (none here: 401).
+BEARER_ONLY = {"api_certificate_admin.issue", "api_certificate_admin.revoke"}
 
 
 def row_counts(db) -> dict[str, int]:
@@ -381,6 +388,8 @@ def test_every_post_without_a_csrf_token_is_refused(
         # Refused too, but the answers are kept for the learner to send again.
         assert response.status_code == 302
         assert response.headers["Location"] == url.rsplit("/", 1)[0]
+    elif endpoint in BEARER_ONLY:
+        assert response.status_code == 401
     else:
         assert response.status_code == 400
     assert row_counts(db) == before

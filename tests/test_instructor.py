@@ -7,12 +7,13 @@ import pytest
 from sqlalchemy import event, func, select
 
 from course_app.audit.models import AuditEntry
-from course_app.auth.models import Role
-from course_app.db import get_engine
+from course_app.auth.models import Role, User
+from course_app.db import get_engine, utcnow
 from course_app.modules.models import Course, Lesson, LessonRevision
 from course_app.quizzes.models import Attempt, AttemptItem, Question, QuestionVersion
 from tests.helpers import (
     answers_for,
+    complete_course,
     login,
     make_user,
     post,
@@ -93,6 +94,25 @@ def test_gradebook_filters_by_status_and_sorts(app, db, learner, instructor):
     assert page.index("Ada Learner") < page.index("Zed Zero")
     page = text_of(instructor.browser.get(f"{WS}/gradebook?sort=name&order=desc"))
     assert page.index("Zed Zero") < page.index("Ada Learner")
+
+
+def test_gradebook_searches_names_and_filters_by_eligibility(app, db, learner, instructor):
+    """The same filters the API offers (tests/test_api_grades.py), on the page and its CSV."""
+    other = make_user(db, email="zed@example.org", full_name="Zed Zero")
+    browser = app.test_client()
+    login(browser, other.email)
+    complete_course(browser, db, "basics")
+    db.get(User, other.id).licence_verified_at = utcnow()
+    db.commit()
+    page = text_of(instructor.browser.get(f"{WS}/gradebook?q=zed"))
+    assert "Zed Zero" in page and "Ada Learner" not in page
+    assert 'value="zed"' in page
+    page = text_of(instructor.browser.get(f"{WS}/gradebook?eligible=yes"))
+    assert "Zed Zero" in page and "Ada Learner" not in page
+    page = text_of(instructor.browser.get(f"{WS}/gradebook?eligible=no"))
+    assert "Ada Learner" in page and "Zed Zero" not in page
+    listed = text_of(instructor.browser.get(f"{WS}/gradebook.csv?eligible=no"))
+    assert "Ada Learner" in listed and "Zed Zero" not in listed
 
 
 def count_queries(app, client, path: str) -> int:

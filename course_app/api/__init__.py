@@ -15,7 +15,15 @@ EXTENSION_KEY = "course_app.api"
 
 
 def init_app(app: Flask) -> None:
-    from course_app.api import catalog, docs, learners, people, token_views
+    from course_app.api import (
+        catalog,
+        certificate_admin,
+        docs,
+        grades,
+        learners,
+        people,
+        token_views,
+    )
     from course_app.api.auth import rate_limited
     from course_app.security import csrf
 
@@ -26,7 +34,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = app.extensions[EXTENSION_KEY] = CourseApi()
     api.init_app(app, spec_kwargs=spec_options())
-    for resource in (catalog.blp, learners.blp, people.blp):
+    for resource in (catalog.blp, learners.blp, grades.blp, certificate_admin.blp, people.blp):
         # Requests carry a bearer token, never cookies: a forged cross-site request has no
         # token to send, and a session cookie authenticates nothing here.
         csrf.exempt(resource)
@@ -39,7 +47,10 @@ def init_app(app: Flask) -> None:
 
 def spec_options() -> dict:
     return {
-        "info": {"description": "Read courses, your own standing, attempts and certificates."},
+        "info": {
+            "description": "Read courses, your own standing, attempts and certificates; "
+            "staff read their courses' gradebooks; administrators issue and revoke certificates."
+        },
         "servers": [{"url": "/"}],
     }
 

@@ -1,15 +1,14 @@
 """GET /courses and /courses/{slug}: the catalog and each course's structure."""
 
-from flask import abort
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from course_app.api.auth import SECURITY, with_scope
 from course_app.api.schemas import CourseDetailSchema, CourseListSchema
+from course_app.api.slugs import course_or_404
 from course_app.db import get_session
-from course_app.modules.models import SLUG_LENGTH, Course
+from course_app.modules.models import Course
 from course_app.modules.services import course_outline
-from course_app.toml_source import SLUG_PATTERN
 
 blp = Blueprint("api_courses", __name__, description="Courses and their structure")
 
@@ -49,12 +48,8 @@ def list_courses(user):
 @with_scope("read:courses")
 def get_course(course_slug: str, user):
     """A course's modules (their lessons and quiz) and final exam, by slug."""
-    if not SLUG_PATTERN.fullmatch(course_slug) or len(course_slug) > SLUG_LENGTH:
-        abort(404, "No such course.")  # what no slug can be is never looked up (NUL bytes…)
     session = get_session()
-    course = session.scalar(select(Course).where(Course.slug == course_slug, ~Course.is_archived))
-    if course is None:
-        abort(404, "No such course.")
+    course = course_or_404(course_slug)
     outline = course_outline(session, course)
     modules = [
         {

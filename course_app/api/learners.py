@@ -17,7 +17,7 @@ from course_app.standings import learner_standing
 blp = Blueprint("api_learners", __name__, description="Your own standing, attempts, certificates")
 
 
-def _standing(slug: str, standing: CourseStanding) -> dict:
+def standing_item(slug: str, standing: CourseStanding) -> dict:
     """The single standing rule (requirements.py), read, never recomputed here."""
     progress = standing.progress
     return {
@@ -52,7 +52,7 @@ def my_standing(user):
     for course_id, slug in courses:
         standing = learner_standing(session, course_id, user.id)
         if standing is not None:
-            items.append(_standing(slug, standing))
+            items.append(standing_item(slug, standing))
     return {"items": items}
 
 

@@ -107,3 +107,69 @@ class UserSchema(Schema):
 class UserPageSchema(Schema):
     items = fields.List(fields.Nested(UserSchema), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
+
+
+class LearnerSchema(Schema):
+    id = fields.Integer(required=True)
+    full_name = fields.String(required=True)
+    email = fields.String(required=True)
+    registration_number = fields.String(allow_none=True, required=True)
+
+
+class QuizCellSchema(Schema):
+    quiz = fields.String(required=True, metadata={"description": "The quiz's slug"})
+    title = fields.String(required=True)
+    best = fields.Float(
+        allow_none=True, required=True, metadata={"description": "Best score, 0–1 (none: no try)"}
+    )
+    attempts = fields.Integer(required=True)
+    passed = fields.Boolean(required=True)
+
+
+class PracticalSchema(Schema):
+    required = fields.Boolean(required=True, metadata={"description": "The course has one"})
+    status = fields.String(required=True, metadata={"description": "not-started … passed"})
+    hours = fields.Float(required=True, metadata={"description": "Attended, latest cohort"})
+    minimum_hours = fields.Float(required=True)
+    cohort = fields.String(allow_none=True, required=True)
+
+
+class GradebookRowSchema(Schema):
+    learner = fields.Nested(LearnerSchema, required=True)
+    enrolled_at = fields.DateTime(required=True)
+    status = fields.String(required=True, metadata={"description": "As the gradebook's filter"})
+    percent = fields.Integer(required=True)
+    lessons_done = fields.Integer(required=True)
+    lessons_total = fields.Integer(required=True)
+    minutes_done = fields.Integer(required=True)
+    quizzes = fields.List(fields.Nested(QuizCellSchema), required=True)
+    final_exam = fields.Nested(QuizCellSchema, allow_none=True, required=True)
+    practical = fields.Nested(PracticalSchema, required=True)
+    eligible = fields.Boolean(required=True, metadata={"description": "For a certificate"})
+    requirements = fields.List(fields.Nested(RequirementSchema), required=True)
+
+
+class GradebookPageSchema(Schema):
+    course = fields.String(required=True)
+    items = fields.List(fields.Nested(GradebookRowSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class EnrolmentSchema(Schema):
+    id = fields.Integer(required=True)
+    course = fields.String(required=True, metadata={"description": "The course's slug"})
+    learner = fields.Nested(LearnerSchema, required=True)
+    enrolled_at = fields.DateTime(required=True)
+    status = fields.String(required=True)
+    percent = fields.Integer(required=True)
+    eligible = fields.Boolean(required=True)
+
+
+class EnrolmentPageSchema(Schema):
+    items = fields.List(fields.Nested(EnrolmentSchema), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class LearnerStandingSchema(Schema):
+    learner = fields.Nested(LearnerSchema, required=True)
+    items = fields.List(fields.Nested(StandingSchema), required=True)

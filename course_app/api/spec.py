@@ -19,6 +19,11 @@ class ProblemSchema(Schema):
     detail = fields.String(required=True)
     #: Per parameter, what was wrong (422 only).
     errors = fields.Dict()
+    #: Why a certificate was not issued (409 on POST /certificates): already-certified,
+    #: not-eligible or not-enrolled.
+    reason = fields.String()
+    #: The valid certificate already held (409 already-certified): its public id.
+    certificate = fields.String()
 
 
 class CourseApi(Api):

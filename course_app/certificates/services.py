@@ -40,6 +40,19 @@ class NotEligible(DomainError):
     pass
 
 
+class AlreadyCertified(NotEligible):
+    """The learner holds a valid certificate of the course already (its public id, when
+    known: a retried API request learns what the first one issued)."""
+
+    def __init__(self, message: str, public_id: str | None = None) -> None:
+        super().__init__(message)
+        self.public_id = public_id
+
+
+class NotEnrolled(NotEligible):
+    """The learner is not enrolled in the course (or there is no such learner)."""
+
+
 @dataclass(frozen=True)
 class Issuer:
     """Who signs, and where the public pages live."""
@@ -84,9 +97,12 @@ def _issue_to(
     actor_id: int | None,
 ) -> Certificate:
     if candidate is None:
-        raise NotEligible("This learner is not enrolled in the course.")
+        raise NotEnrolled("This learner is not enrolled in the course.")
     if candidate.certificate is not None:
-        raise NotEligible(f"{candidate.learner.full_name} already holds a valid certificate.")
+        raise AlreadyCertified(
+            f"{candidate.learner.full_name} already holds a valid certificate.",
+            candidate.certificate.public_id,
+        )
     if not candidate.eligible:
         missing = "; ".join(c.label for c in candidate.checks if not c.met)
         raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
@@ -204,7 +220,7 @@ def _store(
             session.add(cert)
             session.flush()
     except IntegrityError as error:
-        raise NotEligible(f"{learner.full_name} already holds a valid certificate.") from error
+        raise AlreadyCertified(f"{learner.full_name} already holds a valid certificate.") from error
     record(
         session,
         cert.issued_by_id,

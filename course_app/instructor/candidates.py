@@ -31,7 +31,7 @@ def addable_learners(session: Session, cohort: Cohort, find: str) -> tuple[list[
             User.role == Role.LEARNER,
             User.is_active,
             User.id.not_in(in_cohort),
-            _contains(words.lower()),
+            matches(words),
         )
         .order_by(func.lower(User.full_name), User.id)
         .limit(SHOWN + 1)
@@ -40,8 +40,10 @@ def addable_learners(session: Session, cohort: Cohort, find: str) -> tuple[list[
     return found[:SHOWN], len(found) > SHOWN
 
 
-def _contains(text: str):
-    """Name, e-mail or registration number contains ``text`` (``%`` and ``_`` as text)."""
+def matches(find: str):
+    """Name, e-mail or registration number contains ``find``, case-insensitive (``%`` and
+    ``_`` as text): how staff find a learner (the cohort's search, the gradebook's)."""
+    text = " ".join(find.split()).lower()
     return or_(
         func.lower(User.full_name).contains(text, autoescape=True),
         func.lower(User.email).contains(text, autoescape=True),

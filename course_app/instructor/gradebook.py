@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from course_app import listing, spreadsheet
 from course_app.auth.models import User
+from course_app.instructor.candidates import matches
 from course_app.instructor.models import CohortMember
 from course_app.modules.models import Course, Enrollment, Lesson, LessonTime
 from course_app.modules.services import CourseOutline, course_outline
@@ -38,6 +39,8 @@ class Filters:
     sort: str = "name"  # "name", "progress", "minutes", "time" or a quiz slug
     descending: bool = False
     learner_id: int | None = None  # one learner's row only (e.g. when issuing a certificate)
+    search: str = ""  # part of a name, e-mail or registration number (the cohort search's)
+    eligible: bool | None = None  # for a certificate, by the standing rule (or either)
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,16 @@ def gradebook(session: Session, course: Course, filters: Filters) -> Gradebook:
     learners = _learners(session, _matching(select(User, Enrollment.enrolled_at), course, filters))
     ids = _matching(select(User.id), course, filters) if learners else None
     rows = _rows(session, course, outline, learners, ids)
-    rows = [row for row in rows if filters.status in (None, row.status)]
+    rows = [row for row in rows if selected(row, filters)]
     return Gradebook(course, outline.quizzes, _sorted(rows, filters))
+
+
+def selected(row: Row, filters: Filters) -> bool:
+    """Whether a built row passes the filters that read the standing rule (status, eligible)."""
+    return filters.status in (None, row.status) and filters.eligible in (
+        None,
+        row.standing.eligible,
+    )
 
 
 #: Sorts that read the standing rule (in Python): every matching learner's row is built.
@@ -125,7 +136,7 @@ RULE_SORTS = ("progress", "minutes")
 
 def in_database(filters: Filters) -> bool:
     """Whether the database can order and page these rows (no sort or filter by the rule)."""
-    return filters.status is None and filters.sort not in RULE_SORTS
+    return filters.status is None and filters.eligible is None and filters.sort not in RULE_SORTS
 
 
 def gradebook_page(
@@ -160,6 +171,30 @@ def batches(session: Session, course: Course, filters: Filters, size: int = 1000
     while chosen := list(session.scalars(ordered.limit(size).offset(offset))):
         yield _rows_of(session, course, outline, chosen)
         offset += size
+
+
+def rows_after(
+    session: Session, course: Course, filters: Filters, after: int | None, limit: int
+) -> tuple[Gradebook, bool]:
+    """Up to ``limit`` matching rows of learners whose id is above ``after``, by id (the API's
+    cursor pages), and whether more follow. Paged in the database when it can; a filter by
+    the standing rule builds every row, as the page does."""
+    outline = course_outline(session, course)
+    if in_database(filters):
+        matching = _matching(select(User.id), course, filters)
+        if after is not None:
+            matching = matching.where(User.id > after)
+        chosen = list(session.scalars(matching.order_by(User.id).limit(limit + 1)))
+        rows = _rows_of(session, course, outline, chosen[:limit])
+        return Gradebook(course, outline.quizzes, rows), len(chosen) > limit
+    rows = sorted(gradebook(session, course, filters).rows, key=lambda row: row.learner.id)
+    rows = [row for row in rows if after is None or row.learner.id > after]
+    return Gradebook(course, outline.quizzes, rows[:limit]), len(rows) > limit
+
+
+def rows_of(session: Session, course: Course, learner_ids: list[int]) -> list[Row]:
+    """The rows of these enrolled learners (a page's worth), in the order given."""
+    return _rows_of(session, course, course_outline(session, course), learner_ids)
 
 
 def _rows_of(session: Session, course: Course, outline: CourseOutline, chosen: list[int]):
@@ -230,6 +265,8 @@ def _matching(query: Select, course: Course, filters: Filters) -> Select:
     )
     if filters.learner_id is not None:
         query = query.where(User.id == filters.learner_id)
+    if filters.search:
+        query = query.where(matches(filters.search))
     if filters.cohort_id is not None:
         query = query.join(CohortMember, CohortMember.user_id == User.id).where(
             CohortMember.cohort_id == filters.cohort_id

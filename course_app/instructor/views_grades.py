@@ -53,6 +53,7 @@ from course_app.quizzes.models import (
 def _filters(args=None) -> gradebook.Filters:
     args = request.args if args is None else args
     status = args.get("status") if args.get("status") in gradebook.STATUSES else None
+    eligible = {"yes": True, "no": False}.get(args.get("eligible", ""))
     return gradebook.Filters(
         cohort_id=args.get("cohort", type=bounded_int),
         status=status,
@@ -60,6 +61,8 @@ def _filters(args=None) -> gradebook.Filters:
         enrolled_to=bounded_date(args.get("to")),
         sort=args.get("sort", "name"),
         descending=args.get("order") == "desc",
+        search=" ".join(args.get("q", "").split())[:100],
+        eligible=eligible,
     )
 
 
