@@ -1,0 +1,71 @@
+"""Deep linking: what the platform's request allows, the picker's choices (each live course
+and each of its modules) and the signed answer naming the one chosen."""
+
+from typing import Any
+
+from pylti1p3.deep_link import DeepLink
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.lineitem import LineItem
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from course_app.exceptions import DomainError
+from course_app.lti.launches import target_of
+from course_app.lti.models import LtiPlatform
+from course_app.lti.tool import registration_of
+from course_app.modules.models import Course, CourseModule
+from course_app.urls import public_url
+
+SETTINGS_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+
+
+def settings_of(claims: dict[str, Any]) -> dict[str, Any]:
+    settings = claims.get(SETTINGS_CLAIM) or {}
+    if not settings.get("deep_link_return_url"):
+        raise DomainError("The deep-linking request has no return address.")
+    if "ltiResourceLink" not in (settings.get("accept_types") or []):
+        raise DomainError("The platform does not accept LTI resource links here.")
+    keep = ("deep_link_return_url", "accept_types", "data", "accept_multiple")
+    return {key: settings[key] for key in keep if key in settings}
+
+
+def choices(session: Session) -> list[tuple[str, str]]:
+    """``course`` or ``course/module`` → its title, courses in catalog order."""
+    courses = session.scalars(
+        select(Course).where(~Course.is_archived).order_by(Course.position, Course.id)
+    ).all()
+    modules = session.scalars(
+        select(CourseModule).where(~CourseModule.is_archived).order_by(CourseModule.position)
+    ).all()
+    listed = []
+    for course in courses:
+        listed.append((course.slug, course.title))
+        listed += [
+            (f"{course.slug}/{m.slug}", f"{course.title} — {m.title}")
+            for m in modules
+            if m.course_id == course.id
+        ]
+    return listed
+
+
+def response_jwt(session: Session, state: dict[str, Any], choice: str) -> str:
+    """The signed LtiDeepLinkingResponse naming the chosen course or module, with a line
+    item (scores out of 100) so the platform's gradebook takes its results."""
+    course_slug, _, module_slug = choice.partition("/")
+    target = target_of(session, {"course": course_slug, "module": module_slug or None})
+    if target is None:
+        raise DomainError("This course or module no longer exists.")
+    title = target.course.title + (f" — {target.module.title}" if target.module else "")
+    custom = {"course": target.course.slug}
+    if target.module:
+        custom["module"] = target.module.slug
+    resource = (
+        DeepLinkResource()
+        .set_url(public_url("lti.launch"))
+        .set_title(title)
+        .set_custom_params(custom)
+        .set_lineitem(LineItem().set_score_maximum(100).set_label(title).set_resource_id(choice))
+    )
+    platform = session.get(LtiPlatform, state["platform"])
+    link = DeepLink(registration_of(platform), state["deployment"], state["settings"])
+    return link.get_response_jwt([resource])
