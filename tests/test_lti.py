@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from course_app.auth.models import Role, User
 from course_app.lti import grades
+from course_app.lti import roles as lti_roles
 from course_app.lti.models import LtiAccount, LtiGrade, LtiLink
 from course_app.modules.models import Enrollment
 from tests.helpers import login, make_user, post, take_quiz, text_of
@@ -66,6 +67,32 @@ def counts(db):
 def learner_claims(**options):
     custom = {"course": "basics", "module": "first"}
     return LaunchClaims("platform-user-7", [LEARNER], custom=custom, **options)
+
+
+@pytest.mark.parametrize(
+    ("roles", "new", "kept_from_learner"),
+    [
+        ([LEARNER], Role.LEARNER, Role.LEARNER),
+        ([INSTRUCTOR], Role.INSTRUCTOR, Role.INSTRUCTOR),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"],
+            Role.INSTRUCTOR,
+            Role.INSTRUCTOR,
+        ),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"],
+            Role.LEARNER,
+            Role.LEARNER,
+        ),
+        ([], Role.LEARNER, Role.LEARNER),
+    ],
+)
+def test_roles_claim_rules(roles, new, kept_from_learner):
+    assert lti_roles.role_for(roles) == new
+    assert lti_roles.kept_role(Role.LEARNER, roles) == kept_from_learner
+    # Nobody is lowered, and a platform never makes an administrator.
+    assert lti_roles.kept_role(Role.ADMIN, [LEARNER]) == Role.ADMIN
+    assert lti_roles.kept_role(Role.INSTRUCTOR, [LEARNER]) == Role.INSTRUCTOR
 
 
 def test_jwks_publishes_one_key_made_once_in_the_instance_folder(app, client):
@@ -157,10 +184,8 @@ def test_a_failed_send_is_retried_by_the_sweep(app, db, platform):
     db.refresh(grade)
     assert grade.sent_at is None and grade.tries == 1 and platform.scores == []
     platform.line_items.add("item-1")
-    with app.app_context():
-        from course_app.db import get_session
-
-        assert grades.sweep(get_session()) == 1
+    result = app.test_cli_runner().invoke(args=["run-scheduled", "lti-grades"])
+    assert "Queued 1 LTI grade(s)" in result.output, result.output
     assert len(platform.scores) == 1 and platform.scores[0]["activityProgress"] == "Submitted"
 
 

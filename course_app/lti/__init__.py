@@ -28,7 +28,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin_views.bp)
     grades.register(app)
     roster.register(app)
-    grades.schedule_sweep(app)
     app.after_request(_queue_grades)
     if app.config["LTI_FRAME_ANCESTORS"].strip():
         _allow_framing(app)

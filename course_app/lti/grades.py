@@ -5,7 +5,8 @@ The result of a module link is the learner's best score on the module's quiz; of
 link, the best score on its final exam; "completed" once that quiz is passed. A grade is
 queued when it differs from what the platform last took: after the learner's own quiz
 requests and, for everything else (an attempt timed out, a regrade, a send that failed), by
-a sweep on the queue every few minutes; a failed send is tried again by the next sweep.
+the scheduled task ``lti-grades`` (every 5 minutes, course_app/scheduled.py), which also
+tries a failed send again.
 """
 
 from dataclasses import dataclass
@@ -155,19 +156,3 @@ def _run_unit(session: Session, _job: Job, subject: int) -> None:
 
 def register(app) -> None:
     register_kind(app, KIND, Kind(title="Send LTI grades", label=_label, run_unit=_run_unit))
-
-
-def schedule_sweep(app):
-    """Every five minutes on the job consumer: send what changed or failed before."""
-    from huey import crontab
-
-    from course_app.db import get_session
-    from course_app.jobs.queue import get_huey
-
-    @get_huey(app).periodic_task(crontab(minute="*/5"), name="lti.sweep")
-    def sweep_grades() -> None:
-        with app.app_context():
-            sweep(get_session())
-            get_session().commit()
-
-    return sweep_grades
