@@ -346,3 +346,11 @@ def test_frame_ancestors_and_cross_site_cookies_when_configured(make_app):
         in response.headers["Content-Security-Policy"]
     )
     assert app.config["SESSION_COOKIE_SAMESITE"] == "None" and app.config["SESSION_COOKIE_SECURE"]
+
+
+def test_frame_ancestors_must_be_origins(make_app):
+    with pytest.raises(ValueError, match="not an http"):
+        make_app(LTI_FRAME_ANCESTORS="https://lms.example.org; script-src *")
+    app = make_app(LTI_FRAME_ANCESTORS=["https://a.example", "https://b.example:8443"])
+    policy = app.test_client().get("/lti/jwks").headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://a.example https://b.example:8443" in policy

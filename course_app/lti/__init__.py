@@ -4,6 +4,7 @@ sent back (AGS) and rosters matched (NRPS) through the job queue. See docs/lti.m
 """
 
 import logging
+import re
 
 from flask import Flask, request
 from flask_login import current_user
@@ -29,8 +30,19 @@ def init_app(app: Flask) -> None:
     grades.register(app)
     roster.register(app)
     app.after_request(_queue_grades)
-    if app.config["LTI_FRAME_ANCESTORS"].strip():
+    if frame_ancestors(app.config["LTI_FRAME_ANCESTORS"]):
         _allow_framing(app)
+
+
+def frame_ancestors(setting) -> list[str]:
+    """The origins of ``LTI_FRAME_ANCESTORS``: a space-separated string or a list (JSON in
+    the environment). Anything that is not an http(s) origin stops the app at start: it
+    would be written into every page's Content-Security-Policy."""
+    origins = setting.split() if isinstance(setting, str) else list(setting or [])
+    for origin in origins:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", str(origin)):
+            raise ValueError(f"LTI_FRAME_ANCESTORS: {origin!r} is not an http(s) origin")
+    return [str(origin) for origin in origins]
 
 
 def _queue_grades(response):
@@ -62,7 +74,7 @@ def _allow_framing(app: Flask) -> None:
     browsers take only with Secure, so the site must be served over https)."""
     from course_app.security import CONTENT_SECURITY_POLICY
 
-    origins = " ".join(app.config["LTI_FRAME_ANCESTORS"].split())
+    origins = " ".join(frame_ancestors(app.config["LTI_FRAME_ANCESTORS"]))
     policy = CONTENT_SECURITY_POLICY.replace(
         "frame-ancestors 'none'", f"frame-ancestors 'self' {origins}"
     )

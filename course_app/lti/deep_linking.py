@@ -2,6 +2,7 @@
 and each of its modules) and the signed answer naming the one chosen."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
@@ -21,12 +22,22 @@ SETTINGS_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_sett
 
 def settings_of(claims: dict[str, Any]) -> dict[str, Any]:
     settings = claims.get(SETTINGS_CLAIM) or {}
-    if not settings.get("deep_link_return_url"):
-        raise DomainError("The deep-linking request has no return address.")
+    if not _plain_web_address(settings.get("deep_link_return_url")):
+        raise DomainError("The deep-linking request has no usable return address.")
     if "ltiResourceLink" not in (settings.get("accept_types") or []):
         raise DomainError("The platform does not accept LTI resource links here.")
     keep = ("deep_link_return_url", "accept_types", "data", "accept_multiple")
     return {key: settings[key] for key in keep if key in settings}
+
+
+def _plain_web_address(url: Any) -> bool:
+    """An http(s) address whose origin can stand in a Content-Security-Policy header (the
+    answer page allows posting there): no spaces, quotes, commas or semicolons."""
+    if not isinstance(url, str) or len(url) > 2000:
+        return False
+    parts = urlsplit(url)
+    unsafe = set(" \t\r\n;,'\"")
+    return parts.scheme in ("https", "http") and bool(parts.netloc) and not unsafe & set(url)
 
 
 def choices(session: Session) -> list[tuple[str, str]]:
