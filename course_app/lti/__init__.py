@@ -6,13 +6,16 @@ sent back (AGS) and rosters matched (NRPS) through the job queue. See docs/lti.m
 import logging
 import re
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_login import current_user
 
 logger = logging.getLogger(__name__)
 
-#: Requests after which a learner's LTI grades may have changed (their quiz answers).
-GRADED_BLUEPRINTS = ("quizzes",)
+#: Requests after which a learner's LTI grades may have changed (a quiz submitted).
+GRADED_ENDPOINTS = frozenset({"quizzes.submit"})
+#: Set in the session by a launch: only sessions that came from a platform pay the grade
+#: check after a submit (the page floor of everyone else's requests stays as it was).
+SESSION_FLAG = "lti_launched"
 
 
 def init_app(app: Flask) -> None:
@@ -46,13 +49,15 @@ def frame_ancestors(setting) -> list[str]:
 
 
 def _queue_grades(response):
-    """After a learner's quiz request, queue the LTI grades whose result changed. Only a
+    """After a quiz submitted in a session a launch started, queue the LTI grades whose
+    result changed (other sessions: the ``lti-grades`` sweep, within minutes). Only a
     job is queued here (the platform is called by the consumer), and any failure is logged,
     never shown: the sweep sends what this missed."""
     if (
         request.method != "POST"
         or response.status_code >= 400
-        or request.blueprint not in GRADED_BLUEPRINTS
+        or request.endpoint not in GRADED_ENDPOINTS
+        or not session.get(SESSION_FLAG)
         or not current_user.is_authenticated
     ):
         return response

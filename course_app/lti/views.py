@@ -87,8 +87,11 @@ def launch():
 
 
 def _sign_in(user) -> None:
+    from course_app.lti import SESSION_FLAG
+
     session.clear()  # a fresh session, as at every login
     login_user(user)
+    session[SESSION_FLAG] = True
 
 
 def _after_launch(db, link, user, claims) -> None:
