@@ -354,3 +354,26 @@ def test_frame_ancestors_must_be_origins(make_app):
     app = make_app(LTI_FRAME_ANCESTORS=["https://a.example", "https://b.example:8443"])
     policy = app.test_client().get("/lti/jwks").headers["Content-Security-Policy"]
     assert "frame-ancestors 'self' https://a.example https://b.example:8443" in policy
+
+
+def test_launch_into_a_locked_course_opens_its_page_without_enrolling(app, db, platform):
+    claims = LaunchClaims("platform-user-8", [LEARNER], custom={"course": "advanced"})
+    browser, answer, _f = launch(app, platform, claims)
+    assert answer.status_code == 302 and answer.headers["Location"] == "/courses/advanced"
+    user_id = db.scalar(select(LtiAccount.user_id))
+    assert db.scalar(select(Enrollment).where(Enrollment.user_id == user_id)) is None
+    assert browser.get("/courses/advanced").status_code == 200
+
+
+def test_launch_from_an_unregistered_deployment_or_to_nothing_is_refused(app, db, platform):
+    platform.registration.set_deployment_id("deployment-not-registered")
+    _b, answer, _f = launch(app, platform, learner_claims())
+    assert answer.status_code == 400 and "deployment" in text_of(answer)
+    platform.registration.set_deployment_id("deployment-1")
+    claims = LaunchClaims("platform-user-7", [LEARNER], custom={"course": "no-such-course"})
+    browser, answer, form = launch(app, platform, claims)
+    assert answer.status_code == 400 and "names no course" in text_of(answer)
+    assert counts(db) == (1, 0, 0)  # the admin only
+    # Its nonce was spent all the same: the token cannot be tried again later.
+    again = browser.post("/lti/launch", data={"id_token": form["id_token"], "state": form["state"]})
+    assert again.status_code == 400 and "already used" in text_of(again)

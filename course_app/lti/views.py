@@ -67,6 +67,7 @@ def launch():
         claims = message.get_launch_data()
     except LtiException as error:
         raise _refuse(str(error)) from error
+    db.commit()  # the nonce is spent even if what follows refuses the launch
     try:
         platform = launches.platform_of(db, claims)
         user = launches.account_for(db, platform, claims)
