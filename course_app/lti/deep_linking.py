@@ -10,8 +10,9 @@ from pylti1p3.lineitem import LineItem
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from course_app.auth.models import User
 from course_app.exceptions import DomainError
-from course_app.lti.launches import target_of
+from course_app.lti.launches import CLAIM, account_for, platform_of, target_of
 from course_app.lti.models import LtiPlatform
 from course_app.lti.tool import registration_of
 from course_app.modules.models import Course, CourseModule
@@ -28,6 +29,21 @@ def settings_of(claims: dict[str, Any]) -> dict[str, Any]:
         raise DomainError("The platform does not accept LTI resource links here.")
     keep = ("deep_link_return_url", "accept_types", "data", "accept_multiple")
     return {key: settings[key] for key in keep if key in settings}
+
+
+def start(session: Session, claims: dict[str, Any]) -> tuple[User, dict[str, Any]]:
+    """A validated deep-linking request: the instructor's account and what the picker must
+    keep until the choice (the caller commits and keeps it in the session)."""
+    settings = settings_of(claims)
+    platform = platform_of(session, claims)
+    user = account_for(session, platform, claims)
+    state = {
+        "user": user.id,
+        "platform": platform.id,
+        "deployment": claims[CLAIM + "deployment_id"],
+        "settings": settings,
+    }
+    return user, state
 
 
 def _plain_web_address(url: Any) -> bool:

@@ -28,6 +28,17 @@ class LaunchError(DomainError):
 
 
 @dataclass(frozen=True)
+class Opened:
+    """What a resource-link launch opened: for whom, which link and course, and the lock's
+    reason when the course is still locked for the learner."""
+
+    user: User
+    link: LtiLink
+    course: Course
+    locked: str | None
+
+
+@dataclass(frozen=True)
 class Target:
     course: Course
     module: CourseModule | None
@@ -178,3 +189,19 @@ def grade_row(session: Session, link: LtiLink, user: User, sub: str) -> LtiGrade
         session.add(grade)
         session.flush()
     return grade
+
+
+def open_link(session: Session, claims: dict[str, Any]) -> Opened:
+    """A validated resource-link launch: the account, the link, the enrolment and the grade
+    row (the caller commits)."""
+    platform = platform_of(session, claims)
+    user = account_for(session, platform, claims)
+    link = keep_link(session, platform, claims)
+    course = session.get(Course, link.course_id)
+    locked = enrol(session, user, course)
+    grade_row(session, link, user, claims["sub"])
+    return Opened(user, link, course, locked)
+
+
+def is_teaching_launch(claims: dict[str, Any]) -> bool:
+    return lti_roles.is_teaching(claims.get(CLAIM + "roles") or [])

@@ -16,7 +16,6 @@ from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.lti import deep_linking, grades, keys, launches, roster, tool
 from course_app.lti.forms import DeepLinkForm
-from course_app.modules.models import Course
 from course_app.security import CONTENT_SECURITY_POLICY
 from course_app.urls import public_url
 
@@ -68,23 +67,17 @@ def launch():
     except LtiException as error:
         raise _refuse(str(error)) from error
     db.commit()  # the nonce is spent even if what follows refuses the launch
+    if message.is_deep_link_launch():
+        return _start_deep_linking(db, claims)
     try:
-        platform = launches.platform_of(db, claims)
-        user = launches.account_for(db, platform, claims)
-        if message.is_deep_link_launch():
-            return _start_deep_linking(db, platform, user, claims)
-        link = launches.keep_link(db, platform, claims)
-        locked = launches.enrol(db, user, db.get(Course, link.course_id))
-        launches.grade_row(db, link, user, claims["sub"])
+        opened = launches.open_link(db, claims)
     except DomainError as error:
         raise _refuse(error.message) from error
     db.commit()
-    _sign_in(user)
-    _after_launch(db, link, user, claims)
-    course = db.get(Course, link.course_id)
-    if locked:
-        return redirect(url_for("modules.course", course_slug=course.slug))
-    return redirect(url_for("modules.resume", course_slug=course.slug))
+    _sign_in(opened.user)
+    _after_launch(db, opened.link, opened.user, claims)
+    endpoint = "modules.course" if opened.locked else "modules.resume"
+    return redirect(url_for(endpoint, course_slug=opened.course.slug))
 
 
 def _sign_in(user) -> None:
@@ -100,25 +93,21 @@ def _after_launch(db, link, user, claims) -> None:
     from course_app.jobs.queue import submit
 
     grades.queue_changed(db, grades.grades_of_user(db, user.id))
-    if link.memberships_url and launches.lti_roles.is_teaching(
-        claims.get(launches.CLAIM + "roles") or []
-    ):
+    if link.memberships_url and launches.is_teaching_launch(claims):
         key = hashlib.sha256(str(claims.get("nonce")).encode()).hexdigest()[:32]
         submit(db, roster.KIND, [link.id], None, f"{link.id}-{key}")
 
 
-def _start_deep_linking(db, platform, user, claims):
-    if not launches.lti_roles.is_teaching(claims.get(launches.CLAIM + "roles") or []):
+def _start_deep_linking(db, claims):
+    if not launches.is_teaching_launch(claims):
         raise _refuse(_("only the platform's instructors choose what a link opens."))
-    settings = deep_linking.settings_of(claims)
+    try:
+        user, state = deep_linking.start(db, claims)
+    except DomainError as error:
+        raise _refuse(error.message) from error
     db.commit()
     _sign_in(user)
-    session[DEEP_LINK_KEY] = {
-        "user": user.id,
-        "platform": platform.id,
-        "deployment": claims[launches.CLAIM + "deployment_id"],
-        "settings": settings,
-    }
+    session[DEEP_LINK_KEY] = state
     return redirect(url_for("lti.deep_link"))
 
 
