@@ -377,3 +377,9 @@ def test_launch_from_an_unregistered_deployment_or_to_nothing_is_refused(app, db
     # Its nonce was spent all the same: the token cannot be tried again later.
     again = browser.post("/lti/launch", data={"id_token": form["id_token"], "state": form["state"]})
     assert again.status_code == 400 and "already used" in text_of(again)
+
+
+def test_logins_are_rate_limited_per_address(make_app, content):
+    app = make_app(RATELIMIT_ENABLED=True, LTI_LOGIN_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    assert [client.get("/lti/login").status_code for _ in range(3)] == [400, 400, 429]

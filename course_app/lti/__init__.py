@@ -23,6 +23,8 @@ def init_app(app: Flask) -> None:
     from course_app.security import csrf
 
     app.config.setdefault("LTI_FRAME_ANCESTORS", "")
+    # Each login stores a state and a nonce: limited per client address like other logins.
+    app.config.setdefault("LTI_LOGIN_RATE_LIMIT", "30 per minute;300 per hour")
     # The platform's login and launch are cross-site requests carrying no CSRF token: the
     # launch is a JWT signed by the platform, checked against its registered key set, and
     # the login only starts the OIDC exchange. Every other LTI form keeps its CSRF check.

@@ -5,7 +5,16 @@ import hashlib
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from pylti1p3.exception import LtiException, OIDCException
@@ -16,7 +25,7 @@ from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.lti import deep_linking, grades, keys, launches, roster, tool
 from course_app.lti.forms import DeepLinkForm
-from course_app.security import CONTENT_SECURITY_POLICY
+from course_app.security import CONTENT_SECURITY_POLICY, limiter
 from course_app.urls import public_url
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -42,6 +51,7 @@ def jwks():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LTI_LOGIN_RATE_LIMIT"])
 def login():
     """OIDC third-party login initiation: answer the platform with the state and nonce."""
     db = get_session()
@@ -58,6 +68,7 @@ def login():
 
 
 @bp.post("/launch")
+@limiter.limit(lambda: current_app.config["LTI_LOGIN_RATE_LIMIT"])
 def launch():
     """A signed id_token from a registered platform: sign its user in and open the link."""
     db = get_session()
