@@ -383,3 +383,24 @@ def test_logins_are_rate_limited_per_address(make_app, content):
     app = make_app(RATELIMIT_ENABLED=True, LTI_LOGIN_RATE_LIMIT="2 per minute")
     client = app.test_client()
     assert [client.get("/lti/login").status_code for _ in range(3)] == [400, 400, 429]
+
+
+def test_lti_pages_are_valid_html(app, db, platform, admin, tmp_path):
+    from tests.quality import html_errors, require_tools
+
+    require_tools()
+    launch(app, platform, learner_claims())  # the admin page then lists a link
+    claims = LaunchClaims("teacher-1", [INSTRUCTOR], deep_link=True)
+    browser, _answer, _f = launch(app, platform, claims)
+    pages = {
+        "platforms.html": admin.browser.get("/admin/lti"),
+        "refused.html": post(admin.browser, "/admin/lti", {"name": ""}),
+        "picker.html": browser.get("/lti/deep-link"),
+        "picker-refused.html": post(browser, "/lti/deep-link", {}),
+        "return.html": post(browser, "/lti/deep-link", {"target": "basics"}),
+    }
+    files = []
+    for name, response in pages.items():
+        files.append(tmp_path / name)
+        files[-1].write_bytes(response.get_data())
+    assert html_errors(files) == []
