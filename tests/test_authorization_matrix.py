@@ -289,6 +289,7 @@ MATRIX = {
     ("POST", "lti.deep_link", "/lti/deep-link"): expect(LOGIN, 403),
     ("GET", "lti_admin.index", "/admin/lti"): ADMIN_ONLY,
     ("POST", "lti_admin.create", "/admin/lti"): ADMIN_ONLY | {"admin": 400},
+    ("POST", "lti_admin.remove", "/admin/lti/999/remove"): ADMIN_ONLY | {"admin": 404},
     ("POST", "lti_admin.read_roster", "/admin/lti/links/999/roster"): ADMIN_ONLY | {"admin": 404},
     ("GET", "profiles.name_requests", "/admin/name-requests"): ADMIN_ONLY,
     ("POST", "profiles.decide_name_request", "/admin/name-requests/1"): expect(

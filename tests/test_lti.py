@@ -404,3 +404,22 @@ def test_lti_pages_are_valid_html(app, db, platform, admin, tmp_path):
         files.append(tmp_path / name)
         files[-1].write_bytes(response.get_data())
     assert html_errors(files) == []
+
+
+def test_admin_registers_and_removes_a_platform_each_audited(app, db, platform, admin):
+    from course_app.audit.models import AuditEntry
+    from course_app.lti.models import LtiPlatform
+
+    again = post(admin.browser, "/admin/lti", platform.registration_form())
+    assert again.status_code == 400 and "already registered" in text_of(again)
+    launch(app, platform, learner_claims())
+    registered = db.scalar(select(LtiPlatform))
+    removed = post(admin.browser, f"/admin/lti/{registered.id}/remove")
+    assert removed.status_code == 302
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(LtiLink)) == 0
+    actions = db.scalars(select(AuditEntry.action).where(AuditEntry.action.like("lti.%")))
+    assert list(actions) == ["lti.platform_registered", "lti.platform_removed"]
+    # Its logins are refused now; the account stays linked for a new registration.
+    assert app.test_client().get(platform.login_url("platform-user-7")).status_code == 400
+    assert db.scalar(select(func.count()).select_from(LtiAccount)) == 1

@@ -6,11 +6,10 @@ import secrets
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from course_app import permissions
 from course_app.db import get_session
-from course_app.lti import roster
+from course_app.lti import platforms, roster
 from course_app.lti.forms import PlatformForm
 from course_app.lti.models import LtiLink, LtiPlatform
 from course_app.modules.models import Course, CourseModule
@@ -54,24 +53,39 @@ def create():
     form, db = PlatformForm(), get_session()
     if not form.validate_on_submit():
         return _page(form, 400)
-    db.add(
-        LtiPlatform(
-            name=form.name.data.strip(),
-            issuer=form.issuer.data.strip(),
-            client_id=form.client_id.data.strip(),
-            deployment_ids=form.deployments(),
-            auth_login_url=form.auth_login_url.data.strip(),
-            auth_token_url=form.auth_token_url.data.strip(),
-            key_set_url=form.key_set_url.data.strip(),
-        )
+    data = platforms.PlatformData(
+        name=form.name.data.strip(),
+        issuer=form.issuer.data.strip(),
+        client_id=form.client_id.data.strip(),
+        deployment_ids=form.deployments(),
+        auth_login_url=form.auth_login_url.data.strip(),
+        auth_token_url=form.auth_token_url.data.strip(),
+        key_set_url=form.key_set_url.data.strip(),
     )
     try:
-        db.commit()
-    except IntegrityError:
+        platforms.register(db, current_user.id, data)
+    except platforms.AlreadyRegistered as error:
         db.rollback()
-        form.client_id.errors = ["This issuer and client ID are already registered."]
+        form.client_id.errors = [error.message]
         return _page(form, 400)
+    db.commit()
     flash(f"Platform {form.name.data.strip()} registered.", "success")
+    return redirect(url_for("lti_admin.index"))
+
+
+@bp.post("/<int:platform_id>/remove")
+@login_required
+def remove(platform_id: int):
+    """Remove a registration: its launches are refused from then on, its links forgotten."""
+    permissions.require(permissions.can_manage_lti(current_user))
+    db = get_session()
+    platform = db.get(LtiPlatform, platform_id)
+    if platform is None:
+        abort(404)
+    name = platform.name
+    platforms.remove(db, current_user.id, platform)
+    db.commit()
+    flash(f"Platform {name} removed.", "success")
     return redirect(url_for("lti_admin.index"))
 
 
