@@ -16,6 +16,7 @@ from course_app.instructor.models import (
     CourseStaff,
 )
 from course_app.jobs.models import Job, JobUnit
+from course_app.lti.models import LtiAccount, LtiGrade, LtiLink, LtiLoginState, LtiPlatform
 from course_app.mail.models import OutboxMessage
 from course_app.modules.models import (
     Course,
@@ -72,6 +73,11 @@ __all__ = [
     "LessonRevision",
     "LessonTime",
     "LoginFailure",
+    "LtiAccount",
+    "LtiGrade",
+    "LtiLink",
+    "LtiLoginState",
+    "LtiPlatform",
     "MediaFile",
     "NameChangeRequest",
     "Notification",

@@ -179,6 +179,17 @@ def gradebook_course_ids(user: AnyUser) -> frozenset[int] | None:
     return None if is_admin(user) else taught_course_ids(user)
 
 
+def can_manage_lti(user: AnyUser) -> bool:
+    """Register LTI platforms and read their rosters: administrators."""
+    return is_admin(user)
+
+
+def can_pick_deep_link(user: AnyUser, picker_user_id: int | None) -> bool:
+    """Answer a platform's deep-linking request: only the account its instructor launched as
+    (the request is kept in that session; teaching there was checked at the launch)."""
+    return user.is_authenticated and picker_user_id == user.id
+
+
 def require(allowed: bool, reason: str = "You do not have access to this page.") -> None:
     if not allowed:
         raise AccessDenied(reason)

@@ -1,7 +1,7 @@
 """Scheduled work, run by the job consumer (Huey periodic tasks) and by hand with
 ``flask run-scheduled NAME``: closing expired attempts, certificate expiry reminders, quiz
-cooldown notices, the administrators' "waiting for issue" notice, outbox retries, audit
-checkpoints and the nightly backup with retention.
+cooldown notices, the administrators' "waiting for issue" notice, LTI grades not yet sent,
+outbox retries, audit checkpoints and the nightly backup with retention.
 
 Each task is a top-level entry point like a CLI command: it commits its own work. Every
 notice is unique per recipient, event and subject, so running a task twice tells nobody twice.
@@ -31,6 +31,7 @@ from course_app.certificates.models import Certificate
 from course_app.db import get_engine, get_session, utcnow
 from course_app.instructor import cohorts
 from course_app.instructor.models import Cohort
+from course_app.lti import grades as lti_grades
 from course_app.modules.models import Course
 from course_app.notifications.events import expiry_notice
 from course_app.notifications.services import notify
@@ -290,6 +291,12 @@ def backups_beyond(folder: Path, keep: int) -> list[Path]:
     return found[max(keep, 1) :]
 
 
+def lti_grades_sweep(session: Session) -> str:
+    queued = lti_grades.sweep(session)
+    session.commit()
+    return f"Queued {queued} LTI grade(s) for their platform."
+
+
 TASKS: dict[str, Task] = {
     "close-expired-attempts": Task(
         close_expired_attempts, {"minute": "*/5"}, "Grade attempts whose time ran out."
@@ -310,6 +317,9 @@ TASKS: dict[str, Task] = {
     ),
     "flagged-certificates": Task(
         flagged_certificates, {"minute": "15"}, "Tell admins of certificates to review."
+    ),
+    "lti-grades": Task(
+        lti_grades_sweep, {"minute": "*/5"}, "Send LTI grades not yet sent (again)."
     ),
     "retry-mail": Task(retry_mail, {"minute": "*"}, "Send unsent outbox messages (again)."),
     "audit-checkpoint": Task(audit_checkpoint, {"minute": "0"}, "Sign the audit chain's head."),

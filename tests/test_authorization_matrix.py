@@ -283,6 +283,19 @@ MATRIX = {
     ("GET", "api_grades.user_standing", "/api/v1/users/1/standing"): API,
     ("POST", "api_certificate_admin.issue", "/api/v1/certificates"): API,
     ("POST", "api_certificate_admin.revoke", "/api/v1/certificates/DN1-0000-0000-0000/revoke"): API,
+    # LTI 1.3: the platform's OIDC login and launch are signed, CSRF-exempt POSTs; without a
+    # launch target or a login state they are refused (400) whoever asks.
+    ("GET", "lti.jwks", "/lti/jwks"): OPEN,
+    ("GET", "lti.login", "/lti/login"): expect(400, 400),
+    ("POST", "lti.login", "/lti/login"): expect(400, 400),
+    ("POST", "lti.launch", "/lti/launch"): expect(400, 400),
+    # The deep-linking picker answers only the account a platform's instructor launched as.
+    ("GET", "lti.deep_link", "/lti/deep-link"): expect(LOGIN, 403),
+    ("POST", "lti.deep_link", "/lti/deep-link"): expect(LOGIN, 403),
+    ("GET", "lti_admin.index", "/admin/lti"): ADMIN_ONLY,
+    ("POST", "lti_admin.create", "/admin/lti"): ADMIN_ONLY | {"admin": 400},
+    ("POST", "lti_admin.remove", "/admin/lti/999/remove"): ADMIN_ONLY | {"admin": 404},
+    ("POST", "lti_admin.read_roster", "/admin/lti/links/999/roster"): ADMIN_ONLY | {"admin": 404},
     ("GET", "profiles.name_requests", "/admin/name-requests"): ADMIN_ONLY,
     ("POST", "profiles.decide_name_request", "/admin/name-requests/1"): expect(
         LOGIN, 403, instructor=403, admin=404
