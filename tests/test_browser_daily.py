@@ -46,6 +46,11 @@ def test_the_first_administrator_replaces_the_generated_password(
     page.goto(url + "/admin/")
     page.get_by_role("heading", name="Administration").wait_for()
     visit.check("admin-home")
+    # The product's own name (not "course_app") and its favicon, on every page.
+    assert page.title().endswith("· Dry Needling CE"), page.title()
+    icon = page.evaluate("document.querySelector('link[rel=icon]').href")
+    answer = page.context.request.get(icon)
+    assert answer.ok and answer.headers["content-type"].startswith("image/svg+xml")
     visit.assert_clean()
 
 
