@@ -41,7 +41,8 @@ class MediaRef:
 
 
 #: {(kind, key): ref}
-Media = Mapping[tuple[str, str], MediaRef]
+#: Placed media by (kind, key); None for an archived figure, which lessons no longer show.
+Media = Mapping[tuple[str, str], MediaRef | None]
 
 
 ALLOWED_TAGS = {
@@ -121,6 +122,9 @@ def render_markdown(text: str, media: Media | None = None) -> str:
         link_rel="noopener noreferrer",
     )
     for token, (kind, key) in placed.items():
+        if (kind, key) in (media or {}) and media[kind, key] is None:
+            html = html.replace(f"<p>{token}</p>", "")  # archived: no longer shown
+            continue
         found = (media or {}).get((kind, key))
         html = html.replace(f"<p>{token}</p>", media_html(kind, key, found))
     return html.replace("<table>", TABLE_REGION).replace("</table>", "</table></div>")

@@ -12,9 +12,11 @@ verified by an administrator.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from course_app.practical import PASS, Competency, PracticalRecord, PracticalStatus
 from course_app.progress import CourseProgress, ModuleProgress, evaluation_block_reason
-from course_app.wording import minutes_text, plural
+from course_app.wording import minutes_text, number, plural
 
 MODULES = "Every module complete: lessons read and quiz passed"
 FINAL_EXAM = "Final exam passed"
@@ -142,9 +144,13 @@ def _steps_in(module: ModuleProgress) -> list[Step]:
     steps = []
     if left:
         count = plural(len(left), "lesson")
-        steps.append(
-            Step(f"{title}: {count} to complete, next “{left[0].title}”", LESSON, left[0].slug)
+        text = _(
+            "%(module)s: %(count)s to complete, next “%(lesson)s”",
+            module=title,
+            count=count,
+            lesson=left[0].title,
         )
+        steps.append(Step(text, LESSON, left[0].slug))
     quiz = module.outline.quiz
     if quiz is not None and not module.quiz_passed:
         steps.append(Step(f"{title}: pass “{quiz.title}”", QUIZ, quiz.slug))
@@ -202,19 +208,24 @@ def _hours_requirement(standing: CourseStanding) -> Requirement:
     hours_left = standing.minimum_hours - standing.practical.hours if standing.checklist else 0
     details, steps = [], []
     if minutes_left > 0:
-        details.append(f"{plural(minutes_left, 'online minute')}")
-        online = f"{minutes_text(minutes_left)} of online theory (lessons and quizzes)"
+        details.append(plural(minutes_left, "online minute"))
+        online = _(
+            "%(time)s of online theory (lessons and quizzes)", time=minutes_text(minutes_left)
+        )
         steps.append(Step(online, RESUME))
     if hours_left > 0:
-        attended = (
-            f"attended {standing.practical.hours:g} of the course's {standing.minimum_hours:g}"
+        hours = _(
+            "%(hours)s (attended %(done)s of the course's %(total)s)",
+            hours=plural(hours_left, "in-person hour"),
+            done=number(standing.practical.hours),
+            total=number(standing.minimum_hours),
         )
-        details.append(f"{hours_left:g} in-person hours ({attended})")
-        steps.append(Step(f"{plural(hours_left, 'in-person hour')} ({attended})", PRACTICAL_PAGE))
+        details.append(hours)
+        steps.append(Step(hours, PRACTICAL_PAGE))
     return Requirement(
         HOURS,
         not details,
-        f"Still to do: {' and '.join(details)}." if details else "",
+        _("Still to do: %(items)s.", items=_(" and ").join(details)) if details else "",
         tuple(steps),
     )
 

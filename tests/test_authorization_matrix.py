@@ -148,6 +148,10 @@ MATRIX = {
     ("POST", "instructor.archive_lesson", f"{WS}/lessons/one/archive"): teaching(303),
     ("GET", "instructor.course_figures", f"{WS}/figures"): teaching(200),
     ("POST", "instructor.course_figures", f"{WS}/figures"): teaching(400),
+    # The test course has no figures: any key is unknown (after the teaching check).
+    ("GET", "instructor.figure", f"{WS}/figures/none"): teaching(404),
+    ("POST", "instructor.figure", f"{WS}/figures/none"): teaching(404),
+    ("POST", "instructor.archive_figure", f"{WS}/figures/none/archive"): teaching(404),
     ("GET", "instructor.quiz_cases", f"{WS}/quizzes/first/cases"): teaching(200),
     ("POST", "instructor.quiz_cases", f"{WS}/quizzes/first/cases"): teaching(400),
     ("GET", "instructor.course_cohorts", f"{WS}/cohorts"): teaching(200),

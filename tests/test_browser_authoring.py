@@ -1,5 +1,6 @@
 """Authoring in a real browser (360 px and 1280 px): the outline (a new module and lesson, up
-and down, archive), a figure upload placed in the lesson, and a case vignette. Every page is
+and down, archive), a figure upload placed in the lesson, then replaced and archived, and a
+case vignette. Every page is
 checked with axe and the HTML checker, and none scrolls sideways."""
 
 import re
@@ -7,7 +8,7 @@ import re
 import pytest
 
 from tests.browser_support import VIEWPORTS, Visit, log_in_as, scrolls_sideways
-from tests.test_figure_upload import SVG
+from tests.test_figure_upload import SVG, _png
 
 WS = "/instructor/courses/basics"
 BODY = "## Knees\n\nHow the knee moves [S1].\n\n{{ figure knee }}\n\n" + "Read slowly. " * 60
@@ -78,6 +79,7 @@ def test_authoring_journey(test_course_server, browser, tmp_path, viewport):
     page.get_by_text("archived: learners no longer see it").wait_for()
     page.get_by_role("button", name="Restore lesson Lesson two").wait_for()
     _checked(page, visit, "outline-changed")
+    _replace_and_archive_the_figure(page, url, visit)
 
     page.goto(url + WS + "/quizzes/first/cases")
     page.get_by_label("Key").fill("case-two")
@@ -89,3 +91,21 @@ def test_authoring_journey(test_course_server, browser, tmp_path, viewport):
     _checked(page, visit, "cases")
     visit.assert_clean()
     context.close()
+
+
+def _replace_and_archive_the_figure(page, url: str, visit) -> None:
+    page.goto(url + WS + "/figures")
+    page.get_by_role("link", name="Replace or archive The knee").click()
+    page.get_by_label(re.compile("^File")).set_input_files(
+        files=[{"name": "knee.png", "mimeType": "image/png", "buffer": _png()}]
+    )
+    page.get_by_label("Alt text").fill("The knee joint from the front.")
+    _checked(page, visit, "figure")
+    page.get_by_role("button", name="Replace the figure").click()
+    page.get_by_text("Figure “knee” replaced").wait_for()
+    page.get_by_role("link", name="Replace or archive The knee").click()
+    page.get_by_role("img", name="The knee joint from the front.").wait_for()
+    page.get_by_role("button", name="Archive the figure").click()
+    page.get_by_text("archived: lessons no longer show it").wait_for()
+    page.get_by_role("heading", name="Archived figures").wait_for()
+    _checked(page, visit, "figures-archived")

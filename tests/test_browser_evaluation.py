@@ -87,6 +87,10 @@ def test_evaluation_journey(test_course_server, browser, tmp_path, viewport):
     page.get_by_text("More <b>cases</b>.").wait_for()  # shown as text, never markup
     assert "Eve" not in page.content()
     visit.check("evaluation-report")
+    with page.expect_download() as download:  # the report as CSV, still without names
+        page.get_by_role("link", name="Download as CSV").first.click()
+    csv_text = download.value.path().read_text(encoding="utf-8-sig")
+    assert "More <b>cases</b>." in csv_text and "Eve" not in csv_text
     _fits(page)
     visit.assert_clean()
 

@@ -4,6 +4,8 @@ script needed), and a learner whose account says French reads the dashboard in F
 English browser. axe, the HTML checker and no sideways scrolling on every page, with
 lang="fr"."""
 
+import re
+
 import pytest
 
 from tests.browser_support import VIEWPORTS, Visit, log_in_as
@@ -50,6 +52,9 @@ def test_french_pages_in_the_browser(test_course_server, browser, tmp_path, view
     log_in_as(learner, url, "eloise@example.org")  # the English form: no preference yet seen
     learner.get_by_role("heading", name="Ma formation").wait_for()
     assert _html_lang(learner) == "fr"
+    # Hours with a decimal comma and French plural rules (under 2 is singular): wording.py.
+    credit = re.compile(r"^Niveau \d · \d+(,\d+)? heures? de FC de théorie en ligne$")
+    learner.get_by_text(credit).first.wait_for()
     learner_visit.check("dashboard")
     visit.assert_clean()
     learner_visit.assert_clean()

@@ -1,8 +1,8 @@
 """The instructor's journey in a real browser with the real curriculum: edit a lesson with
 live preview and publish; gradebook; a learner's attempt; item analysis with its charts; fix a
 key and regrade; run a cohort (hours, one-page sign-off, incident log); then the learner's view
-of the practical, at 360 px. See tests/browser_support.py for the checks every visited page
-gets."""
+of the practical, at 360 px, and an administrator reading and exporting the incident log. See
+tests/browser_support.py for the checks every visited page gets."""
 
 import re
 
@@ -36,6 +36,7 @@ def _arrange_teaching(app) -> None:
         db.add(CourseStaff(course_id=course_id, user_id=teacher.id))
         db.commit()
         make_user(db, email="ada@example.org", full_name="Ada Learner")
+        make_user(db, email="root@example.org", role=Role.ADMIN, full_name="Root Admin")
         client = app.test_client()
         login(client, "ada@example.org")
         post(client, "/courses/dry-needling-level-1/enrol")
@@ -58,6 +59,7 @@ def test_instructor_journey(real_course_server, browser, tmp_path, viewport):
     _run_a_cohort(page, url, visit)
     _record_an_incident_and_offer_a_cohort(page, visit)
     _learner_sees_the_practical(browser, url, visit)
+    _admin_reads_and_exports_the_incidents(browser, url, visit, viewport)
     page.set_viewport_size(VIEWPORTS["mobile"])
     assert not scrolls_sideways(page)  # the one-page sign-off, at 360 px
     page.goto(url + "/instructor/cohorts/1/incidents")
@@ -191,3 +193,16 @@ def _learner_sees_the_practical(browser, url: str, visit) -> None:
     learner.get_by_role("button", name="Book a seat in Halifax, autumn 2027").click()
     learner.get_by_text("Your seat is booked", exact=True).wait_for()
     visit.check("practical-offerings-learner")
+
+
+def _admin_reads_and_exports_the_incidents(browser, url: str, visit, viewport: str) -> None:
+    admin = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True).new_page()
+    visit.page = admin
+    log_in_as(admin, url, "root@example.org")
+    admin.goto(url + "/admin/incidents")
+    admin.get_by_text("The needle passed through the glove.").wait_for()
+    visit.check("incidents-admin")
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name="Download as CSV").click()
+    text = download.value.path().read_text(encoding="utf-8-sig")
+    assert "The needle passed through the glove." in text and "Course lead" in text

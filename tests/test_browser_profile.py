@@ -4,6 +4,7 @@ to it, asks for a new name, opens the closure page; an administrator approves th
 finds the learner among the licences to verify. axe, the HTML checker and no sideways
 scrolling on every page."""
 
+import json
 import re
 
 import pytest
@@ -66,6 +67,10 @@ def _learner_edits_the_profile(app, page, visit, viewport: str) -> None:
     page.get_by_role("button", name="Ask for the change").click()
     page.get_by_text("An administrator will approve or refuse it").wait_for()
     _look(page, visit, viewport, "account-name-requested")
+    with page.expect_download() as download:  # personal data export (PIPEDA): JSON
+        page.get_by_role("link", name="Download everything we hold about you (JSON)").click()
+    held = json.loads(download.value.path().read_text(encoding="utf-8"))
+    assert NEW in json.dumps(held)
     page.get_by_role("link", name="Close your account").click()
     _look(page, visit, viewport, "close")
 

@@ -160,7 +160,7 @@ def test_public_verification_valid_then_revoked_with_the_reason(real_app, admin,
     hours = db.scalar(select(Course.ce_minutes).where(Course.slug == LEVEL_1)) / 60
     assert data["status"] == "valid" and data["practical_hours"] == 24
     assert data["theory_hours"] == round(hours, 2)
-    assert f"<dd>{round(hours, 2):g} hours</dd>" in page  # online theory, to the hundredth
+    assert f"<dd>{round(hours, 2):g} CE hours</dd>" in page  # online theory, to the hundredth
     post(admin, f"/admin/certificates/{cert.public_id}/revoke", {"reason": "Obtained by fraud"})
     page = text_of(anyone.get(f"/verify/{cert.public_id}"))
     assert f"Revoked on {date.today()}" in page and "Obtained by fraud" in page

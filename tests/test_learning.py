@@ -133,7 +133,7 @@ def test_dashboard_shows_progress_and_ce_minutes(client, learner):
     html = text_of(client.get("/dashboard"))
     assert "33% (2/3 lessons, 0/3 quizzes)" in html
     assert "30 of 70" in html
-    assert "Total CE minutes completed: <strong>30</strong>" in html
+    assert "Online theory completed in all: <strong>30 minutes</strong>" in html
 
 
 @pytest.mark.parametrize("path", [lesson_url(ADVANCED, "four"), f"{ADVANCED}/resume"])

@@ -14,8 +14,9 @@ import tomli_w
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from course_app.instructor.export_figures import export_figures
 from course_app.modules.content import CourseSpec, parse_content
-from course_app.modules.models import Course, CourseModule, Lesson, MediaFile
+from course_app.modules.models import Course, CourseModule, Lesson
 from course_app.quizzes.content import FINAL_EXAM_SLUG, QuizSpec
 from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
 from course_app.quizzes.sync import quiz_values, settings_hash
@@ -31,7 +32,7 @@ def export_edits(session: Session, root: Path) -> list[Path]:
         spec = by_slug.get(course.slug)
         directory = Path(spec.path).parent if spec else root / course.slug
         written += _export_modules(session, course, directory / "course.toml")
-        written += _export_figures(session, course, directory / "media")
+        written += export_figures(session, course, directory / "media")
         written += _export_lessons(session, course, spec, directory)
         written += _export_quizzes(session, course, spec, directory)
     return written
@@ -80,34 +81,6 @@ def replace_module_tables(text: str, tables: str) -> str:
     while end > starts[-1] + 1 and lines[end - 1].lstrip().startswith("#"):
         end -= 1  # a comment just above the next table belongs to it
     return "".join([*lines[: starts[0]], tables + "\n", *lines[end:]])
-
-
-def _export_figures(session: Session, course: Course, media: Path) -> list[Path]:
-    """Write each figure uploaded in the browser to ``media/`` and add its entry to the end
-    of ``media/figures.toml``."""
-    uploaded = list(
-        session.scalars(
-            select(MediaFile)
-            .where(MediaFile.course_id == course.id, MediaFile.edited_in_browser)
-            .order_by(MediaFile.id)
-        )
-    )
-    if not uploaded:
-        return []
-    media.mkdir(parents=True, exist_ok=True)
-    index = media / "figures.toml"
-    text = index.read_text(encoding="utf-8") if index.exists() else ""
-    written = []
-    for figure in uploaded:
-        (media / figure.file_name).write_bytes(figure.data)
-        entry = {"key": figure.key, "file": figure.file_name, "title": figure.title}
-        entry |= {"alt": figure.alt, "description": figure.description}
-        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + "[[figures]]\n"
-        text += tomli_w.dumps(entry)
-        figure.edited_in_browser = False
-        written.append(media / figure.file_name)
-    index.write_text(text, encoding="utf-8")
-    return [index, *written]
 
 
 def _export_lessons(session, course, spec: CourseSpec | None, directory: Path) -> list[Path]:

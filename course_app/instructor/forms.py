@@ -276,12 +276,9 @@ class NewLessonForm(FlaskForm):
         return tuple(line.strip() for line in self.objectives.data.splitlines() if line.strip())
 
 
-class FigureForm(FlaskForm):
-    key = StringField(
-        "Key",
-        validators=[DataRequired(), Length(max=80), SLUG_RULE],
-        description="Permanent: a lesson places the figure with a line {{ figure key }}.",
-    )
+class FigureFileForm(FlaskForm):
+    """A figure's file and words: replacing a figure asks for these under its key."""
+
     file = FileField(
         "File (SVG, PNG, JPEG or WebP; 200 kB at most)",
         validators=[FileRequired(message="Choose the figure's file.")],
@@ -297,6 +294,14 @@ class FigureForm(FlaskForm):
         validators=[DataRequired(), Length(max=4000)],
         filters=[unix_newlines],
         description="Everything the figure says, in words.",
+    )
+
+
+class FigureForm(FigureFileForm):
+    key = StringField(
+        "Key",
+        validators=[DataRequired(), Length(max=80), SLUG_RULE],
+        description="Permanent: a lesson places the figure with a line {{ figure key }}.",
     )
 
 

@@ -1,13 +1,14 @@
-"""Figures in the browser: the course's figures, and an upload form (bounded before it is
-read, checked as ``check-content`` checks ``media/``)."""
+"""Figures in the browser: the course's figures, an upload form (bounded before it is read,
+checked as ``check-content`` checks ``media/``), and each figure's page to replace its file
+and words or archive it."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from course_app.db import get_session
 from course_app.exceptions import DomainError
 from course_app.instructor import bp, figures
-from course_app.instructor.forms import FigureForm
+from course_app.instructor.forms import ConfirmForm, FigureFileForm, FigureForm
 from course_app.instructor.loading import taught_course_or_404
 from course_app.modules.media import media_url
 
@@ -46,3 +47,60 @@ def course_figures(course_slug: str):
     return render_template(
         "instructor/figures.html", course=course, form=form, items=items
     ), 400 if form.errors else 200
+
+
+def _figure_or_404(course, key: str):
+    return figures.figure_or_none(get_session(), course, key) or abort(404)
+
+
+@bp.route("/courses/<course_slug>/figures/<key>", methods=["GET", "POST"])
+def figure(course_slug: str, key: str):
+    """One figure: replace its file and words (same key, same checks), archive or restore."""
+    course = taught_course_or_404(course_slug)
+    item = _figure_or_404(course, key)
+    form = FigureFileForm(obj=None if request.method == "POST" else item)
+    if form.validate_on_submit():
+        data = form.file.data.read(figures.MAX_UPLOAD_BYTES + 1)
+        new = figures.NewFigure(
+            key=item.key,
+            upload_name=form.file.data.filename or "",
+            data=data,
+            title=form.title.data,
+            alt=form.alt.data,
+            description=form.description.data,
+        )
+        db = get_session()
+        try:
+            figures.replace_figure(db, item, new, current_user.id)
+        except DomainError as error:
+            db.rollback()
+            form.file.errors.append(error.message)
+        else:
+            db.commit()
+            flash(
+                f"Figure “{item.key}” replaced: lessons that place it show the new one.", "success"
+            )
+            return redirect(url_for("instructor.course_figures", course_slug=course.slug), 303)
+    url = None if item.is_archived else media_url(course.slug, item.file_name, item.sha256)
+    page = render_template("instructor/figure.html", course=course, figure=item, url=url, form=form)
+    return page, 400 if form.errors else 200
+
+
+@bp.post("/courses/<course_slug>/figures/<key>/archive")
+def archive_figure(course_slug: str, key: str):
+    course = taught_course_or_404(course_slug)
+    item = _figure_or_404(course, key)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    archived = request.form.get("archived") != "no"
+    db = get_session()
+    try:
+        figures.set_archived(db, item, archived, current_user.id)
+    except DomainError as error:
+        db.rollback()
+        flash(error.message, "error")
+    else:
+        db.commit()
+        done = "archived: lessons no longer show it" if archived else "restored"
+        flash(f"Figure “{item.key}” {done}.", "success")
+    return redirect(url_for("instructor.course_figures", course_slug=course.slug), 303)

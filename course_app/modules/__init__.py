@@ -11,9 +11,12 @@ def init_app(app: Flask) -> None:
 
     lesson_time.check_settings(app.config)
     app.add_template_filter(timing.duration, "duration")
-    app.add_template_filter(timing.ce_hours_text, "ce_hours")
+    # Counts, durations and hours in the viewer's language (wording.py).
+    app.add_template_filter(wording.ce_hours_words, "ce_hours")
     app.add_template_filter(wording.plural, "plural")
     app.add_template_filter(wording.minutes_text, "minutes")
+    app.add_template_filter(wording.hours_text, "hours")
+    app.add_template_filter(wording.number, "number")
     structure.init_app(app)
     app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=views.catalog)

@@ -24,6 +24,7 @@ from course_app.toml_source import (
     TomlSource,
     array_of_tables,
     load_toml,
+    read_bool,
     read_slug,
     read_strings,
     read_text,
@@ -44,7 +45,7 @@ class Kind:
 FIGURE = Kind(
     "figure",
     "figures.toml",
-    frozenset({"key", "file", "title", "alt", "description", "muscles", "lesson"}),
+    frozenset({"key", "file", "title", "alt", "description", "muscles", "lesson", "archived"}),
     {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"},
 )
 DOCUMENT = Kind(
@@ -91,6 +92,9 @@ class MediaSpec:
     muscles: tuple[str, ...] = ()
     line: int = 0
     index: str = ""  # the index file that describes it
+    #: Archived (``archived = true``, figures only): kept and still checked, but lessons no
+    #: longer show it (a line placing it shows nothing).
+    archived: bool = False
 
     @property
     def sha256(self) -> str:
@@ -163,6 +167,7 @@ def _item(source: TomlSource, entry: dict, line: int, media: Path, kind: Kind) -
         muscles=_muscles(source, entry),
         line=line,
         index=source.path,
+        archived=kind is FIGURE and read_bool(source, entry, "archived", False, after=line),
     )
 
 
@@ -278,6 +283,8 @@ def unused_media_warnings(courses) -> list:
     for course in courses:
         bodies = [lesson.body for lesson in course.lessons]
         for item in course.media:
+            if item.archived:
+                continue
             if not any(item.key in referenced(body, item.kind) for body in bodies):
                 message = (
                     f"{item.kind} {item.key!r} is placed in no lesson: add "

@@ -22,7 +22,10 @@ def media_url(course_slug: str, file_name: str, sha256: str) -> str:
     return f"/media/{course_slug}/{file_name}?v={sha256[:12]}"
 
 
-def _ref(course_slug: str, item: MediaFile | MediaSpec) -> MediaRef:
+def _ref(course_slug: str, item: MediaFile | MediaSpec) -> MediaRef | None:
+    """How lessons place the item; None for an archived figure (placed, shown nowhere)."""
+    if item.is_archived if isinstance(item, MediaFile) else item.archived:
+        return None
     file_name = item.file_name if isinstance(item, MediaFile) else item.file
     size = len(item.data)
     label = f"{TYPE_LABELS.get(item.media_type, item.media_type)}, {max(1, round(size / 1000))} kB"
@@ -37,15 +40,16 @@ def _ref(course_slug: str, item: MediaFile | MediaSpec) -> MediaRef:
 
 
 def media_of(session: Session, course: Course) -> Media:
-    """The course's live figures and documents, as lessons place them."""
-    rows = session.scalars(
-        select(MediaFile).where(MediaFile.course_id == course.id, ~MediaFile.is_archived)
-    )
+    """The course's figures and documents, as lessons place them (archived ones as None:
+    a lesson that places one shows nothing there)."""
+    rows = session.scalars(select(MediaFile).where(MediaFile.course_id == course.id))
     return {(item.kind, item.key): _ref(course.slug, item) for item in rows}
 
 
 def sync_media(session: Session, course: Course, specs: tuple[MediaSpec, ...], report) -> Media:
-    """Bring the course's media in line with its media folder (archive what left it)."""
+    """Bring the course's media in line with its media folder (archive what left it). A
+    figure uploaded, replaced or archived in the browser and not exported yet is kept as it
+    is (as a lesson edited in the browser is)."""
     rows = session.scalars(select(MediaFile).where(MediaFile.course_id == course.id))
     existing = {(item.kind, item.key): item for item in rows}
     for spec in specs:
@@ -61,22 +65,25 @@ def sync_media(session: Session, course: Course, specs: tuple[MediaSpec, ...], r
             "alt": spec.alt,
             "description": spec.description,
             "muscles": list(spec.muscles),
-            "is_archived": False,
+            "is_archived": spec.archived,
         }
         row, name = existing.get((spec.kind, spec.key)), f"{spec.kind} {course.slug}/{spec.key}"
         if row is None:
             session.add(MediaFile(**values))
             report.created.append(name)
+        elif row.edited_in_browser:
+            continue
         elif any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(row, k, v)
             report.updated.append(name)
     media = {(spec.kind, spec.key): _ref(course.slug, spec) for spec in specs}
-    for kind, key in sorted(set(existing) - set(media)):
+    for (kind, key), row in existing.items():
+        if row.edited_in_browser:  # the browser's version until it is exported
+            media[kind, key] = _ref(course.slug, row)
+    for kind, key in sorted(set(existing) - {(spec.kind, spec.key) for spec in specs}):
         row = existing[kind, key]
-        if row.edited_in_browser and not row.is_archived:
-            media[kind, key] = _ref(course.slug, row)  # uploaded, not exported yet: kept
-        elif not row.is_archived:
+        if not row.edited_in_browser and not row.is_archived:
             row.is_archived = True
             report.archived.append(f"{kind} {course.slug}/{key}")
     session.flush()

@@ -3,6 +3,8 @@
 import json
 
 from flask import Response, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from course_app import mail, permissions
@@ -109,8 +111,12 @@ def change_email():
     db.commit()
     mail.deliver(message.id)
     flash(
-        f"We sent a link to {new_email}. Follow it within {_link_life()} to finish the change; "
-        "until then, your address stays as it is.",
+        _(
+            "We sent a link to %(email)s. Follow it within %(time)s to finish the change; "
+            "until then, your address stays as it is.",
+            email=new_email,
+            time=_link_life(),
+        ),
         "info",
     )
     return redirect(url_for("profiles.account"))
@@ -126,8 +132,10 @@ def _email_change_mail(user: User, token: str | None) -> tuple[str, str]:
         body = render_template("profiles/email/address_taken.txt", user=user)
         return f"Your address was given for another {product} account", body
     link = public_url("profiles.confirm_email", token=token)
+    with force_locale("en"):  # the message's template is in English: so is its duration
+        valid_for = _link_life()
     body = render_template(
-        "profiles/email/confirm_address.txt", user=user, link=link, valid_for=_link_life()
+        "profiles/email/confirm_address.txt", user=user, link=link, valid_for=valid_for
     )
     return f"Confirm your new {product} e-mail address", body
 
