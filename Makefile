@@ -9,6 +9,9 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # bench-staff's database: DROPPED and created again by every run.
 BENCH_DB ?= postgresql+psycopg://postgres@127.0.0.1:5432/course_app_bench_staff
 LEARNERS ?= 10000
+# Ralph, the learning record store tests/test_xapi_ralph.py sends statements to: its own
+# venv, as its pins (FastAPI, pydantic) are no business of the app's.
+RALPH_VENV ?= .venv-ralph
 
 .PHONY: run test test-postgres lint format setup bench bench-issue bench-staff clean translations translations-compile
 
@@ -36,13 +39,13 @@ setup: $(VENV)/.run-installed
 
 ## test: lint, the strict content check of content/ (every warning is an error),
 ## then the whole suite on SQLite (set COURSE_APP_TEST_DATABASE_URL for PostgreSQL).
-test: $(VENV)/.dev-installed lint
+test: $(VENV)/.dev-installed $(RALPH_VENV)/.installed lint
 	COURSE_APP_PUBLIC_BASE_URL=$${COURSE_APP_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
 	  $(FLASK) check-content --strict
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## test-postgres: the whole suite on the local PostgreSQL (a throwaway database is created).
-test-postgres: $(VENV)/.dev-installed
+test-postgres: $(VENV)/.dev-installed $(RALPH_VENV)/.installed
 	COURSE_APP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 ## translations: after marking strings with _(): extract them (babel.cfg) into the template,
@@ -83,6 +86,12 @@ $(VENV)/.run-installed: pyproject.toml $(VENV)/.venv-created
 $(VENV)/.dev-installed: pyproject.toml $(VENV)/.venv-created
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.run-installed
+
+# ralph-malph 5.1's extras leave out requests, which its API imports (ralph.api.auth.oidc).
+$(RALPH_VENV)/.installed:
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet "ralph-malph[backend-fs,lrs,cli]>=5.1,<6" "requests>=2.31,<3"
+	touch $@
 
 ## bench: benchmarks against a hello-world baseline (needs wrk); see benchmarks/README.md
 bench: $(VENV)/.dev-installed

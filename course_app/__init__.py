@@ -67,6 +67,7 @@ def _init_subsystems(app: Flask) -> None:
         scheduled,
         security,
         urls,
+        xapi,
     )
 
     for subsystem in (
@@ -90,6 +91,7 @@ def _init_subsystems(app: Flask) -> None:
         notifications,
         profiles,
         api,
+        xapi,
         errors,
         health,
         permissions,

@@ -40,6 +40,7 @@ from course_app.quizzes.models import (
     Quiz,
     Regrade,
 )
+from course_app.xapi.models import XapiActor, XapiStatement
 
 metadata = Base.metadata
 
@@ -82,5 +83,7 @@ __all__ = [
     "Quiz",
     "Regrade",
     "User",
+    "XapiActor",
+    "XapiStatement",
     "metadata",
 ]

@@ -167,6 +167,11 @@ def can_list_users(user: AnyUser) -> bool:
     return is_admin(user)
 
 
+def can_export_learning_records(user: AnyUser) -> bool:
+    """Every learner's xAPI statements: administrators only."""
+    return is_admin(user)
+
+
 def require(allowed: bool, reason: str = "You do not have access to this page.") -> None:
     if not allowed:
         raise AccessDenied(reason)
