@@ -197,3 +197,23 @@ def test_wrong_credentials_keep_statements_pending_with_the_reason(make_app, db,
     [row] = outbox(db)
     assert row.sent_at is None and row.last_error.startswith("HTTP 401")
     assert ralph.statements() == []
+
+
+def test_a_statement_the_lrs_refuses_does_not_hold_back_the_others(make_app, db, content, ralph):
+    app = make_app(XAPI_LRS_URL=ralph.url, XAPI_LRS_USERNAME=USER, XAPI_LRS_PASSWORD=PASSWORD)
+    user = make_user(db, email="ada@example.org")
+    browser = app.test_client()
+    login(browser, user.email)
+    post(browser, "/courses/basics/enrol")
+    read_and_complete(browser, "basics", "one", 10)
+    launched, completed = outbox(db)
+    # As if a bug had written it: a statement with no object.
+    spoiled = {key: value for key, value in launched.body.items() if key != "object"}
+    db.execute(update(XapiStatement).where(XapiStatement.seq == launched.seq).values(body=spoiled))
+    db.commit()
+    send(app)
+    launched, completed = outbox(db)
+    assert completed.sent_at is not None
+    assert launched.sent_at is None and launched.tries == 1
+    assert launched.last_error.startswith("HTTP 4")
+    assert [s["id"] for s in ralph.statements()] == [completed.id]

@@ -206,7 +206,7 @@ def _store(
             session.flush()
     except IntegrityError as error:
         raise NotEligible(f"{learner.full_name} already holds a valid certificate.") from error
-    _record_learning(session, cert, "earned", cert.issued_at or utcnow())
+    _record_learning(session, cert, "earned", cert.issued_at or utcnow(), course)
     record(
         session,
         cert.issued_by_id,
@@ -265,9 +265,9 @@ def revoke(session: Session, cert: Certificate, reason: str, actor_id: int) -> N
     )
 
 
-def _record_learning(session: Session, cert: Certificate, verb: str, moment) -> None:
+def _record_learning(session: Session, cert: Certificate, verb: str, moment, course=None) -> None:
     """The xAPI statement: the learner earned the course's certificate, or it was revoked."""
-    course = session.get(Course, cert.course_id)
+    course = course or session.get(Course, cert.course_id)
     xapi_events.certificate_changed(
         session, cert.user_id, (course.slug, course.title), cert.public_id, verb, moment
     )

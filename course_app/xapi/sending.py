@@ -62,7 +62,11 @@ def due(session: Session, now: datetime, limit: int = BATCH) -> list[XapiStateme
 
 def send_pending(session: Session) -> tuple[int, int]:
     """Send what is due, batch after batch, until nothing is or a batch fails; commits after
-    each batch. Returns (sent, still pending)."""
+    each batch. Returns (sent, still pending).
+
+    A batch the LRS refuses as bad (a 4xx other than authentication and rate limits) is sent
+    again statement by statement, so one statement it will not take never holds back the
+    others: that one backs off alone."""
     if not current_app.config["XAPI_LRS_URL"]:
         return 0, pending_count(session)
     sent = 0
@@ -70,28 +74,68 @@ def send_pending(session: Session) -> tuple[int, int]:
         statements = full_statements(session, rows)
         ids = [row.id for row in rows]
         session.rollback()  # no transaction stays open while the LRS answers
-        error = post(statements)
-        if error is None:
-            session.execute(
-                update(XapiStatement)
-                .where(XapiStatement.id.in_(ids))
-                .values(sent_at=utcnow(), last_error=None, next_try_at=None)
-            )
-            session.commit()
-            sent += len(ids)
-            continue
-        logger.warning("The LRS did not take %d statement(s): %s", len(ids), error)
-        for row in rows:
-            row.tries += 1
-            row.next_try_at = utcnow() + backoff(row.tries)
-            row.last_error = error[:500]
-        session.commit()
-        break
+        outcome = post(statements)
+        if outcome.refused_as_bad and len(ids) > 1:
+            results = {i: post([s]) for i, s in zip(ids, statements, strict=True)}
+        else:
+            results = dict.fromkeys(ids, outcome)
+        sent += settle(session, results)
+        if all(not result.ok for result in results.values()):
+            break  # the LRS is down or refuses everything: wait for the back-off
     return sent, pending_count(session)
 
 
-def post(statements: list[dict[str, Any]]) -> str | None:
-    """POST the statements to the LRS; None when it stored them, else what went wrong."""
+def settle(session: Session, results: dict[str, "Outcome"]) -> int:
+    """Mark the sent statements sent and back the others off; commits; returns how many
+    were sent."""
+    done = [i for i, result in results.items() if result.ok]
+    if done:
+        session.execute(
+            update(XapiStatement)
+            .where(XapiStatement.id.in_(done))
+            .values(sent_at=utcnow(), last_error=None, next_try_at=None)
+        )
+    failed = {i: result.error for i, result in results.items() if not result.ok}
+    if failed:
+        first = next(iter(failed.values()))
+        logger.warning("The LRS did not take %d statement(s): %s", len(failed), first)
+        for row in session.scalars(select(XapiStatement).where(XapiStatement.id.in_(failed))):
+            row.tries += 1
+            row.next_try_at = utcnow() + backoff(row.tries)
+            row.last_error = failed[row.id][:500]
+    session.commit()
+    return len(done)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the LRS did with a POST: ``error`` is None when it stored the statements."""
+
+    error: str | None
+    status: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def refused_as_bad(self) -> bool:
+        return (
+            self.status is not None
+            and 400 <= self.status < 500
+            and self.status
+            not in (
+                401,
+                403,
+                404,
+                408,
+                429,
+            )
+        )
+
+
+def post(statements: list[dict[str, Any]]) -> Outcome:
+    """POST the statements to the LRS."""
     config = current_app.config
     url = config["XAPI_LRS_URL"].rstrip("/") + "/statements"
     auth = None
@@ -106,10 +150,10 @@ def post(statements: list[dict[str, Any]]) -> str | None:
             timeout=TIMEOUT_SECONDS,
         )
     except requests.RequestException as error:
-        return f"{type(error).__name__}: {error}"
+        return Outcome(f"{type(error).__name__}: {error}")
     if reply.status_code in (200, 204):
-        return None
-    return f"HTTP {reply.status_code}: {reply.text[:300]}"
+        return Outcome(None, reply.status_code)
+    return Outcome(f"HTTP {reply.status_code}: {reply.text[:300]}", reply.status_code)
 
 
 def pending_count(session: Session) -> int:
