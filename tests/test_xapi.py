@@ -183,3 +183,11 @@ def test_a_learners_request_never_waits_for_the_lrs(make_app, db, content, lrs):
         assert "ConnectionError" in db.get(XapiStatement, row.seq).last_error
     else:
         assert "XAPI_LRS_URL is not set" in output
+
+
+def test_a_learners_own_data_export_holds_their_statements_and_actor_name(app, db, learner):
+    data = learner.browser.get("/account/export.json").get_json()
+    [statement] = data["xapi_statements"]
+    [actor] = data["xapi_actors"]
+    assert statement["body"]["verb"]["id"] == ADL + "launched"
+    assert exported(app)[0]["actor"]["account"]["name"] == actor["name"]

@@ -42,11 +42,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_xapi_statements_user_id"), ["user_id"], unique=False)
     op.create_table(
         "xapi_actors",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=36), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_xapi_actors_user_id_users")),
-        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_xapi_actors")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_xapi_actors")),
         sa.UniqueConstraint("name", name=op.f("uq_xapi_actors_name")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_xapi_actors_user_id")),
     )
 
 
