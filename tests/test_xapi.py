@@ -4,12 +4,14 @@ exported for a date range by the CLI and by administrators. (Sending to a real L
 tests/test_xapi_ralph.py.)"""
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from course_app.auth.models import User
 from course_app.xapi.models import XapiStatement
+from course_app.xapi.sending import backoff
 from course_app.xapi.statements import statement_id
 from tests.helpers import login, make_user, post, read_and_complete, take_quiz, text_of
 from tests.job_fixtures import admin_browser, eligible_learners
@@ -191,3 +193,8 @@ def test_a_learners_own_data_export_holds_their_statements_and_actor_name(app, d
     [actor] = data["xapi_actors"]
     assert statement["body"]["verb"]["id"] == ADL + "launched"
     assert exported(app)[0]["actor"]["account"]["name"] == actor["name"]
+
+
+def test_the_back_off_doubles_up_to_an_hour_however_long_the_outage():
+    minutes = [backoff(tries) // timedelta(minutes=1) for tries in (1, 2, 3, 4, 6, 7, 8, 10_000)]
+    assert minutes == [1, 2, 4, 8, 32, 60, 60, 60]

@@ -32,7 +32,8 @@ MAX_BACKOFF = timedelta(hours=1)
 
 def backoff(tries: int) -> timedelta:
     """1, 2, 4, … minutes after the 1st, 2nd, 3rd… failure, at most an hour."""
-    return min(timedelta(minutes=2 ** max(tries - 1, 0)), MAX_BACKOFF)
+    # The exponent is capped: a long outage must not grow it past what timedelta holds.
+    return min(timedelta(minutes=2 ** min(max(tries - 1, 0), 10)), MAX_BACKOFF)
 
 
 def actor_names(session: Session, user_ids: set[int]) -> dict[int, str]:
