@@ -107,4 +107,4 @@ bench-staff: $(VENV)/.dev-installed
 		--learners $(LEARNERS) --certificates 1200
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(RALPH_VENV) .pytest_cache .ruff_cache *.egg-info
