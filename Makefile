@@ -13,6 +13,9 @@ LEARNERS ?= 10000
 # TEST_WORKERS=0 runs everything in this one process (for pdb, or to read output in order).
 TEST_WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
+# Ralph, the learning record store tests/test_xapi_ralph.py sends statements to: its own
+# venv, as its pins (FastAPI, pydantic) are no business of the app's.
+RALPH_VENV ?= .venv-ralph
 
 .PHONY: run test test-postgres lint format setup bench bench-issue bench-staff clean translations translations-compile
 
@@ -40,13 +43,13 @@ setup: $(VENV)/.run-installed
 
 ## test: lint, the strict content check of content/ (every warning is an error),
 ## then the whole suite on SQLite (set COURSE_APP_TEST_DATABASE_URL for PostgreSQL).
-test: $(VENV)/.dev-installed lint
+test: $(VENV)/.dev-installed $(RALPH_VENV)/.installed lint
 	COURSE_APP_PUBLIC_BASE_URL=$${COURSE_APP_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
 	  $(FLASK) check-content --strict
 	$(PYTEST) $(PYTEST_ARGS)
 
 ## test-postgres: the whole suite on the local PostgreSQL (a throwaway database is created).
-test-postgres: $(VENV)/.dev-installed
+test-postgres: $(VENV)/.dev-installed $(RALPH_VENV)/.installed
 	COURSE_APP_TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST) $(PYTEST_ARGS)
 
 ## translations: after marking strings with _(): extract them (babel.cfg) into the template,
@@ -88,6 +91,12 @@ $(VENV)/.dev-installed: pyproject.toml $(VENV)/.venv-created
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.run-installed
 
+# ralph-malph 5.1's extras leave out requests, which its API imports (ralph.api.auth.oidc).
+$(RALPH_VENV)/.installed:
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet "ralph-malph[backend-fs,lrs,cli]>=5.1,<6" "requests>=2.31,<3"
+	touch $@
+
 ## bench: benchmarks against a hello-world baseline (needs wrk); see benchmarks/README.md
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/run.py --learners 1000 --seconds 10
@@ -102,4 +111,4 @@ bench-staff: $(VENV)/.dev-installed
 		--learners $(LEARNERS) --certificates 1200
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(RALPH_VENV) .pytest_cache .ruff_cache *.egg-info

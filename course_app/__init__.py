@@ -68,6 +68,7 @@ def _init_subsystems(app: Flask) -> None:
         scheduled,
         security,
         urls,
+        xapi,
     )
 
     for subsystem in (
@@ -92,6 +93,7 @@ def _init_subsystems(app: Flask) -> None:
         profiles,
         api,
         lti,
+        xapi,
         errors,
         health,
         permissions,

@@ -81,6 +81,17 @@ class DefaultConfig:
     MAIL_USE_TLS = False
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
+
+    # Learning records (xAPI 1.0.3, docs/xapi.md). Statements are always kept in the database
+    # (for export); with XAPI_LRS_URL they are also sent to that Learning Record Store.
+    #: The LRS's xAPI endpoint, e.g. ``https://lrs.example.org/xAPI``; empty: not sent.
+    XAPI_LRS_URL = ""
+    #: HTTP basic credentials for the LRS: set them in instance/config.py or the environment.
+    XAPI_LRS_USERNAME = ""
+    XAPI_LRS_PASSWORD = ""
+    #: Prefix of every activity id; empty: ``PUBLIC_BASE_URL``. Give every instance of the
+    #: same curriculum the same base, and the same lesson has the same id everywhere.
+    XAPI_ACTIVITY_BASE = ""
     #: Empty: ``PRODUCT_NAME <no-reply@localhost>``.
     MAIL_SENDER = ""
 

@@ -41,6 +41,7 @@ from course_app.quizzes.models import (
     Quiz,
     Regrade,
 )
+from course_app.xapi.models import XapiActor, XapiStatement
 
 metadata = Base.metadata
 
@@ -88,5 +89,7 @@ __all__ = [
     "Quiz",
     "Regrade",
     "User",
+    "XapiActor",
+    "XapiStatement",
     "metadata",
 ]

@@ -190,6 +190,11 @@ def can_pick_deep_link(user: AnyUser, picker_user_id: int | None) -> bool:
     return user.is_authenticated and picker_user_id == user.id
 
 
+def can_export_learning_records(user: AnyUser) -> bool:
+    """Every learner's xAPI statements: administrators only."""
+    return is_admin(user)
+
+
 def require(allowed: bool, reason: str = "You do not have access to this page.") -> None:
     if not allowed:
         raise AccessDenied(reason)

@@ -260,6 +260,15 @@ def retry_mail(session: Session) -> str:
     return f"Sent {sent} of {len(ids)} message(s)."
 
 
+def send_xapi(session: Session) -> str:
+    from course_app.xapi.sending import send_pending
+
+    if not current_app.config["XAPI_LRS_URL"]:
+        return "XAPI_LRS_URL is not set; statements are kept for export."
+    sent, pending = send_pending(session)
+    return f"Sent {sent} xAPI statement(s); {pending} pending."
+
+
 def audit_checkpoint(session: Session) -> str:
     from course_app.audit.checkpoints import checkpoint_file, write_checkpoint
 
@@ -322,6 +331,7 @@ TASKS: dict[str, Task] = {
         lti_grades_sweep, {"minute": "*/5"}, "Send LTI grades not yet sent (again)."
     ),
     "retry-mail": Task(retry_mail, {"minute": "*"}, "Send unsent outbox messages (again)."),
+    "send-xapi": Task(send_xapi, {"minute": "*"}, "Send pending xAPI statements to the LRS."),
     "audit-checkpoint": Task(audit_checkpoint, {"minute": "0"}, "Sign the audit chain's head."),
     "backup": Task(nightly_backup, {"minute": "30", "hour": "2"}, "Back up, keep BACKUP_KEEP."),
 }

@@ -90,6 +90,12 @@ MATRIX = {
     ("POST", "auth.accept_invitation", "/auth/invitation/not-a-token"): expect(400, 400),
     ("GET", "admin.index", "/admin/"): ADMIN_ONLY,
     ("GET", "admin.outbox", "/admin/outbox"): ADMIN_ONLY,
+    ("GET", "xapi.index", "/admin/learning-records/"): ADMIN_ONLY,
+    (
+        "GET",
+        "xapi.download",
+        "/admin/learning-records/statements.json?since=2027-05-01&until=2027-05-31",
+    ): ADMIN_ONLY,
     ("GET", "static", "/static/style.css"): OPEN,
     ("GET", "health.health", "/health"): OPEN,
     ("GET", "favicon", "/favicon.ico"): expect(301, 301),

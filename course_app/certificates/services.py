@@ -31,6 +31,7 @@ from course_app.notifications.services import notify
 from course_app.requirements import CourseStanding
 from course_app.standings import enrolled, standings
 from course_app.timing import ce_hours
+from course_app.xapi import events as xapi_events
 
 if TYPE_CHECKING:
     from course_app.certificates import pdf
@@ -221,6 +222,7 @@ def _store(
             session.flush()
     except IntegrityError as error:
         raise AlreadyCertified(f"{learner.full_name} already holds a valid certificate.") from error
+    _record_learning(session, cert, "earned", cert.issued_at or utcnow(), course)
     record(
         session,
         cert.issued_by_id,
@@ -262,6 +264,7 @@ def revoke(session: Session, cert: Certificate, reason: str, actor_id: int) -> N
     if not reason.strip():
         raise DomainError("Give the reason: it is shown on the public verification page.")
     cert.status, cert.revoked_at, cert.revoked_reason = "revoked", utcnow(), reason.strip()
+    _record_learning(session, cert, "revoked", cert.revoked_at)
     record(
         session,
         actor_id,
@@ -275,6 +278,14 @@ def revoke(session: Session, cert: Certificate, reason: str, actor_id: int) -> N
     holder = session.get(User, cert.user_id)
     notify(
         session, holder, "certificate_revoked", cert.public_id, "/certificates", certificate=cert
+    )
+
+
+def _record_learning(session: Session, cert: Certificate, verb: str, moment, course=None) -> None:
+    """The xAPI statement: the learner earned the course's certificate, or it was revoked."""
+    course = course or session.get(Course, cert.course_id)
+    xapi_events.certificate_changed(
+        session, cert.user_id, (course.slug, course.title), cert.public_id, verb, moment
     )
 
 

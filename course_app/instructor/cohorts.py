@@ -35,6 +35,7 @@ from course_app.practical import (
     signoff_block_reason,
     signoff_date_problem,
 )
+from course_app.xapi import events as xapi_events
 
 
 @dataclass(frozen=True)
@@ -252,7 +253,10 @@ def record_signoff(
     reason = signoff_block_reason(learner.register_class)
     if reason:
         raise DomainError(reason)
-    if data.competency_key not in {c.key for c in checklist_of(cohort.course)}:
+    checklist = checklist_of(cohort.course)
+    titles = {c.key: c.title for c in checklist}
+    needs_second = {c.key for c in checklist if c.second_assessor}
+    if data.competency_key not in titles:
         raise DomainError("That competency is not on this level's checklist.")
     problem = signoff_date_problem(data.assessed_on, facts(cohort), today)
     if problem:
@@ -276,7 +280,23 @@ def record_signoff(
         before,
         _signoff_state(row),
     )
+    if data.competency_key not in needs_second or data.result != "pass":
+        _signed_off(session, cohort, learner, data, titles[data.competency_key], row.id)
     return row
+
+
+def _signed_off(session, cohort, learner, data, title, row_id):
+    """The xAPI statement of a result (a pass that needs a second assessor waits for them)."""
+    course = cohort.course
+    xapi_events.competency_signed_off(
+        session,
+        learner.id,
+        (course.slug, course.title),
+        (data.competency_key, title),
+        data.result == "pass",
+        f"{row_id}:{data.result}:{data.assessed_on.isoformat()}",
+        utcnow(),
+    )
 
 
 def assessor_names(session: Session, signoffs) -> dict[int, str]:
@@ -329,6 +349,16 @@ def confirm_signoff(
         ("competency_signoff", row.id),
         before,
         _signoff_state(row),
+    )
+    course = cohort.course
+    xapi_events.competency_signed_off(
+        session,
+        learner.id,
+        (course.slug, course.title),
+        (key, competency.title),
+        True,
+        f"{row.id}:confirmed:{assessed_on.isoformat()}",
+        utcnow(),
     )
     return row
 

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from course_app.db import utcnow
 from course_app.exceptions import AccessDenied, DomainError
 from course_app.modules import lesson_time
 from course_app.modules.lesson_time import TimeOnTask
@@ -27,6 +28,7 @@ from course_app.progress import (
     course_progress,
     lock_reason,
 )
+from course_app.xapi import events as xapi_events
 
 
 class NotEnrolled(DomainError):
@@ -176,6 +178,8 @@ def enroll(session: Session, user_id: int, status: CourseStatus) -> bool:
         return False
     session.add(Enrollment(user_id=user_id, course_id=status.course.id))
     session.flush()
+    course = status.course
+    xapi_events.course_launched(session, user_id, course.slug, course.title, utcnow())
     return True
 
 
@@ -213,7 +217,23 @@ def complete_lesson(
     if time.is_enough:
         session.add(LessonProgress(user_id=user_id, lesson_id=lesson.id))
         session.flush()
+        xapi_events.lesson_completed(
+            session,
+            user_id,
+            (status.course.slug, status.course.title),
+            _module_of(status, lesson.id),
+            (lesson.slug, lesson.title),
+            utcnow(),
+        )
     return Completion(time)
+
+
+def _module_of(status: CourseStatus, lesson_id: int) -> tuple[str, str] | None:
+    """(slug, title) of the module holding the lesson, from the outline already loaded."""
+    for module in status.progress.modules:
+        if any(item.id == lesson_id for item in module.outline.lessons):
+            return module.outline.slug, module.outline.title
+    return None
 
 
 def record_time(

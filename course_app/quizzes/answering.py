@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from course_app.db import execute_prepared
 from course_app.exceptions import DomainError
+from course_app.modules.models import Course
 from course_app.quizzes.grading import (
     AttemptResult,
     GradableItem,
@@ -31,12 +32,14 @@ from course_app.quizzes.models import (
     AttemptItem,
     Question,
     QuestionVersion,
+    Quiz,
     correct_keys_of,
 )
 from course_app.quizzes.rules import (
     AttemptStatus,
     is_past_grace,
 )
+from course_app.xapi import events as xapi_events
 
 #: Posted answers: {item position: the values of the options chosen, as served}.
 Responses = Mapping[int, Sequence[str]]
@@ -271,7 +274,25 @@ def submit_attempt(
             for i, score in zip(items, result.item_scores, strict=True)
         },
     )
+    _record_learning(session, attempt, items, answers, result, now)
     return result
+
+
+def _record_learning(session, attempt, items, answers, result: AttemptResult, now) -> None:
+    """The xAPI statements of a graded attempt: each answer, then passed or failed."""
+    quiz, course = session.execute(
+        select(Quiz, Course)
+        .join(Course, Course.id == Quiz.course_id)
+        .where(Quiz.id == attempt.quiz_id)
+    ).one()  # both stay in the session: what the request reads of them next costs nothing
+    ref = xapi_events.QuizRef(course.slug, course.title, quiz.slug, quiz.title)
+    graded = [
+        xapi_events.Answer(item.key, score, tuple(sorted(decode(answers[item.slot.id]))))
+        for item, score in zip(items, result.item_scores, strict=True)
+    ]
+    xapi_events.quiz_graded(
+        session, attempt.user_id, ref, attempt.number, graded, result.passed, now
+    )
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from course_app.quizzes.rules import (
     start_block_reason,
     utc_text,
 )
+from course_app.xapi import events as xapi_events
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,12 @@ def start_attempt(session: Session, user_id: int, status: QuizStatus, now: datet
         settings=settings_snapshot(quiz),
         time_multiplier=multiplier,
     )
-    return _insert_attempt(session, attempt, _draw(session, quiz, attempt.seed))
+    started = _insert_attempt(session, attempt, _draw(session, quiz, attempt.seed))
+    if started is attempt:  # not a concurrent start's attempt, whose request records it
+        course = quiz.course
+        ref = xapi_events.QuizRef(course.slug, course.title, quiz.slug, quiz.title)
+        xapi_events.quiz_attempted(session, user_id, ref, attempt.number, now)
+    return started
 
 
 def settings_snapshot(quiz: Quiz) -> dict[str, Any]:
