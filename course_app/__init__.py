@@ -66,6 +66,7 @@ def _init_subsystems(app: Flask) -> None:
         quizzes,
         scheduled,
         security,
+        standing_store,
         urls,
     )
 
@@ -87,6 +88,7 @@ def _init_subsystems(app: Flask) -> None:
         evaluation,
         certificates,
         admin,
+        standing_store,
         notifications,
         profiles,
         api,

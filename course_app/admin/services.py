@@ -22,6 +22,7 @@ from course_app.instructor.models import Cohort, CohortMember
 from course_app.listing import Page, page_of
 from course_app.modules.models import Course, Lesson
 from course_app.quizzes.models import Quiz
+from course_app.standing_store import refresh_learner
 from course_app.standings import enrolled, standings
 
 
@@ -132,6 +133,7 @@ def verify_licence(session: Session, user: User, actor_id: int, note: str) -> No
     }
     user.licence_verified_at = utcnow()
     user.licence_verified_by_id = actor_id
+    refresh_learner(session, user.id)  # the licence check is in every course's standing
     record(
         session,
         actor_id,

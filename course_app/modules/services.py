@@ -176,7 +176,14 @@ def enroll(session: Session, user_id: int, status: CourseStatus) -> bool:
         return False
     session.add(Enrollment(user_id=user_id, course_id=status.course.id))
     session.flush()
+    _refresh(session, user_id, status.course.id)
     return True
+
+
+def _refresh(session: Session, user_id: int, course_id: int) -> None:
+    from course_app.standing_store import refresh_standing  # it builds on this module
+
+    refresh_standing(session, user_id, course_id)
 
 
 @dataclass(frozen=True)
@@ -213,6 +220,7 @@ def complete_lesson(
     if time.is_enough:
         session.add(LessonProgress(user_id=user_id, lesson_id=lesson.id))
         session.flush()
+        _refresh(session, user_id, status.course.id)
     return Completion(time)
 
 

@@ -31,6 +31,7 @@ from course_app.quizzes.models import (
     AttemptItem,
     Question,
     QuestionVersion,
+    Quiz,
     correct_keys_of,
 )
 from course_app.quizzes.rules import (
@@ -271,7 +272,16 @@ def submit_attempt(
             for i, score in zip(items, result.item_scores, strict=True)
         },
     )
+    if result.passed:  # only a pass moves the learner's standing
+        _refresh_after_pass(session, attempt)
     return result
+
+
+def _refresh_after_pass(session: Session, attempt: Attempt) -> None:
+    from course_app.standing_store import refresh_standing  # it reads quizzes' models
+
+    course_id = session.scalar(select(Quiz.course_id).where(Quiz.id == attempt.quiz_id))
+    refresh_standing(session, attempt.user_id, course_id)
 
 
 @dataclass(frozen=True)
