@@ -17,6 +17,7 @@ import click
 from flask import Flask, url_for
 from flask.cli import with_appcontext
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from course_app.auth.models import User
@@ -53,29 +54,35 @@ def stored_values(standing: CourseStanding) -> dict:
     }
 
 
-def refresh_standing(session: Session, user_id: int, course_id: int) -> EnrolmentStanding | None:
-    """Run the rule for one learner in one course and store its result (none kept when they
-    are not enrolled). Flushes; never commits."""
+def refresh_standing(session: Session, user_id: int, course_id: int) -> None:
+    """Run the rule for one learner in one course and store its result (nothing kept when
+    they are not enrolled): the rule's queries and one upsert. Never commits."""
     course = session.get(Course, course_id)
     if course is None:
-        return None
+        return
     session.flush()  # the rule reads what this transaction just wrote
     found = standings(session, course, enrolled(course).where(User.id == user_id))
-    row = session.get(EnrolmentStanding, (user_id, course_id))
     standing = found.get(user_id)
     if standing is None:
-        if row is not None:
-            session.delete(row)
-        return None
+        session.execute(
+            delete(EnrolmentStanding).where(
+                EnrolmentStanding.user_id == user_id, EnrolmentStanding.course_id == course_id
+            )
+        )
+        return
     values = {**stored_values(standing), "updated_at": utcnow()}
-    if row is None:
-        row = EnrolmentStanding(user_id=user_id, course_id=course_id, **values)
-        session.add(row)
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
-    session.flush()
-    return row
+    session.execute(_upsert(session, {"user_id": user_id, "course_id": course_id, **values}))
+
+
+def _upsert(session: Session, values: dict):
+    """INSERT … ON CONFLICT DO UPDATE: one statement, and two requests refreshing the same
+    learner at once cannot both insert."""
+    dialect = session.get_bind().dialect.name
+    insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert_of(EnrolmentStanding).values(**values)
+    keys = ("user_id", "course_id")
+    changed = {name: statement.excluded[name] for name in values if name not in keys}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=changed)
 
 
 def refresh_learner(session: Session, user_id: int) -> None:

@@ -184,6 +184,15 @@ class EnrolmentStanding(Base):
     percent: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    # Read by lists as CourseProgress is read: the same names.
+    @property
+    def practical_passed(self) -> bool:
+        return self.practical_done
+
+    @property
+    def is_complete(self) -> bool:
+        return self.complete
+
 
 class LessonProgress(Base):
     """A lesson a learner has marked complete (one row per learner and lesson)."""

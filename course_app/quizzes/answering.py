@@ -278,10 +278,12 @@ def submit_attempt(
 
 
 def _refresh_after_pass(session: Session, attempt: Attempt) -> None:
+    from course_app.modules.models import Course
     from course_app.standing_store import refresh_standing  # it reads quizzes' models
 
-    course_id = session.scalar(select(Quiz.course_id).where(Quiz.id == attempt.quiz_id))
-    refresh_standing(session, attempt.user_id, course_id)
+    # The course row through the quiz, once: refresh_standing then finds it in the session.
+    course = session.scalar(select(Course).join(Quiz).where(Quiz.id == attempt.quiz_id))
+    refresh_standing(session, attempt.user_id, course.id)
 
 
 @dataclass(frozen=True)
