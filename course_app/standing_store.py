@@ -175,7 +175,7 @@ def _recompute_unit(session: Session, job: Job, course_id: int) -> None:
 
 
 def _back(job: Job) -> str:
-    return url_for("admin.reports")
+    return url_for("instructor.index")  # the workspace: whoever changed the content sees it
 
 
 @click.command("recompute-standings")
