@@ -31,6 +31,9 @@ PAGES = {
     "gradebook, page 1": f"{COURSE}/gradebook",
     "gradebook by a quiz, page 20": f"{COURSE}/gradebook?sort=what-dry-needling-is&page=20",
     "gradebook by progress": f"{COURSE}/gradebook?sort=progress",
+    "gradebook by CE minutes, in progress, page 5": (
+        f"{COURSE}/gradebook?sort=minutes&order=desc&status=in-progress&page=5"
+    ),
     "gradebook CSV": f"{COURSE}/gradebook.csv",
     "item analysis": f"{COURSE}/quizzes/what-dry-needling-is/analysis",
     "cohorts": f"{COURSE}/cohorts",

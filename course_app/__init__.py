@@ -67,6 +67,7 @@ def _init_subsystems(app: Flask) -> None:
         quizzes,
         scheduled,
         security,
+        standing_store,
         urls,
         xapi,
     )
@@ -89,6 +90,7 @@ def _init_subsystems(app: Flask) -> None:
         evaluation,
         certificates,
         admin,
+        standing_store,
         notifications,
         profiles,
         api,

@@ -144,6 +144,7 @@ def load_content(directory: str | None) -> None:
     with click.progressbar(length=total, label="Loading lessons", file=sys.stderr) as bar:
         report = sync_content(session, courses, advance=bar.update)
     session.commit()
+    _recompute_standings_later(session, report.changed)
     for line in report.lines():
         click.echo(line)
     for line in report.conflicts:
@@ -153,6 +154,18 @@ def load_content(directory: str | None) -> None:
     )
     if report.conflicts:
         click.echo(f"{len(report.conflicts)} conflict(s): browser edits were kept.", err=True)
+
+
+def _recompute_standings_later(session, content_changed: bool) -> None:
+    """Changed content moves every learner's figures (lessons, minutes): recompute their
+    stored standings in the background, as do courses with learners not stored yet (the
+    first load after the standings table arrived)."""
+    from course_app import standing_store
+
+    stale = standing_store.courses_to_recompute(session, everything=content_changed)
+    if stale:
+        job = standing_store.submit_recompute(session, stale, None)
+        click.echo(f"Learners' standings are being recomputed (job {job.id}).")
 
 
 @click.command("create-admin")

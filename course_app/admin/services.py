@@ -2,11 +2,10 @@
 and completion reports. Every change is written to the audit trail; nothing commits here."""
 
 import io
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from course_app import spreadsheet
@@ -20,9 +19,9 @@ from course_app.exceptions import DomainError
 from course_app.instructor import cohorts
 from course_app.instructor.models import Cohort, CohortMember
 from course_app.listing import Page, page_of
-from course_app.modules.models import Course, Lesson
+from course_app.modules.models import Course, Enrollment, EnrolmentStanding, Lesson
 from course_app.quizzes.models import Quiz
-from course_app.standings import enrolled, standings
+from course_app.standing_store import refresh_learner
 
 
 @dataclass(frozen=True)
@@ -132,6 +131,7 @@ def verify_licence(session: Session, user: User, actor_id: int, note: str) -> No
     }
     user.licence_verified_at = utcnow()
     user.licence_verified_by_id = actor_id
+    refresh_learner(session, user.id)  # the licence check is in every course's standing
     record(
         session,
         actor_id,
@@ -270,29 +270,46 @@ class CompletionRow:
 def completion_report(session: Session) -> list[CompletionRow]:
     """Completion per course and per cohort (a cohort's learners who completed the course).
 
-    Each course reads its learners' standings (the rule) and its cohorts' members: a fixed
-    number of queries, and no learner rows, cells or time on task (the gradebook's)."""
+    Counted in the database from the stored standings (the rule's results, kept by
+    ``standing_store``): two counting queries and each course's cohorts, whatever the
+    number of learners."""
+    complete = func.coalesce(func.sum(case((EnrolmentStanding.complete, 1), else_=0)), 0)
+    per_course = dict(
+        (course_id, (enrolled, done))
+        for course_id, enrolled, done in session.execute(
+            select(Enrollment.course_id, func.count(), complete)
+            .outerjoin(
+                EnrolmentStanding,
+                and_(
+                    EnrolmentStanding.user_id == Enrollment.user_id,
+                    EnrolmentStanding.course_id == Enrollment.course_id,
+                ),
+            )
+            .group_by(Enrollment.course_id)
+        )
+    )
+    per_cohort = {
+        cohort_id: (members, done)
+        for cohort_id, members, done in session.execute(
+            select(CohortMember.cohort_id, func.count(), complete)
+            .join(Cohort, Cohort.id == CohortMember.cohort_id)
+            .outerjoin(
+                EnrolmentStanding,
+                and_(
+                    EnrolmentStanding.user_id == CohortMember.user_id,
+                    EnrolmentStanding.course_id == Cohort.course_id,
+                ),
+            )
+            .group_by(CohortMember.cohort_id)
+        )
+    }
     report = []
     courses = session.scalars(select(Course).where(~Course.is_archived).order_by(Course.position))
     for course in courses:
-        standing = standings(session, course, enrolled(course))
-        complete = {user_id for user_id, s in standing.items() if s.progress.is_complete}
-        report.append(CompletionRow(course.title, len(standing), len(complete)))
-        members: dict[int, set[int]] = defaultdict(set)
-        for cohort_id, user_id in session.execute(
-            select(CohortMember.cohort_id, CohortMember.user_id)
-            .join(Cohort, Cohort.id == CohortMember.cohort_id)
-            .where(Cohort.course_id == course.id)
-        ):
-            members[cohort_id].add(user_id)
+        report.append(CompletionRow(course.title, *per_course.get(course.id, (0, 0))))
         for cohort, _count in cohorts.cohorts_of(session, course.id):
-            report.append(
-                CompletionRow(
-                    f"{course.title} — cohort {cohort.name}",
-                    len(members[cohort.id]),
-                    len(members[cohort.id] & complete),
-                )
-            )
+            counts = per_cohort.get(cohort.id, (0, 0))
+            report.append(CompletionRow(f"{course.title} — cohort {cohort.name}", *counts))
     return report
 
 

@@ -24,7 +24,8 @@ from course_app.instructor import gradebook
 from course_app.instructor.candidates import matches
 from course_app.modules.models import SLUG_LENGTH, Course, Enrollment
 from course_app.quizzes.content import FINAL_EXAM_SLUG
-from course_app.standings import learner_standing
+from course_app.requirements import CourseStanding
+from course_app.standings import learner_standing, standings
 from course_app.toml_source import SLUG_PATTERN
 
 blp = Blueprint("api_grades", __name__, description="Gradebooks, enrolments and standing (staff)")
@@ -51,8 +52,10 @@ def _cell(quiz, cell) -> dict:
     }
 
 
-def _row(quizzes, row: gradebook.Row) -> dict:
-    standing, progress = row.standing, row.progress
+def _row(quizzes, row: gradebook.Row, standing: CourseStanding) -> dict:
+    """A gradebook row with the learner's live standing (the rule, for its requirements'
+    details; the stored one chose and ordered the rows)."""
+    progress = standing.progress
     cells = {q.slug: _cell(q, row.cells.get(q.id)) for q in quizzes}
     cohort = standing.practical.cohort
     return {
@@ -79,6 +82,10 @@ def _row(quizzes, row: gradebook.Row) -> dict:
     }
 
 
+def _ids(rows: list[gradebook.Row]) -> list[int]:
+    return [row.learner.id for row in rows]
+
+
 def _cursor(args: dict) -> int | None:
     return min(int(args["cursor"]), MAX_ID) if "cursor" in args else None
 
@@ -94,13 +101,15 @@ def course_gradebook(course_slug: str, user, **args):
     require_scope(GRADEBOOK)
     course = course_or_404(course_slug)
     permissions.require(permissions.can_teach(user, course.id), "You do not teach this course.")
+    session = get_session()
     book, more = gradebook.rows_after(
-        get_session(), course, filters_of(args), _cursor(args), args["limit"]
+        session, course, filters_of(args), _cursor(args), args["limit"]
     )
     rows = book.rows
+    live = standings(session, course, select(User.id).where(User.id.in_(_ids(rows))))
     return {
         "course": course.slug,
-        "items": [_row(book.quizzes, row) for row in rows],
+        "items": [_row(book.quizzes, row, live[row.learner.id]) for row in rows],
         "next_cursor": str(rows[-1].learner.id) if more else None,
     }
 
@@ -112,7 +121,7 @@ class EnrolmentArgs(RuleArgs):
     )
 
 
-#: Enrolments read per round when a filter reads the standing rule (it runs in Python).
+#: Enrolments read per round when a status or eligible filter is checked on the built rows.
 CHUNK = 500
 
 
@@ -156,8 +165,9 @@ def _visible_enrolments(user: User, course_slug: str | None):
 
 def _selected(session, query, filters, after: int | None, limit: int):
     """Up to ``limit`` enrolments after the cursor whose gradebook row passes the filters
-    (gradebook.selected: the standing rule), and whether more follow."""
-    chunk = limit + 1 if gradebook.in_database(filters) else CHUNK
+    (gradebook.selected: the stored standing), and whether more follow."""
+    by_standing = filters.status is not None or filters.eligible is not None
+    chunk = CHUNK if by_standing else limit + 1
     found = []
     while len(found) <= limit:
         page = query.where(Enrollment.id > after) if after is not None else query

@@ -31,6 +31,7 @@ from course_app.instructor.seats import free_seat, take_seat
 from course_app.modules.models import Enrollment
 from course_app.notifications.services import notify
 from course_app.practical import booking_problem, cancel_deadline, signoff_block_reason
+from course_app.standing_store import refresh_standing
 
 BOOKED, CONFIRMED, WAITING = "booked", "confirmed", "waiting"
 
@@ -194,6 +195,7 @@ def _add_member(session: Session, cohort: Cohort, learner: User, confirmed=None)
             )
     except IntegrityError as error:  # the same learner, twice at once
         raise DomainError("You already have a seat in this cohort.") from error
+    refresh_standing(session, learner.id, cohort.course_id)  # their latest cohort changed
 
 
 def join_waitlist(session: Session, cohort: Cohort, learner: User) -> None:
@@ -257,6 +259,7 @@ def _remove(session, cohort, member, learner, actor_id, action, reason="") -> li
     session.delete(member)
     session.flush()
     free_seat(session, cohort.id)
+    refresh_standing(session, learner.id, cohort.course_id)
     entry = record(
         session, actor_id, action, ("cohort", cohort.id), before=_who(learner), reason=reason
     )
@@ -321,6 +324,7 @@ def move(
     member.cohort_id, member.confirmed_at = target.id, utcnow()
     session.flush()
     free_seat(session, cohort.id)
+    refresh_standing(session, learner.id, cohort.course_id)
     entry = record(
         session,
         actor_id,

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, load_only
 from course_app.auth.models import User
 from course_app.certificates.models import Certificate
 from course_app.db import utcnow
-from course_app.listing import Page, page_of, paginate
-from course_app.modules.models import Course
+from course_app.listing import Page, page_of
+from course_app.modules.models import Course, EnrolmentStanding
 from course_app.requirements import CourseStanding, Requirement
 from course_app.standings import enrolled, standings
 
@@ -99,15 +99,21 @@ def queue_page(
     session: Session, course: Course, text: str, ready_only: bool, requested: int | None
 ) -> tuple[Page, list[Candidate]]:
     """One page of the course's queue: learners whose name contains ``text``, counted and
-    paged in the database, standings read for that page only. With ``ready_only``, those
-    eligible without a valid certificate: the certificate is checked in the database, the
-    standing (a rule in Python) for the learners left."""
+    paged in the database, standings read (the rule, live) for that page only. With
+    ``ready_only``, those eligible without a valid certificate: eligibility is read from the
+    stored standings (``standing_store``) and the certificate checked, both in the
+    database."""
     ids = enrolled(course)
     if text:
         ids = ids.where(func.lower(User.full_name).contains(text.casefold(), autoescape=True))
     if ready_only:
-        ids = ids.where(~_valid_certificate_today().where(Certificate.course_id == course.id))
-        return paginate([c for c in _candidates(session, course, ids) if c.eligible], requested)
+        stored = select(EnrolmentStanding.user_id).where(
+            EnrolmentStanding.course_id == course.id, EnrolmentStanding.eligible
+        )
+        ids = ids.where(
+            User.id.in_(stored),
+            ~_valid_certificate_today().where(Certificate.course_id == course.id),
+        )
     total = session.scalar(select(func.count()).select_from(ids.subquery()))
     page = page_of(total, requested)
     shown = ids.order_by(*NAME_ORDER).limit(page.size).offset(page.offset)

@@ -22,6 +22,7 @@ from course_app.evaluation.questions import (
 from course_app.exceptions import DomainError
 from course_app.instructor.models import Cohort, CohortMember
 from course_app.modules.models import Course
+from course_app.standing_store import refresh_standing
 
 
 class AlreadyAnswered(DomainError):
@@ -67,7 +68,7 @@ def submit(
         raise AlreadyAnswered("You have already answered this course's evaluation.") from None
     cohort_id = learner_cohort(session, course_id, user_id)
     session.add(EvaluationResponse(course_id=course_id, cohort_id=cohort_id, answers=answers))
-    session.flush()
+    refresh_standing(session, user_id, course_id)
 
 
 @dataclass(frozen=True)

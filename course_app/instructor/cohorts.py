@@ -35,6 +35,7 @@ from course_app.practical import (
     signoff_block_reason,
     signoff_date_problem,
 )
+from course_app.standing_store import refresh_standing
 from course_app.xapi import events as xapi_events
 
 
@@ -150,6 +151,7 @@ def add_member(session: Session, cohort: Cohort, email: str, actor_id: int) -> U
             session.add(seat)
     except IntegrityError as error:
         raise DomainError(f"{learner.full_name} is already in this cohort.") from error
+    refresh_standing(session, learner.id, cohort.course_id)
     entry = record(
         session,
         actor_id,
@@ -220,6 +222,7 @@ def set_practical_hours(
         raise DomainError(problem)
     before = {"practical_hours": member.practical_hours}
     member.practical_hours = hours
+    refresh_standing(session, member.user_id, cohort.course_id)
     record(
         session,
         actor_id,
@@ -271,7 +274,7 @@ def record_signoff(
     row.result, row.assessed_on, row.notes = data.result, data.assessed_on, data.notes
     row.assessor_id = assessor_id
     row.second_assessor_id, row.second_assessed_on = None, None
-    session.flush()
+    refresh_standing(session, learner.id, cohort.course_id)
     record(
         session,
         assessor_id,
@@ -341,7 +344,7 @@ def confirm_signoff(
         raise DomainError(problem)
     before = _signoff_state(row)
     row.second_assessor_id, row.second_assessed_on = assessor_id, assessed_on
-    session.flush()
+    refresh_standing(session, learner.id, cohort.course_id)
     record(
         session,
         assessor_id,

@@ -1,7 +1,10 @@
 """The gradebook: learners × quizzes for one course, in a fixed number of queries.
 
-Filters narrow the learners (cohort, enrolment dates, status); sorting is by name, progress or
-one quiz's best score. The same rows feed the page and the CSV export.
+Filters narrow the learners (cohort, enrolment dates, status); sorting is by name, progress,
+CE minutes, time on task or one quiz's best score. Progress, minutes and status come from
+each learner's stored standing (``enrolment_standings``, the rule's result kept by
+``course_app.standing_store``), so the database filters, orders, counts and pages every
+sort; only the rows shown are built. The same rows feed the page and the CSV export.
 """
 
 import io
@@ -10,24 +13,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Integer, Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, load_only
 
 from course_app import listing, spreadsheet
 from course_app.auth.models import User
 from course_app.instructor.candidates import matches
 from course_app.instructor.models import CohortMember
-from course_app.modules.models import Course, Enrollment, Lesson, LessonTime
+from course_app.modules.models import Course, Enrollment, EnrolmentStanding, Lesson, LessonTime
 from course_app.modules.services import CourseOutline, course_outline
-from course_app.progress import CourseProgress, QuizItem
+from course_app.progress import QuizItem
 from course_app.quizzes.grading import score_percent
 from course_app.quizzes.models import Attempt
-from course_app.requirements import CourseStanding
-from course_app.standings import standings
 
 STATUSES = ("not-started", "in-progress", "complete")
 #: Rows per page on screen; the CSV export has every row.
 PAGE_SIZE = 100
+#: Learners per round trip when every row is read (the CSV).
+BATCH = 1000
+#: What a row shows of a learner.
+LEARNER_COLUMNS = (User.id, User.full_name, User.email, User.registration_number, User.name_key)
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Filters:
     descending: bool = False
     learner_id: int | None = None  # one learner's row only (e.g. when issuing a certificate)
     search: str = ""  # part of a name, e-mail or registration number (the cohort search's)
-    eligible: bool | None = None  # for a certificate, by the standing rule (or either)
+    eligible: bool | None = None  # for a certificate, by the stored standing (or either)
 
 
 @dataclass(frozen=True)
@@ -54,20 +59,21 @@ class Cell:
 class Row:
     learner: User
     enrolled_at: datetime
-    standing: CourseStanding
+    #: The stored standing (the rule's result when an input last changed).
+    standing: EnrolmentStanding
     cells: dict[int, Cell] = field(default_factory=dict)
     #: Time on task recorded on the course's lessons (course_app/modules/lesson_time.py).
     time_seconds: int = 0
 
     @property
-    def progress(self) -> CourseProgress:
-        return self.standing.progress
+    def progress(self) -> EnrolmentStanding:
+        return self.standing
 
     @property
     def status(self) -> str:
-        if self.progress.is_complete:
+        if self.standing.complete:
             return "complete"
-        started = self.progress.lessons_done or self.cells
+        started = self.standing.lessons_done or self.cells
         return "in-progress" if started else "not-started"
 
 
@@ -112,127 +118,138 @@ def page_of(rows: list[Row], number: int, size: int = PAGE_SIZE) -> Page:
 
 
 def gradebook(session: Session, course: Course, filters: Filters) -> Gradebook:
-    """Every matching learner's row, filtered and sorted (the CSV; a sort or filter by the
-    standing rule)."""
-    outline = course_outline(session, course)
-    learners = _learners(session, _matching(select(User, Enrollment.enrolled_at), course, filters))
-    ids = _matching(select(User.id), course, filters) if learners else None
-    rows = _rows(session, course, outline, learners, ids)
-    rows = [row for row in rows if selected(row, filters)]
-    return Gradebook(course, outline.quizzes, _sorted(rows, filters))
-
-
-def selected(row: Row, filters: Filters) -> bool:
-    """Whether a built row passes the filters that read the standing rule (status, eligible)."""
-    return filters.status in (None, row.status) and filters.eligible in (
-        None,
-        row.standing.eligible,
-    )
-
-
-#: Sorts that read the standing rule (in Python): every matching learner's row is built.
-RULE_SORTS = ("progress", "minutes")
-
-
-def in_database(filters: Filters) -> bool:
-    """Whether the database can order and page these rows (no sort or filter by the rule)."""
-    return filters.status is None and filters.eligible is None and filters.sort not in RULE_SORTS
+    """Every matching row, filtered and sorted (what the CSV holds), read in batches."""
+    parts = batches(session, course, filters)
+    quizzes = next(parts)
+    return Gradebook(course, quizzes, [row for part in parts for row in part])
 
 
 def gradebook_page(
     session: Session, course: Course, filters: Filters, number: int
 ) -> tuple[Gradebook, Page]:
-    """One page of rows: counted, ordered and paged in the database when it can, so only
-    the page's learners are loaded; otherwise every row is built and then paged."""
-    if not in_database(filters):
-        book = gradebook(session, course, filters)
-        return book, page_of(book.rows, number)
-    matching = _matching(select(User.id), course, filters)
+    """One page of rows: counted, filtered, ordered and paged in the database, so only the
+    page's learners are loaded."""
+    outline = course_outline(session, course)
+    matching = _matching(select(User.id), course, outline, filters)
     total = session.scalar(select(func.count()).select_from(matching.subquery()))
     shown = listing.page_of(total, number, PAGE_SIZE)
-    outline = course_outline(session, course)
-    ordered = _ordered(matching, course, outline, filters)
-    chosen = list(session.scalars(ordered.limit(PAGE_SIZE).offset(shown.offset)))
-    rows = _rows_of(session, course, outline, chosen)
+    listed = _listed(course, outline, filters).limit(PAGE_SIZE).offset(shown.offset)
+    rows = _rows(session, course, outline, session.execute(listed).all())
     book = Gradebook(course, outline.quizzes, rows)
     return book, Page(rows, shown.number, shown.count, shown.offset + 1 if rows else 0, total)
 
 
-def batches(session: Session, course: Course, filters: Filters, size: int = 1000):
-    """The quizzes, then every matching row in order, ``size`` learners at a time when the
-    database can order them (a CSV streams them without holding them all)."""
+def batches(session: Session, course: Course, filters: Filters, size: int = BATCH):
+    """The quizzes, then every matching row in order, ``size`` learners at a time, read
+    through one query with ``yield_per`` (a CSV streams them without holding them all)."""
     outline = course_outline(session, course)
     yield outline.quizzes
-    if not in_database(filters):
-        yield gradebook(session, course, filters).rows
-        return
-    ordered = _ordered(_matching(select(User.id), course, filters), course, outline, filters)
-    offset = 0
-    while chosen := list(session.scalars(ordered.limit(size).offset(offset))):
-        yield _rows_of(session, course, outline, chosen)
-        offset += size
+    listed = _listed(course, outline, filters).execution_options(yield_per=size)
+    for part in session.execute(listed).partitions():
+        rows = _rows(session, course, outline, part)
+        yield rows
+        for row in rows:  # a streamed CSV keeps no learner it has written
+            session.expunge(row.learner)
+            if row.standing in session:
+                session.expunge(row.standing)
 
 
 def rows_after(
     session: Session, course: Course, filters: Filters, after: int | None, limit: int
 ) -> tuple[Gradebook, bool]:
     """Up to ``limit`` matching rows of learners whose id is above ``after``, by id (the API's
-    cursor pages), and whether more follow. Paged in the database when it can; a filter by
-    the standing rule builds every row, as the page does."""
+    cursor pages), and whether more follow: filtered and paged in the database."""
     outline = course_outline(session, course)
-    if in_database(filters):
-        matching = _matching(select(User.id), course, filters)
-        if after is not None:
-            matching = matching.where(User.id > after)
-        chosen = list(session.scalars(matching.order_by(User.id).limit(limit + 1)))
-        rows = _rows_of(session, course, outline, chosen[:limit])
-        return Gradebook(course, outline.quizzes, rows), len(chosen) > limit
-    rows = sorted(gradebook(session, course, filters).rows, key=lambda row: row.learner.id)
-    rows = [row for row in rows if after is None or row.learner.id > after]
-    return Gradebook(course, outline.quizzes, rows[:limit]), len(rows) > limit
+    query = select(User, Enrollment.enrolled_at, EnrolmentStanding).options(
+        load_only(*LEARNER_COLUMNS)
+    )
+    query = _matching(query, course, outline, filters)
+    if after is not None:
+        query = query.where(User.id > after)
+    listed = session.execute(query.order_by(User.id).limit(limit + 1)).all()
+    rows = _rows(session, course, outline, listed[:limit])
+    return Gradebook(course, outline.quizzes, rows), len(listed) > limit
 
 
 def rows_of(session: Session, course: Course, learner_ids: list[int]) -> list[Row]:
     """The rows of these enrolled learners (a page's worth), in the order given."""
-    return _rows_of(session, course, course_outline(session, course), learner_ids)
-
-
-def _rows_of(session: Session, course: Course, outline: CourseOutline, chosen: list[int]):
-    """The rows of these learners (ids bound: a page's worth), in the order given."""
-    if not chosen:
+    if not learner_ids:
         return []
-    ids = select(User.id).where(User.id.in_(chosen))
-    query = (
-        select(User, Enrollment.enrolled_at)
-        .join(Enrollment, Enrollment.user_id == User.id)
-        .where(Enrollment.course_id == course.id, User.id.in_(chosen))
+    outline = course_outline(session, course)
+    query = select(User, Enrollment.enrolled_at, EnrolmentStanding).options(
+        load_only(*LEARNER_COLUMNS)
     )
-    position = {user_id: index for index, user_id in enumerate(chosen)}
-    learners = sorted(_learners(session, query), key=lambda pair: position[pair[0].id])
-    return _rows(session, course, outline, learners, ids)
+    query = _matching(query, course, outline, Filters()).where(User.id.in_(learner_ids))
+    position = {user_id: index for index, user_id in enumerate(learner_ids)}
+    listed = sorted(session.execute(query).all(), key=lambda found: position[found[0].id])
+    return _rows(session, course, outline, listed)
 
 
-def _rows(session, course, outline, learners, ids: Select | None) -> list[Row]:
-    cells = _cells(session, outline, ids)
-    standing = standings(session, course, ids, outline) if ids is not None else {}
-    times = _time_on_task(session, course, ids)
+def selected(row: Row, filters: Filters) -> bool:
+    """Whether a built row passes the status and eligible filters (what ``_matching`` asks
+    the database; for rows gathered another way, such as the API's enrolments)."""
+    return filters.status in (None, row.status) and filters.eligible in (
+        None,
+        row.standing.eligible,
+    )
+
+
+def _listed(course: Course, outline: CourseOutline, filters: Filters) -> Select:
+    """The matching learners with their enrolment date and stored standing, in order."""
+    query = select(User, Enrollment.enrolled_at, EnrolmentStanding).options(
+        load_only(*LEARNER_COLUMNS)
+    )
+    return _ordered(_matching(query, course, outline, filters), course, outline, filters)
+
+
+def _rows(session: Session, course: Course, outline: CourseOutline, listed) -> list[Row]:
+    """The rows of these listed learners (a page's or a batch's worth), in their order."""
+    if not listed:
+        return []
+    chosen = [learner.id for learner, _enrolled, _standing in listed]
+    cells = _cells(session, outline, chosen)
+    times = _time_on_task(session, course, chosen)
     return [
         Row(
             learner,
             enrolled,
-            standing[learner.id],
+            standing or _not_stored(learner.id, course.id),
             cells.get(learner.id, {}),
             times.get(learner.id, 0),
         )
-        for learner, enrolled in learners
+        for learner, enrolled, standing in listed
     ]
 
 
-def _ordered(matching: Select, course: Course, outline: CourseOutline, filters: Filters):
-    """The matching learners' ids in the page's order: by name (natural order), time on
-    task or one quiz's best score (no attempt lowest), then name; reversed on request."""
+def _not_stored(user_id: int, course_id: int) -> EnrolmentStanding:
+    """A learner whose standing is not stored yet (a bulk import before its recompute)."""
+    return EnrolmentStanding(
+        user_id=user_id,
+        course_id=course_id,
+        lessons_done=0,
+        quizzes_passed=0,
+        final_passed=False,
+        minutes_done=0,
+        practical_required=False,
+        practical_done=False,
+        practical_hours=0.0,
+        licence_verified=False,
+        evaluation_done=False,
+        complete=False,
+        eligible=False,
+        percent=0,
+    )
+
+
+def _ordered(query: Select, course: Course, outline: CourseOutline, filters: Filters) -> Select:
+    """In the page's order: by name (natural order), progress, CE minutes, time on task or
+    one quiz's best score (no attempt lowest), then name; reversed on request."""
     key = None
-    if filters.sort == "time":
+    if filters.sort == "progress":
+        key = func.coalesce(EnrolmentStanding.percent, 0)
+    elif filters.sort == "minutes":
+        key = func.coalesce(EnrolmentStanding.minutes_done, 0)
+    elif filters.sort == "time":
         seconds = (
             select(func.sum(LessonTime.active_seconds))
             .join(Lesson, Lesson.id == LessonTime.lesson_id)
@@ -247,26 +264,29 @@ def _ordered(matching: Select, course: Course, outline: CourseOutline, filters: 
         key = func.coalesce(best.scalar_subquery(), -1.0)
     order = [key] if key is not None else []
     order += [User.name_key, User.id]
-    return matching.order_by(*(o.desc() if filters.descending else o for o in order))
+    return query.order_by(*(o.desc() if filters.descending else o for o in order))
 
 
-def _learners(session: Session, query: Select) -> list[tuple[User, datetime]]:
-    return [(user, enrolled) for user, enrolled in session.execute(query.order_by(User.name_key))]
-
-
-def _matching(query: Select, course: Course, filters: Filters) -> Select:
-    """Narrow a query over users to the course's learners that the filters select.
-
-    The other gradebook queries use it as a subquery rather than binding a list of ids: a
-    thousand bound ids cost more than the query itself.
-    """
-    query = query.join(Enrollment, Enrollment.user_id == User.id).where(
-        Enrollment.course_id == course.id
+def _matching(query: Select, course: Course, outline: CourseOutline, filters: Filters) -> Select:
+    """Narrow a query over users to the course's learners that the filters select, with
+    their stored standing joined (outer: a learner not stored yet still shows)."""
+    query = (
+        query.join(Enrollment, Enrollment.user_id == User.id)
+        .outerjoin(
+            EnrolmentStanding,
+            and_(
+                EnrolmentStanding.user_id == User.id,
+                EnrolmentStanding.course_id == Enrollment.course_id,
+            ),
+        )
+        .where(Enrollment.course_id == course.id)
     )
     if filters.learner_id is not None:
         query = query.where(User.id == filters.learner_id)
     if filters.search:
         query = query.where(matches(filters.search))
+    if filters.eligible is not None:
+        query = query.where(func.coalesce(EnrolmentStanding.eligible, False) == filters.eligible)
     if filters.cohort_id is not None:
         query = query.join(CohortMember, CohortMember.user_id == User.id).where(
             CohortMember.cohort_id == filters.cohort_id
@@ -275,7 +295,22 @@ def _matching(query: Select, course: Course, filters: Filters) -> Select:
         query = query.where(Enrollment.enrolled_at >= _start_of(filters.enrolled_from))
     if filters.enrolled_to:
         query = query.where(Enrollment.enrolled_at < _start_of(filters.enrolled_to, next_day=True))
+    if filters.status is not None:
+        query = query.where(_status_is(filters.status, outline))
     return query
+
+
+def _status_is(status: str, outline: CourseOutline):
+    """Row.status as SQL: complete (stored), else started (a lesson done or any attempt at
+    one of the course's quizzes), else not started."""
+    complete = func.coalesce(EnrolmentStanding.complete, False)
+    if status == "complete":
+        return complete
+    attempted = exists().where(
+        Attempt.user_id == User.id, Attempt.quiz_id.in_([q.id for q in outline.quizzes])
+    )
+    started = or_(func.coalesce(EnrolmentStanding.lessons_done, 0) > 0, attempted)
+    return and_(~complete, started if status == "in-progress" else ~started)
 
 
 def _start_of(day: date, next_day: bool = False) -> datetime:
@@ -283,11 +318,9 @@ def _start_of(day: date, next_day: bool = False) -> datetime:
     return moment + timedelta(days=1) if next_day else moment
 
 
-def _time_on_task(session: Session, course: Course, ids: Select | None) -> dict[int, int]:
+def _time_on_task(session: Session, course: Course, ids: list[int]) -> dict[int, int]:
     """Seconds of time on task per learner, over the course's lessons (archived ones too:
     the time was spent)."""
-    if ids is None:
-        return {}
     rows = session.connection().execute(  # Core, not ORM rows: see standings.completed_lessons
         select(LessonTime.user_id, func.sum(LessonTime.active_seconds))
         .join(Lesson, Lesson.id == LessonTime.lesson_id)
@@ -297,11 +330,9 @@ def _time_on_task(session: Session, course: Course, ids: Select | None) -> dict[
     return {user_id: int(seconds) for user_id, seconds in rows}
 
 
-def _cells(
-    session: Session, outline: CourseOutline, ids: Select | None
-) -> dict[int, dict[int, Cell]]:
+def _cells(session: Session, outline: CourseOutline, ids: list[int]) -> dict[int, dict[int, Cell]]:
     quiz_ids = [quiz.id for quiz in outline.quizzes]
-    if ids is None or not quiz_ids:
+    if not quiz_ids:
         return {}
     passed = func.max(case((Attempt.passed, 1), else_=0)).cast(Integer)
     rows = session.connection().execute(  # Core, not ORM rows: see standings.completed_lessons
@@ -313,27 +344,6 @@ def _cells(
     for user_id, quiz_id, best, count, was_passed in rows:
         cells[user_id][quiz_id] = Cell(best, count, bool(was_passed))
     return cells
-
-
-def _sorted(rows: list[Row], filters: Filters) -> list[Row]:
-    """Sort by name, progress, CE minutes, time on task or one quiz's best score (no attempt
-    sorts lowest)."""
-
-    def key(row: Row) -> tuple[float, str]:
-        name = row.learner.name_key
-        if filters.sort == "progress":
-            return (row.progress.percent, name)
-        if filters.sort == "minutes":
-            return (row.progress.minutes_done, name)
-        if filters.sort == "time":
-            return (row.time_seconds, name)
-        quiz = next((q for q in row.progress.quizzes if q.slug == filters.sort), None)
-        if quiz is not None:
-            cell = row.cells.get(quiz.id)
-            return (cell.best if cell and cell.best is not None else -1.0, name)
-        return (0, name)
-
-    return sorted(rows, key=key, reverse=filters.descending)
 
 
 def as_csv(book: Gradebook) -> str:

@@ -32,6 +32,7 @@ from course_app.quizzes.models import (
     Regrade,
 )
 from course_app.quizzes.rules import AttemptStatus
+from course_app.standing_store import refresh_standing
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,8 @@ def _apply_change(session: Session, regrade: Regrade, change: AttemptChange, act
     )
     if change.before.passed and not change.after.passed:
         _review_certificates(session, attempt, regrade, actor_id)
+    if change.before.passed != change.after.passed:
+        refresh_standing(session, attempt.user_id, attempt.quiz.course_id)
     if change.changes_result:
         notify(
             session,

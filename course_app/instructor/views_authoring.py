@@ -26,6 +26,7 @@ from course_app.quizzes.draw import BlueprintRow
 from course_app.quizzes.grading import QuestionType, Scoring
 from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
 from course_app.quizzes.rules import FeedbackPolicy
+from course_app.standing_store import submit_recompute
 
 PREVIEW_LIMIT = 200_000
 
@@ -352,6 +353,7 @@ def quiz_settings(course_slug: str, quiz_slug: str):
             form.pass_mark.errors.append(error.message)
         else:
             db.commit()
+            submit_recompute(db, [course.id], current_user.id)  # a time limit is CE minutes
             flash(
                 "Settings saved. Attempts already started keep the settings they began with.",
                 "success",

@@ -11,6 +11,7 @@ from course_app.instructor import bp, outline
 from course_app.instructor.forms import ConfirmForm, ModuleForm, NewLessonForm
 from course_app.instructor.loading import taught_course_or_404
 from course_app.modules.models import Course, CourseModule, Lesson
+from course_app.standing_store import submit_recompute
 
 
 def _outline_url(course: Course) -> str:
@@ -60,6 +61,7 @@ def create_module(course_slug: str):
             form.slug.errors.append(error.message)
         else:
             db.commit()
+            submit_recompute(db, [course.id], current_user.id)  # a module with no lesson yet
             flash(f"Module “{form.title.data}” added at the end of the course.", "success")
             return redirect(_outline_url(course))
     return _render_outline(course, form, 400)
@@ -92,6 +94,7 @@ def new_lesson(course_slug: str):
             form.slug.errors.append(error.message)
         else:
             db.commit()
+            submit_recompute(db, [course.id], current_user.id)  # one more lesson for everyone
             flash(f"Lesson “{new.title}” published: learners can read it now.", "success")
             return redirect(_outline_url(course))
     return render_template(
@@ -111,8 +114,10 @@ def _lesson_or_404(course: Course, slug: str) -> Lesson:
     return get_session().scalar(query) or abort(404)
 
 
-def _change(course: Course, change, done: str):
-    """Run one outline change behind a valid CSRF token; commit, or say why not."""
+def _change(course: Course, change, done: str, recompute: bool = False):
+    """Run one outline change behind a valid CSRF token; commit, or say why not. With
+    ``recompute`` (the change moves learners' figures), recompute their standings in the
+    background."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     db = get_session()
@@ -123,6 +128,8 @@ def _change(course: Course, change, done: str):
         flash(error.message, "error")
         return redirect(_outline_url(course), 303)
     db.commit()
+    if recompute:
+        submit_recompute(db, [course.id], current_user.id)
     flash(done, "success")
     return redirect(_outline_url(course), 303)
 
@@ -168,6 +175,7 @@ def archive_module(course_slug: str, module_slug: str):
         course,
         lambda db: outline.set_archived(db, module, archived, current_user.id),
         _archive_message(module.title, archived),
+        recompute=True,
     )
 
 
@@ -180,4 +188,5 @@ def archive_lesson(course_slug: str, lesson_slug: str):
         course,
         lambda db: outline.set_archived(db, lesson, archived, current_user.id),
         _archive_message(lesson.title, archived),
+        recompute=True,
     )

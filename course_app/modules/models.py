@@ -152,6 +152,48 @@ class Enrollment(Base):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class EnrolmentStanding(Base):
+    """A learner's standing in a course as the one rule (``requirements.py``, loaded by
+    ``standings.py``) last computed it: kept so that staff lists sort, filter, count and page
+    in SQL. Written only by ``course_app.standing_store.refresh_standing`` (and its batch
+    form) whenever an input of the rule changes; ``flask recompute-standings`` rebuilds it."""
+
+    __tablename__ = "enrolment_standings"
+    __table_args__ = (
+        Index("ix_enrolment_standings_course_percent", "course_id", "percent"),
+        Index("ix_enrolment_standings_course_eligible", "course_id", "eligible"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    lessons_done: Mapped[int] = mapped_column(Integer, default=0)
+    quizzes_passed: Mapped[int] = mapped_column(Integer, default=0)
+    final_passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Online CE minutes credited (lessons and passed quizzes).
+    minutes_done: Mapped[int] = mapped_column(Integer, default=0)
+    practical_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    practical_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: In-person hours attended in the latest cohort.
+    practical_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    licence_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    evaluation_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The course is complete (opens the next level): everything but the licence check.
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Every requirement of a certificate met (the licence check too).
+    eligible: Mapped[bool] = mapped_column(Boolean, default=False)
+    percent: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # Read by lists as CourseProgress is read: the same names.
+    @property
+    def practical_passed(self) -> bool:
+        return self.practical_done
+
+    @property
+    def is_complete(self) -> bool:
+        return self.complete
+
+
 class LessonProgress(Base):
     """A lesson a learner has marked complete (one row per learner and lesson)."""
 

@@ -180,7 +180,14 @@ def enroll(session: Session, user_id: int, status: CourseStatus) -> bool:
     session.flush()
     course = status.course
     xapi_events.course_launched(session, user_id, course.slug, course.title, utcnow())
+    _refresh(session, user_id, status.course.id)
     return True
+
+
+def _refresh(session: Session, user_id: int, course_id: int) -> None:
+    from course_app.standing_store import refresh_standing  # it builds on this module
+
+    refresh_standing(session, user_id, course_id)
 
 
 @dataclass(frozen=True)
@@ -225,6 +232,7 @@ def complete_lesson(
             (lesson.slug, lesson.title),
             utcnow(),
         )
+        _refresh(session, user_id, status.course.id)
     return Completion(time)
 
 

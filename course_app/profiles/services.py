@@ -16,6 +16,7 @@ from course_app.exceptions import DomainError
 from course_app.notifications.services import notify
 from course_app.profiles.models import NameChangeRequest, NameRequestStatus
 from course_app.profiles.zones import is_known_zone
+from course_app.standing_store import refresh_learner
 
 #: Stored only for now; the i18n layer will read it.
 LANGUAGES = {"en": "English", "fr": "Français"}
@@ -73,6 +74,7 @@ def _change_registration(session: Session, user: User, details: Details) -> bool
     was_verified = user.licence_verified_at is not None
     user.licence_verified_at = None
     user.licence_verified_by_id = None
+    refresh_learner(session, user.id)  # no longer verified, in every course
     after = {**wanted, "licence_verified": False}
     record(
         session,

@@ -274,12 +274,17 @@ def submit_attempt(
             for i, score in zip(items, result.item_scores, strict=True)
         },
     )
-    _record_learning(session, attempt, items, answers, result, now)
+    course = _record_learning(session, attempt, items, answers, result, now)
+    if result.passed:  # only a pass moves the learner's standing
+        from course_app.standing_store import refresh_standing  # it reads quizzes' models
+
+        refresh_standing(session, attempt.user_id, course.id)
     return result
 
 
-def _record_learning(session, attempt, items, answers, result: AttemptResult, now) -> None:
-    """The xAPI statements of a graded attempt: each answer, then passed or failed."""
+def _record_learning(session, attempt, items, answers, result: AttemptResult, now) -> Course:
+    """The xAPI statements of a graded attempt: each answer, then passed or failed. Returns
+    the quiz's course (kept in the session for what the request reads next)."""
     quiz, course = session.execute(
         select(Quiz, Course)
         .join(Course, Course.id == Quiz.course_id)
@@ -293,6 +298,7 @@ def _record_learning(session, attempt, items, answers, result: AttemptResult, no
     xapi_events.quiz_graded(
         session, attempt.user_id, ref, attempt.number, graded, result.passed, now
     )
+    return course
 
 
 @dataclass(frozen=True)
