@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from course_app.markdown import Media, MediaRef
 from course_app.modules.figures import MediaSpec
 from course_app.modules.models import Course, MediaFile
+from course_app.modules.translation_sync import Translations, media_texts
 
 #: How a document's type reads next to its link.
 TYPE_LABELS = {
@@ -44,7 +45,13 @@ def media_of(session: Session, course: Course) -> Media:
     return {(item.kind, item.key): _ref(course.slug, item) for item in rows}
 
 
-def sync_media(session: Session, course: Course, specs: tuple[MediaSpec, ...], report) -> Media:
+def sync_media(
+    session: Session,
+    course: Course,
+    specs: tuple[MediaSpec, ...],
+    report,
+    translations: Translations | None = None,
+) -> Media:
     """Bring the course's media in line with its media folder (archive what left it)."""
     rows = session.scalars(select(MediaFile).where(MediaFile.course_id == course.id))
     existing = {(item.kind, item.key): item for item in rows}
@@ -62,6 +69,7 @@ def sync_media(session: Session, course: Course, specs: tuple[MediaSpec, ...], r
             "description": spec.description,
             "muscles": list(spec.muscles),
             "is_archived": False,
+            "translations": media_texts(translations or {}, spec.kind, spec.key),
         }
         row, name = existing.get((spec.kind, spec.key)), f"{spec.kind} {course.slug}/{spec.key}"
         if row is None:
