@@ -1,0 +1,126 @@
+"""The curriculum in the reader's language, over HTTP: the test course 'advanced' is offered in
+English and French (tests/data/content/advanced/*.fr.*). A French reader sees its French; an
+attempt is graded the same in either language, and item analysis pools both."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from course_app.instructor.analysis import analyse
+from course_app.quizzes.models import Attempt, AttemptItem, Question, QuestionVersion, Quiz
+from tests.helpers import complete_course, login, make_user, post, served_for, start_quiz, text_of
+
+
+def _reader(app, db, email: str, language: str):
+    make_user(db, email=email, language=language)
+    browser = app.test_client()
+    login(browser, email)
+    complete_course(browser, db, "basics")  # advanced's prerequisite
+    post(browser, "/courses/advanced/enrol")
+    return browser
+
+
+@pytest.fixture
+def french(app, db, content):
+    return _reader(app, db, "fr@example.org", "fr")
+
+
+@pytest.fixture
+def english(app, db, content):
+    return _reader(app, db, "en@example.org", "en")
+
+
+def test_the_lesson_page_is_in_french_for_a_french_reader(french):
+    page = text_of(french.get("/courses/advanced/lessons/four"))
+    assert '<html lang="fr"' in page
+    assert "Leçon quatre" in page and "Apprendre quatre" in page
+    assert "Corps de la <strong>leçon quatre</strong>" in page
+    assert 'alt="Vue de face du genou, le tendon rotulien souligné."' in page
+    assert "Le genou vu de face" in page
+    assert "Avancé" in page and "Module unique" in page
+    assert "Lesson four" not in page and "Front view of the knee" not in page
+
+
+def test_the_same_lesson_stays_english_for_an_english_reader(english):
+    page = text_of(english.get("/courses/advanced/lessons/four"))
+    assert "Lesson four" in page and 'alt="Front view of the knee' in page
+    assert "Leçon quatre" not in page
+
+
+def test_a_course_not_offered_in_french_is_shown_in_english(french):
+    page = text_of(french.get("/courses/basics/lessons/one"))
+    assert '<html lang="fr"' in page and "Lesson one" in page
+
+
+def test_the_course_page_and_catalog_are_in_french(french):
+    page = text_of(french.get("/courses/advanced"))
+    assert "Avancé" in page and "S&#39;ouvre après les Notions de base." in page
+    assert "Module unique" in page and "Leçon quatre" in page
+    assert "Avancé" in text_of(french.get("/"))
+
+
+def _option_texts_in_page_order(page: str, texts: list[str]) -> list[str]:
+    return sorted(texts, key=page.index)
+
+
+def test_the_quiz_is_in_french_with_the_options_in_the_attempts_order(french, db):
+    attempt_id = start_quiz(french, "advanced", "only")
+    page = text_of(french.get(f"/attempts/{attempt_id}"))
+    assert "Depuis combien de temps le cycliste a-t-il mal?" in page
+    assert "Un cycliste qui a mal au genou" in page and "<strong>trois semaines</strong>" in page
+    assert "Vrai" in page and "Faux" in page
+    french_of = {"a": "Trois semaines", "b": "Trois jours", "c": "Trois mois"}
+    order = db.scalar(
+        select(AttemptItem.option_order)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(AttemptItem.attempt_id == attempt_id, Question.key == "adv-2")
+    )
+    shown = _option_texts_in_page_order(page, list(french_of.values()))
+    assert shown == [french_of[key] for key in order]
+    assert db.get(Attempt, attempt_id).language == "fr"
+
+
+def _answer(browser, db, attempt_id: int, keys: dict[str, str]) -> float:
+    """Submit an attempt choosing ``keys`` = {question key: option key}; returns its score."""
+    rows = db.execute(
+        select(AttemptItem.position, Question.key)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(AttemptItem.attempt_id == attempt_id)
+    ).all()
+    data = {f"q{pos}": [served_for(db, attempt_id, pos, keys[key])] for pos, key in rows}
+    assert post(browser, f"/attempts/{attempt_id}/submit", data).status_code == 302
+    db.expire_all()
+    return db.get(Attempt, attempt_id).score
+
+
+def test_an_attempt_is_graded_the_same_in_french_and_english(french, english, db):
+    """The same answers (by option, not by words) give the same score in either language,
+    and item analysis counts both languages' answers together."""
+    answers = {"adv-1": "false", "adv-2": "a"}  # one wrong, one right
+    in_french = start_quiz(french, "advanced", "only")
+    in_english = start_quiz(english, "advanced", "only")
+    assert _answer(french, db, in_french, answers) == _answer(english, db, in_english, answers)
+    assert db.get(Attempt, in_french).score == pytest.approx(0.5)
+    assert {db.get(Attempt, in_french).language, db.get(Attempt, in_english).language} == {
+        "fr",
+        "en",
+    }
+    result = text_of(french.get(f"/attempts/{in_french}"))
+    assert "Le cas dit trois semaines." in result  # the rationale, in French
+    quiz = db.scalar(select(Quiz).where(Quiz.slug == "only"))
+    stats = analyse(db, quiz)
+    assert stats.attempts == 2
+    item = next(item for item in stats.items if item.key == "adv-2")
+    assert next(o for o in item.options if o.correct).chosen == 2
+
+
+def test_french_text_belongs_to_the_question_version(db, content):
+    """The French is stored with the version an attempt shows, never with the question."""
+    version = db.scalar(select(QuestionVersion).join(Question).where(Question.key == "adv-2"))
+    fr = version.translations["fr"]
+    assert fr["options"] == ["Trois semaines", "Trois jours", "Trois mois"]
+    assert re.search(r"<strong>trois semaines</strong>", fr["case_html"])
+    assert [o["correct"] for o in version.options] == [True, False, False]
