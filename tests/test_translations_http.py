@@ -124,3 +124,51 @@ def test_french_text_belongs_to_the_question_version(db, content):
     assert fr["options"] == ["Trois semaines", "Trois jours", "Trois mois"]
     assert re.search(r"<strong>trois semaines</strong>", fr["case_html"])
     assert [o["correct"] for o in version.options] == [True, False, False]
+
+
+def test_a_translated_document_is_linked_and_served_in_french(make_app, db, tmp_path):
+    import hashlib
+    import shutil
+
+    from course_app.modules.models import Lesson
+    from tests.conftest import TEST_CONTENT
+
+    tree = tmp_path / "content"
+    shutil.copytree(TEST_CONTENT, tree)
+    media = tree / "advanced" / "media"
+    english = media / "aftercare.md"
+    english.write_text("# Aftercare\n\nSoreness may last a day [S1].\n")
+    (media / "documents.toml").write_text(
+        '[[documents]]\nkey = "aftercare"\nfile = "aftercare.md"\ntitle = "Aftercare sheet"\n'
+        'description = "What to tell the patient after a session."\n'
+    )
+    digest = hashlib.sha256((media / "documents.toml").read_bytes()).hexdigest()
+    (media / "documents.fr.toml").write_text(
+        f'translation_of = "{digest}"\n[[documents]]\nkey = "aftercare"\n'
+        'title = "Feuille de conseils après traitement"\n'
+        'description = "Ce qu\'il faut dire au patient après une séance."\n'
+    )
+    digest = hashlib.sha256(english.read_bytes()).hexdigest()
+    (media / "aftercare.fr.md").write_text(
+        f'+++\ntranslation_of = "{digest}"\n+++\n# Après le traitement\n\n'
+        "La douleur peut durer une journée [S1].\n"
+    )
+    for name in ("four.md", "four.fr.md"):
+        lesson = tree / "advanced" / "lessons" / name
+        lesson.write_text(lesson.read_text() + "\n{{ document aftercare }}\n")
+    lesson_fr = tree / "advanced" / "lessons" / "four.fr.md"
+    digest = hashlib.sha256((tree / "advanced" / "lessons" / "four.md").read_bytes()).hexdigest()
+    lesson_fr.write_text(re.sub(r'translation_of = "\w+"', f'translation_of = "{digest}"',
+                                lesson_fr.read_text()))  # fmt: skip
+    app = make_app(CONTENT_DIR=str(tree))
+    loaded = app.test_cli_runner().invoke(args=["load-content"])
+    assert loaded.exit_code == 0, loaded.output
+    html = db.scalar(select(Lesson.translations).where(Lesson.slug == "four"))["fr"]["body_html"]
+    assert "Feuille de conseils après traitement</a>" in html
+    link = next(part for part in html.split('"') if part.startswith("/media/advanced/aftercare"))
+    assert link.startswith("/media/advanced/aftercare.fr.md?v=")
+    served = app.test_client().get(link)
+    assert served.status_code == 200
+    assert served.headers["Content-Disposition"] == 'attachment; filename="aftercare.fr.md"'
+    assert "La douleur peut durer une journée" in served.get_data(as_text=True)
+    assert app.test_client().get("/media/advanced/nothing.fr.md").status_code == 404

@@ -69,13 +69,25 @@ def translated_media(media: Media, translations: Translations, language: str) ->
         text = texts.get((kind, key), {})
         found[kind, key] = MediaRef(
             ref.kind,
-            ref.url,
+            _translated_url(ref.url, language, text.get("text")),
             text.get("title") or ref.title,
             text.get("description") or ref.description,
             text.get("alt") or ref.alt,
             ref.label,
         )
     return found
+
+
+def _translated_url(url: str, language: str, text: str | None) -> str:
+    """A translated document's own address (``consent-form.fr.md``): the media route serves
+    it from the English row's translations."""
+    if not text:
+        return url
+    path = url.split("?", 1)[0]
+    folder, name = path.rsplit("/", 1)
+    stem, dot, suffix = name.rpartition(".")
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return f"{folder}/{stem}.{language}{dot}{suffix}?v={digest}"
 
 
 def lesson_texts(translations: Translations, slug: str, media: Media) -> dict[str, Any]:
