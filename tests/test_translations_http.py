@@ -172,3 +172,30 @@ def test_a_translated_document_is_linked_and_served_in_french(make_app, db, tmp_
     assert served.headers["Content-Disposition"] == 'attachment; filename="aftercare.fr.md"'
     assert "La douleur peut durer une journée" in served.get_data(as_text=True)
     assert app.test_client().get("/media/advanced/nothing.fr.md").status_code == 404
+
+
+def test_a_changed_translation_makes_a_new_version_and_keeps_the_old_words(make_app, db, tmp_path):
+    """Past results never change: the version an attempt showed keeps its French."""
+    import shutil
+
+    from tests.conftest import TEST_CONTENT
+
+    tree = tmp_path / "content"
+    shutil.copytree(TEST_CONTENT, tree)
+    app = make_app(CONTENT_DIR=str(tree))
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["load-content"]).exit_code == 0
+    first = db.scalar(select(QuestionVersion).join(Question).where(Question.key == "adv-2"))
+    french = tree / "advanced" / "quizzes" / "only.fr.toml"
+    french.write_text(french.read_text().replace("a-t-il mal?", "a-t-il de la douleur?"))
+    result = runner.invoke(args=["load-content"])
+    assert "updated  question advanced/adv-2" in result.output
+    db.expire_all()
+    versions = db.scalars(
+        select(QuestionVersion).join(Question).where(Question.key == "adv-2")
+    ).all()
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[0].id == first.id and versions[0].translations["fr"]["prompt"].endswith("mal?")
+    assert versions[1].translations["fr"]["prompt"].endswith("de la douleur?")
+    assert versions[0].options == versions[1].options
+    assert "nothing changed" in runner.invoke(args=["load-content"]).output

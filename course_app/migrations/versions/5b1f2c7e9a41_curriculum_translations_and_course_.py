@@ -28,24 +28,23 @@ TRANSLATED = (
 
 
 def upgrade() -> None:
+    # Plain ALTER TABLE ADD COLUMN, never batch mode: on SQLite a batch would recreate
+    # ``lessons`` and lose the triggers that keep its full-text index (lesson_search).
     for table in TRANSLATED:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(
-                sa.Column("translations", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-            )
-    with op.batch_alter_table("courses", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("languages", sa.JSON(), nullable=False, server_default=sa.text("'[\"en\"]'"))
+        op.add_column(
+            table,
+            sa.Column("translations", sa.JSON(), nullable=False, server_default=sa.text("'{}'")),
         )
-    with op.batch_alter_table("attempts", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("language", sa.String(length=8), nullable=True))
+    op.add_column(
+        "courses",
+        sa.Column("languages", sa.JSON(), nullable=False, server_default=sa.text("'[\"en\"]'")),
+    )
+    op.add_column("attempts", sa.Column("language", sa.String(length=8), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("attempts", schema=None) as batch_op:
-        batch_op.drop_column("language")
-    with op.batch_alter_table("courses", schema=None) as batch_op:
-        batch_op.drop_column("languages")
+    # SQLite (3.35+) drops a column in place; batch mode would recreate the tables.
+    op.drop_column("attempts", "language")
+    op.drop_column("courses", "languages")
     for table in reversed(TRANSLATED):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("translations")
+        op.drop_column(table, "translations")
