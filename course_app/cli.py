@@ -19,6 +19,7 @@ from course_app.certificates.keys import rotate
 from course_app.db import get_engine, get_session, utcnow
 from course_app.modules.content import parse_content
 from course_app.modules.sync import sync_content
+from course_app.modules.translation_cli import translation_status
 from course_app.quizzes import answering
 
 
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
         init_db,
         make_migration,
         check_content,
+        translation_status,
         load_content,
         create_admin,
         send_mail,

@@ -64,8 +64,33 @@ def unused_media(courses: Sequence["CourseSpec"]) -> list[ContentWarning]:
     return unused_media_warnings(courses)
 
 
+def undeclared_translations(courses: Sequence["CourseSpec"]) -> list[ContentWarning]:
+    """Translation files in a language the course does not declare (``languages`` in
+    course.toml): not shown to anyone, so probably a forgotten declaration."""
+    from course_app.modules.translation_files import stray_translations, translation_language
+
+    found = []
+    for course in courses:
+        root = Path(course.path).parent
+        for path in stray_translations(course):
+            language = translation_language(path)
+            message = (
+                f"a {language!r} translation, but course.toml does not declare {language!r} in "
+                "'languages': it is neither checked nor shown"
+            )
+            subject = f"{course.slug}/{path.relative_to(root)}"
+            found.append(ContentWarning(str(path), 1, "translation-undeclared", subject, message))
+    return found
+
+
 #: Every check run on the curriculum, in the order their warnings are printed.
-CHECKS: tuple[Check, ...] = (item_writing, never_drawn, lesson_minutes_warnings, unused_media)
+CHECKS: tuple[Check, ...] = (
+    item_writing,
+    never_drawn,
+    lesson_minutes_warnings,
+    unused_media,
+    undeclared_translations,
+)
 
 
 def content_warnings(

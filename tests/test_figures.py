@@ -129,7 +129,7 @@ def test_load_stores_the_figures_and_the_lesson_page_shows_them(make_app, db, tr
     app = make_app(CONTENT_DIR=str(tree))
     runner = app.test_cli_runner()
     assert "created  figure basics/calf" in runner.invoke(args=["load-content"]).output
-    figure = db.scalar(select(MediaFile))
+    figure = db.scalar(select(MediaFile).where(MediaFile.key == "calf"))
     assert figure.data == SVG and figure.media_type == "image/svg+xml"
     make_user(db, email="ada@example.org")
     browser = app.test_client()

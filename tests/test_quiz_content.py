@@ -153,7 +153,7 @@ def test_load_creates_quizzes_and_first_versions(runner, db, tree):
     assert "created  quiz basics/first" in result.output
     assert "created  question basics/q-multi" in result.output
     assert db.scalar(select(func.count()).select_from(Quiz)) == 4
-    assert db.scalar(select(func.count()).select_from(QuestionVersion)) == 15  # 10 + 5 final
+    assert db.scalar(select(func.count()).select_from(QuestionVersion)) == 16  # 11 + 5 final
     final = db.scalar(select(Quiz).where(Quiz.slug == "final-exam"))
     assert final.is_final_exam and final.blueprint[0] == {
         "count": 2,

@@ -8,6 +8,7 @@ bp = Blueprint("modules", __name__)
 def init_app(app: Flask) -> None:
     from course_app import timing, wording
     from course_app.modules import lesson_time, structure, views
+    from course_app.modules.localized import localized
 
     lesson_time.check_settings(app.config)
     app.add_template_filter(timing.duration, "duration")
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(wording.minutes_text, "minutes")
     app.add_template_filter(wording.hours_text, "hours")
     app.add_template_filter(wording.number, "number")
+    app.add_template_filter(localized, "localized")  # a row in the reader's language
     structure.init_app(app)
     app.register_blueprint(bp)
     app.add_url_rule("/", endpoint="index", view_func=views.catalog)

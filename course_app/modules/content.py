@@ -5,13 +5,15 @@ Layout and format are documented in ``content/README.md``. Every problem is repo
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from course_app.evaluation.content import parse_evaluation
 from course_app.evaluation.questions import Question
 from course_app.modules.figures import MediaSpec, lesson_media_problems, parse_media
 from course_app.modules.lesson_files import LessonSpec, parse_lessons
+from course_app.modules.translation_files import LANGUAGE_CODE, SOURCE_LANGUAGE
+from course_app.modules.translations import CourseTranslation, parse_translation
 from course_app.practical import Competency
 from course_app.quizzes.content import QuizSpec, parse_quizzes
 from course_app.toml_source import (
@@ -66,6 +68,10 @@ class CourseSpec:
     practical_hours: float = 0.0
     #: The participant evaluation's questions (none: the course asks for no evaluation).
     evaluation: tuple[Question, ...] = ()
+    #: The languages the course is offered in; English first, always.
+    languages: tuple[str, ...] = (SOURCE_LANGUAGE,)
+    #: {language: its text} for every declared language but English.
+    translations: dict[str, CourseTranslation] = field(default_factory=dict)
 
 
 def parse_content(root: Path) -> tuple[list[CourseSpec], list[ContentProblem]]:
@@ -87,7 +93,13 @@ def _parse_course(manifest: Path, problems: list[ContentProblem]) -> CourseSpec 
         return None
     course = _course_from_manifest(source, data, manifest.parent)
     problems.extend(source.problems)
-    return course
+    if source.problems:
+        return course  # translations are checked against a valid English course only
+    translations = {}
+    for language in course.languages[1:]:
+        translations[language], found = parse_translation(course, language)
+        problems.extend(found)
+    return replace(course, translations=translations)
 
 
 def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> CourseSpec:
@@ -122,7 +134,22 @@ def _course_from_manifest(source: TomlSource, data: dict, directory: Path) -> Co
         competencies=competencies,
         practical_hours=_practical_hours(source, data, bool(competencies)),
         evaluation=parse_evaluation(source, data),
+        languages=_languages(source, data),
     )
+
+
+def _languages(source: TomlSource, data: dict) -> tuple[str, ...]:
+    """``languages = ["en", "fr"]``: English (the source of truth) first, then each language
+    the course has translations in."""
+    value = data.get("languages", [SOURCE_LANGUAGE])
+    valid = isinstance(value, list) and all(
+        isinstance(code, str) and LANGUAGE_CODE.match(code) for code in value
+    )
+    if not valid or not value or value[0] != SOURCE_LANGUAGE or len(set(value)) != len(value):
+        message = '\'languages\' must list two-letter codes once each, "en" first: ["en", "fr"]'
+        source.problem(source.line_of("languages"), message)
+        return (SOURCE_LANGUAGE,)
+    return tuple(value)
 
 
 def _practical_hours(source: TomlSource, data: dict, has_practical: bool) -> float:

@@ -19,6 +19,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from course_app.markdown import MEDIA_DIRECTIVE
+from course_app.modules.translation_files import is_translation
 from course_app.toml_source import (
     ContentProblem,
     TomlSource,
@@ -254,7 +255,7 @@ def _undeclared(media: Path, declared: set[str]) -> list[ContentProblem]:
     return [
         ContentProblem(str(path), 1, f"{path.name} {message}")
         for path in sorted(media.iterdir())
-        if path.name not in indexes and path.name not in declared
+        if path.name not in indexes and path.name not in declared and not is_translation(path)
     ]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from course_app.claims import ARTICLE_CLAIMS
 from course_app.modules.figures import MediaSpec, lesson_media_problems
+from course_app.modules.translation_files import is_translation
 from course_app.toml_source import (
     ContentProblem,
     TomlSource,
@@ -63,6 +64,8 @@ def parse_lessons(
 ) -> tuple[LessonSpec, ...]:
     lessons = []
     for path in sorted((directory / "lessons").rglob("*.md")):
+        if is_translation(path):
+            continue  # beside its English lesson: read by course_app.modules.translations
         source = TomlSource(str(path), "")
         lesson = parse_lesson_bytes(path.read_bytes(), source, modules, references)
         manifest.problems.extend(source.problems)

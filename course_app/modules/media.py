@@ -2,12 +2,18 @@
 with the rest of the content, placed in lessons by the Markdown renderer, and served by the
 app itself at ``/media/<course>/<file>`` (never a remote image)."""
 
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from course_app.markdown import Media, MediaRef
 from course_app.modules.figures import MediaSpec
 from course_app.modules.models import Course, MediaFile
+from course_app.modules.translation_files import translation_language
+from course_app.modules.translation_sync import Translations, media_texts
 
 #: How a document's type reads next to its link.
 TYPE_LABELS = {
@@ -46,7 +52,13 @@ def media_of(session: Session, course: Course) -> Media:
     return {(item.kind, item.key): _ref(course.slug, item) for item in rows}
 
 
-def sync_media(session: Session, course: Course, specs: tuple[MediaSpec, ...], report) -> Media:
+def sync_media(
+    session: Session,
+    course: Course,
+    specs: tuple[MediaSpec, ...],
+    report,
+    translations: Translations | None = None,
+) -> Media:
     """Bring the course's media in line with its media folder (archive what left it). A
     figure uploaded, replaced or archived in the browser and not exported yet is kept as it
     is (as a lesson edited in the browser is)."""
@@ -66,6 +78,7 @@ def sync_media(session: Session, course: Course, specs: tuple[MediaSpec, ...], r
             "description": spec.description,
             "muscles": list(spec.muscles),
             "is_archived": spec.archived,
+            "translations": media_texts(translations or {}, spec.kind, spec.key),
         }
         row, name = existing.get((spec.kind, spec.key)), f"{spec.kind} {course.slug}/{spec.key}"
         if row is None:
@@ -96,3 +109,32 @@ def find_media(session: Session, course_slug: str, file_name: str) -> MediaFile 
         .join(Course, Course.id == MediaFile.course_id)
         .where(Course.slug == course_slug, MediaFile.file_name == file_name, ~MediaFile.is_archived)
     )
+
+
+@dataclass(frozen=True)
+class Served:
+    """What the media route sends: a stored file, or a document's translation."""
+
+    data: bytes
+    media_type: str
+    kind: str
+    file_name: str
+    sha256: str
+
+
+def find_served(session: Session, course_slug: str, file_name: str) -> Served | None:
+    """The file, or (``consent-form.fr.md``) the translation of a Markdown document, stored
+    with the English row by load-content."""
+    row = find_media(session, course_slug, file_name)
+    if row is not None:
+        return Served(row.data, row.media_type, row.kind, row.file_name, row.sha256)
+    language = translation_language(Path(file_name))
+    if language is None:
+        return None
+    english = file_name.replace(f".{language}.", ".", 1)
+    row = find_media(session, course_slug, english)
+    text = ((row.translations or {}).get(language) or {}).get("text") if row else None
+    if not text:
+        return None
+    data = text.encode()
+    return Served(data, row.media_type, row.kind, file_name, hashlib.sha256(data).hexdigest())

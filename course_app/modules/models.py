@@ -62,6 +62,11 @@ class Course(Base):
     #: Issue certificates automatically as soon as a learner becomes eligible.
     auto_issue_certificates: Mapped[bool] = mapped_column(Boolean, default=False)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The languages the course is offered in (``languages`` in course.toml), English first.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"])
+    #: {language: {field: text}}: what a reader of another language sees instead (see
+    #: ``course_app.modules.translation_sync``).
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     prerequisite: Mapped["Course | None"] = relationship(remote_side=[id])
 
@@ -80,6 +85,9 @@ class CourseModule(Base):
     #: True when the course's module list (order, new modules, archiving) was changed in the
     #: browser: ``load-content`` then keeps it and ``export-content`` rewrites ``[[modules]]``.
     edited_in_browser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: {language: {field: text}}: what a reader of another language sees instead (see
+    #: ``course_app.modules.translation_sync``).
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     course: Mapped[Course] = relationship()
 
@@ -118,6 +126,9 @@ class Lesson(Base):
     draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: {language: {"title", "objectives", "body_markdown", "body_html"}}: what a reader of
+    #: another language sees instead (``course_app.modules.translation_sync``).
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     course: Mapped[Course] = relationship()
     module: Mapped[CourseModule] = relationship()
@@ -283,3 +294,6 @@ class MediaFile(Base):
     #: ``load-content`` keeps it meanwhile.
     edited_in_browser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: {language: {field: text}}: what a reader of another language sees instead (see
+    #: ``course_app.modules.translation_sync``).
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

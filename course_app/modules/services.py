@@ -16,6 +16,7 @@ from course_app.db import utcnow
 from course_app.exceptions import AccessDenied, DomainError
 from course_app.modules import lesson_time
 from course_app.modules.lesson_time import TimeOnTask
+from course_app.modules.localized import reader_language
 from course_app.modules.models import Course, Enrollment, LessonProgress
 from course_app.modules.standing import Standing, load_standing
 from course_app.modules.structure import EXTENSION_KEY as STRUCTURE_KEY
@@ -65,7 +66,9 @@ def course_statuses(session: Session, user_id: int | None) -> dict[str, CourseSt
     structure changed since this process last read it.
     """
     standing = load_standing(session, user_id)
-    structure = current_app.extensions[STRUCTURE_KEY].get(session, standing.stamp)
+    structure = current_app.extensions[STRUCTURE_KEY].get(
+        session, standing.stamp, reader_language()
+    )
     courses = structure.courses
     progress = {
         c.id: course_progress(
@@ -160,7 +163,7 @@ class CourseOutline:
 def course_outline(session: Session, course: Course) -> CourseOutline:
     """One course's outline (the same data every learner's progress uses)."""
     stamp = load_standing(session, None).stamp  # the stamp alone: the same cached statement
-    structure = current_app.extensions[STRUCTURE_KEY].get(session, stamp)
+    structure = current_app.extensions[STRUCTURE_KEY].get(session, stamp, reader_language())
     return CourseOutline(
         structure.outlines.get(course.id, ()),
         structure.final_exams.get(course.id),

@@ -17,6 +17,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from course_app.modules.models import ContentStamp, Course, CourseModule, Lesson
+from course_app.modules.translation_files import SOURCE_LANGUAGE as SOURCE
 from course_app.progress import LessonItem, ModuleOutline, QuizItem
 from course_app.quizzes.models import Quiz
 
@@ -71,19 +72,19 @@ class Structure:
 
 
 class StructureCache:
-    """The last structure read by this process (shared by its threads)."""
+    """The last structure read by this process, per language (shared by its threads)."""
 
     def __init__(self) -> None:
-        self._held: Structure | None = None
+        self._held: dict[str, Structure] = {}
         self._lock = threading.Lock()
 
-    def get(self, session: Session, stamp: str | None) -> Structure:
-        held = self._held
+    def get(self, session: Session, stamp: str | None, language: str = SOURCE) -> Structure:
+        held = self._held.get(language)
         if held is not None and stamp is not None and held.stamp == stamp:
             return held
-        fresh = load_structure(session, stamp)
+        fresh = load_structure(session, stamp, language)
         with self._lock:
-            self._held = fresh
+            self._held[language] = fresh
         return fresh
 
 
@@ -93,18 +94,26 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "before_flush", _stamp_structure_changes)
 
 
-def load_structure(session: Session, stamp: str | None) -> Structure:
-    """Four queries: live courses, quizzes, modules and lessons."""
-    module_quizzes, final_exams = _quiz_items(session)
-    outlines, lessons = _outlines(session, module_quizzes)
-    return Structure(stamp, _courses(session), outlines, final_exams, lessons)
+def load_structure(session: Session, stamp: str | None, language: str = SOURCE) -> Structure:
+    """Four queries: live courses, quizzes, modules and lessons; titles, summaries and lesson
+    bodies in ``language`` where the course is offered in it (else English)."""
+    module_quizzes, final_exams = _quiz_items(session, language)
+    outlines, lessons = _outlines(session, module_quizzes, language)
+    return Structure(stamp, _courses(session, language), outlines, final_exams, lessons)
 
 
-def _courses(session: Session) -> tuple[CourseInfo, ...]:
+def _read(row, language: str) -> dict[str, Any]:
+    """The row's text in ``language`` ({} for English or when it has none)."""
+    if language == SOURCE:
+        return {}
+    return (row.translations or {}).get(language) or {}
+
+
+def _courses(session: Session, language: str) -> tuple[CourseInfo, ...]:
     rows = session.scalars(
         select(Course).where(~Course.is_archived).order_by(Course.position, Course.level)
     )
-    plain = [_course_info(row) for row in rows]
+    plain = [_translated_course(_course_info(row), _read(row, language)) for row in rows]
     by_id = {course.id: course for course in plain}
     return tuple(replace(c, prerequisite=by_id.get(c.prerequisite_id)) for c in plain)
 
@@ -125,6 +134,23 @@ def _course_info(course: Course) -> CourseInfo:
     )
 
 
+def _translated_course(info: CourseInfo, text: dict[str, Any]) -> CourseInfo:
+    if not text:
+        return info
+    competencies = text.get("competencies", {})
+    prompts = text.get("evaluation", {})
+    return replace(
+        info,
+        title=text["title"],
+        summary=text["summary"],
+        competencies=tuple(c | competencies.get(c["key"], {}) for c in info.competencies),
+        evaluation=tuple(
+            q | ({"prompt": prompts[q["key"]]} if q["key"] in prompts else {})
+            for q in info.evaluation
+        ),
+    )
+
+
 def _stamp_structure_changes(session: Session, _context, _instances) -> None:
     touched = (*session.new, *session.deleted, *session.dirty)
     if any(isinstance(row, STRUCTURE_TYPES) and _changed(session, row) for row in touched):
@@ -137,16 +163,23 @@ def _changed(session: Session, row) -> bool:
     return row in session.new or row in session.deleted or session.is_modified(row)
 
 
-def _quiz_items(session: Session) -> tuple[dict[int, QuizItem], dict[int, QuizItem]]:
+def _quiz_items(session: Session, language: str) -> tuple[dict[int, QuizItem], dict[int, QuizItem]]:
     """Live quizzes: module quizzes by module id, final exams by course id."""
     rows = session.execute(
         select(
-            Quiz.id, Quiz.slug, Quiz.title, Quiz.module_id, Quiz.course_id, Quiz.time_limit_minutes
+            Quiz.id,
+            Quiz.slug,
+            Quiz.title,
+            Quiz.module_id,
+            Quiz.course_id,
+            Quiz.time_limit_minutes,
+            Quiz.translations,
         ).where(~Quiz.is_archived)
     )
     by_module, finals = {}, {}
     for row in rows:
-        item = QuizItem(row.id, row.slug, row.title, row.time_limit_minutes)
+        title = _read(row, language).get("title") or row.title
+        item = QuizItem(row.id, row.slug, title, row.time_limit_minutes)
         if row.module_id is None:
             finals[row.course_id] = item
         else:
@@ -154,24 +187,31 @@ def _quiz_items(session: Session) -> tuple[dict[int, QuizItem], dict[int, QuizIt
     return by_module, finals
 
 
-def _outlines(session: Session, quizzes: dict[int, QuizItem]) -> tuple[dict, dict]:
+def _outlines(session: Session, quizzes: dict[int, QuizItem], language: str) -> tuple[dict, dict]:
     """Module outlines by course id, and lesson pages by course id and slug."""
     modules = session.execute(
-        select(CourseModule.id, CourseModule.slug, CourseModule.title, CourseModule.course_id)
+        select(
+            CourseModule.id,
+            CourseModule.slug,
+            CourseModule.title,
+            CourseModule.course_id,
+            CourseModule.translations,
+        )
         .where(~CourseModule.is_archived)
         .order_by(CourseModule.course_id, CourseModule.position)
     ).all()
-    module_titles = {m.id: m.title for m in modules}
+    module_titles = {m.id: _read(m, language).get("title") or m.title for m in modules}
     by_module: dict[int, list[LessonItem]] = defaultdict(list)
     pages: dict[int, dict[str, LessonPage]] = defaultdict(dict)
     for row in _live_lessons(session):
-        by_module[row.module_id].append(LessonItem(row.id, row.slug, row.title, row.minutes))
-        pages[row.course_id][row.slug] = _lesson_page(row, module_titles.get(row.module_id, ""))
+        page = _lesson_page(row, module_titles.get(row.module_id, ""), _read(row, language))
+        by_module[row.module_id].append(LessonItem(row.id, row.slug, page.title, row.minutes))
+        pages[row.course_id][row.slug] = page
     outlines: dict[int, list[ModuleOutline]] = defaultdict(list)
     for m in modules:
         lessons_of = tuple(by_module[m.id])
         outlines[m.course_id].append(
-            ModuleOutline(m.id, m.slug, m.title, lessons_of, quizzes.get(m.id))
+            ModuleOutline(m.id, m.slug, module_titles[m.id], lessons_of, quizzes.get(m.id))
         )
     return {course_id: tuple(items) for course_id, items in outlines.items()}, dict(pages)
 
@@ -189,6 +229,7 @@ def _live_lessons(session: Session):
             Lesson.claims,
             Lesson.sources,
             Lesson.body_html,
+            Lesson.translations,
         )
         .join(CourseModule, CourseModule.id == Lesson.module_id)
         .where(~Lesson.is_archived, ~CourseModule.is_archived)
@@ -196,15 +237,16 @@ def _live_lessons(session: Session):
     )
 
 
-def _lesson_page(row, module_title: str) -> LessonPage:
+def _lesson_page(row, module_title: str, text: dict[str, Any]) -> LessonPage:
+    """The lesson as a reader sees it: ``text`` is its translation ({}: English)."""
     return LessonPage(
         row.id,
         row.slug,
-        row.title,
+        text.get("title") or row.title,
         row.minutes,
         module_title,
-        tuple(row.objectives),
+        tuple(text.get("objectives") or row.objectives),
         tuple(row.claims),
         tuple(row.sources),
-        row.body_html,
+        text.get("body_html") or row.body_html,
     )

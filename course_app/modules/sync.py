@@ -17,6 +17,7 @@ from course_app.modules.ce_time import live_ce_minutes
 from course_app.modules.content import CourseSpec, LessonSpec
 from course_app.modules.media import sync_media
 from course_app.modules.models import Course, CourseModule, Lesson, LessonRevision
+from course_app.modules.translation_sync import course_texts, lesson_texts, module_texts
 from course_app.quizzes.sync import sync_quizzes
 
 
@@ -108,6 +109,8 @@ def _sync_course(
         "competencies": [vars(item) for item in spec.competencies],
         "practical_hours": spec.practical_hours,
         "evaluation": [vars(question) for question in spec.evaluation],
+        "languages": list(spec.languages),
+        "translations": course_texts(spec),
     }
     existing = session.scalar(select(Course).where(Course.slug == spec.slug))
     if existing is not None:
@@ -116,9 +119,9 @@ def _sync_course(
     course = _upsert(session, existing, Course, values, name, report)
     session.flush()
     modules = _sync_modules(session, course, spec, report)
-    media = sync_media(session, course, spec.media, report)
+    media = sync_media(session, course, spec.media, report, spec.translations)
     _sync_lessons(session, course, modules, spec, report, advance, media)
-    sync_quizzes(session, course, modules, spec.quizzes, report)
+    sync_quizzes(session, course, modules, spec.quizzes, report, spec.translations)
     session.flush()
     _assign(course, {"ce_minutes": live_ce_minutes(session, course.id)}, name, report)
     return course
@@ -142,6 +145,7 @@ def _sync_modules(
             "summary": module.summary,
             "position": position,
             "is_archived": module.archived,
+            "translations": module_texts(spec, module.slug),
         }
         name = f"module {spec.slug}/{module.slug}"
         rows[module.slug] = _upsert(
@@ -199,6 +203,7 @@ def _sync_lessons(
                 report.conflict(name, lesson.path)
             continue
         values = _lesson_values(course, modules[lesson.module], lesson, current, media)
+        values["translations"] = lesson_texts(spec.translations, lesson.slug, media)
         row = _upsert(session, current, Lesson, values, name, report)
         if "body_markdown" in values:
             session.flush()

@@ -10,7 +10,7 @@ from course_app.certificates.models import Certificate
 from course_app.claims import ARTICLE_CLAIMS
 from course_app.db import get_session
 from course_app.modules import bp, lesson_time, services
-from course_app.modules.media import find_media
+from course_app.modules.media import find_served
 from course_app.modules.search import MAX_QUERY, search_lessons
 from course_app.progress import LessonItem, QuizItem
 from course_app.requirements import CourseStanding
@@ -244,7 +244,7 @@ MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 def media(course_slug: str, file_name: str):
     """One of a course's own figures or documents. Its URL carries its content hash (``?v=``),
     so browsers keep it for good; without the hash, for five minutes. A document downloads."""
-    figure = find_media(get_session(), course_slug, file_name) or abort(404)
+    figure = find_served(get_session(), course_slug, file_name) or abort(404)
     response = Response(figure.data, content_type=figure.media_type)
     if figure.kind == "document":
         response.headers["Content-Disposition"] = f'attachment; filename="{figure.file_name}"'

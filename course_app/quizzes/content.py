@@ -9,6 +9,7 @@ in ``content/README.md``; every problem is reported as ``file:line: message``.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course_app.modules.translation_files import is_translation
 from course_app.quizzes.content_items import (
     FINAL_QUESTION_KEYS,
     OptionSpec,
@@ -104,7 +105,8 @@ def parse_quizzes(
     """Parse ``directory/quizzes/*.toml`` for a course whose modules are {slug: title}.
 
     Module quizzes first: a final exam's questions use their objectives and topics."""
-    loaded = [_load(path) for path in sorted(directory.glob("*.toml"))]
+    files = [path for path in sorted(directory.glob("*.toml")) if not is_translation(path)]
+    loaded = [_load(path) for path in files]
     quizzes: list[QuizSpec] = []
     for source, data in loaded:
         if data is not None and data.get("final") is not True:

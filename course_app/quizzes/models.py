@@ -77,6 +77,8 @@ class Quiz(Base):
     #: load-content tell a browser edit from a file edit.
     file_hash: Mapped[str | None] = mapped_column(String(64))
     edited_in_browser: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: {language: {"title", "objectives", "topics"}} (``modules.translation_sync``).
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     course: Mapped[Course] = relationship()
     module: Mapped[CourseModule | None] = relationship()
@@ -143,6 +145,10 @@ class QuestionVersion(Base):
     origin: Mapped[str] = mapped_column(String(10), default="file")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: {language: {"prompt", "options" (texts in authored order), "rationale", "case_title",
+    #: "case_text", "case_html"}}: part of the version, like the English, so an attempt shows
+    #: the text it was taken in for good (a changed translation makes a new version).
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     question: Mapped[Question] = relationship()
 
@@ -200,6 +206,9 @@ class Attempt(Base):
     #: The quiz's settings when the attempt started: what it is judged by, whatever changes.
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)
     time_multiplier: Mapped[float] = mapped_column(Float, default=1.0)
+    #: The language the attempt was shown in (grading never depends on it: answers are
+    #: option keys); NULL for attempts from before languages.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     quiz: Mapped[Quiz] = relationship()
 

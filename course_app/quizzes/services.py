@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from course_app.modules.localized import text_of
 from course_app.modules.models import CourseModule
 from course_app.modules.services import CourseStatus
 from course_app.progress import final_exam_block_reason
@@ -325,11 +326,13 @@ def objective_scores(session: Session, attempt: Attempt) -> list[ObjectiveScore]
         .where(AttemptItem.attempt_id == attempt.id)
         .order_by(AttemptItem.position)
     ).all()
-    texts = dict(
-        session.execute(
-            select(Quiz.module_id, Quiz.objectives).where(Quiz.course_id == attempt.quiz.course_id)
-        ).all()
-    )
+    quizzes = session.execute(
+        select(Quiz.module_id, Quiz.objectives, Quiz.translations).where(
+            Quiz.course_id == attempt.quiz.course_id
+        )
+    ).all()
+    # Named in the reader's language when the quiz has its objectives in it.
+    texts = {row.module_id: text_of(row).get("objectives") or row.objectives for row in quizzes}
     scored = sorted(
         ((texts.get(module, {}).get(key, key), score) for module, key, score in rows),
         key=lambda pair: pair[0],

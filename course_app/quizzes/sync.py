@@ -15,6 +15,12 @@ from sqlalchemy.orm import Session
 from course_app.db import utcnow
 from course_app.markdown import render_markdown
 from course_app.modules.models import Course, CourseModule
+from course_app.modules.translation_sync import (
+    Translations,
+    question_texts,
+    quiz_texts,
+    version_hash,
+)
 from course_app.quizzes.content import QuizSpec
 from course_app.quizzes.content_items import QuestionSpec
 from course_app.quizzes.models import Question, QuestionVersion, Quiz, is_current_version
@@ -36,11 +42,19 @@ def sync_quizzes(
     modules: dict[str, CourseModule],
     quizzes: tuple[QuizSpec, ...],
     report: Report,
+    translations: Translations | None = None,
 ) -> None:
+    translations = translations or {}
     existing = {q.slug: q for q in session.scalars(select(Quiz).where(Quiz.course_id == course.id))}
     for spec in quizzes:
         module_id = modules[spec.module].id if spec.module else None
         _upsert_quiz(session, existing.get(spec.slug), course, module_id, spec, report)
+    session.flush()
+    for quiz in session.scalars(select(Quiz).where(Quiz.course_id == course.id)):
+        # Beside the settings (not in their hash): the quiz's title and objectives, read.
+        texts = quiz_texts(translations, quiz.slug)
+        if quiz.translations != texts and not quiz.is_archived:
+            quiz.translations = texts
     for slug in sorted(set(existing) - {spec.slug for spec in quizzes}):
         if not existing[slug].is_archived:
             existing[slug].is_archived = True
@@ -48,7 +62,7 @@ def sync_quizzes(
     session.flush()
     ids = dict(session.execute(select(Quiz.slug, Quiz.id).where(Quiz.course_id == course.id)).all())
     questions = [
-        Placed(q, modules[q.module].id, ids[spec.slug], spec.path)
+        Placed(q, modules[q.module].id, ids[spec.slug], spec.path, question_texts(translations, q))
         for spec in quizzes
         for q in spec.questions
     ]
@@ -63,6 +77,12 @@ class Placed:
     module_id: int
     quiz_id: int
     path: str
+    #: {language: its text}: part of the version (``version_hash``).
+    texts: dict[str, Any]
+
+    @property
+    def content_hash(self) -> str:
+        return version_hash(self.spec, self.texts)
 
 
 def quiz_values(course: Course, module_id: int | None, spec: QuizSpec) -> dict[str, Any]:
@@ -138,6 +158,7 @@ def _sync_questions(session: Session, course: Course, placed: list[Placed], repo
     current = _current_versions(session, course)
     for item in placed:
         spec, module_id, quiz_id, path = item.spec, item.module_id, item.quiz_id, item.path
+        new_hash = item.content_hash
         name = f"question {course.slug}/{spec.key}"
         question, content_hash = current.get(spec.key, (None, None))
         if question is None:
@@ -147,25 +168,25 @@ def _sync_questions(session: Session, course: Course, placed: list[Placed], repo
                 quiz_id=quiz_id,
                 key=spec.key,
                 version=1,
-                file_hash=spec.content_hash,
+                file_hash=new_hash,
             )
             session.add(question)
             session.flush()
-            session.add(_version(question, 1, spec))
+            session.add(_version(question, 1, item))
             report.created.append(name)
             continue
         if question.edited_in_browser:
-            if question.file_hash != spec.content_hash:
+            if question.file_hash != new_hash:
                 report.conflict(name, path)
             continue
-        question.file_hash = spec.content_hash
+        question.file_hash = new_hash
         moved = (question.module_id, question.quiz_id) != (module_id, quiz_id)
         moved = moved or question.is_archived
         question.module_id, question.quiz_id, question.is_archived = module_id, quiz_id, False
-        if content_hash != spec.content_hash:
+        if content_hash != new_hash:
             question.version += 1
-            session.add(_version(question, question.version, spec))
-        if moved or content_hash != spec.content_hash:
+            session.add(_version(question, question.version, item))
+        if moved or content_hash != new_hash:
             report.updated.append(name)
     for key in sorted(set(current) - {item.spec.key for item in placed}):
         question = current[key][0]
@@ -176,7 +197,8 @@ def _sync_questions(session: Session, course: Course, placed: list[Placed], repo
             report.archived.append(f"question {course.slug}/{key}")
 
 
-def _version(question: Question, number: int, spec: QuestionSpec) -> QuestionVersion:
+def _version(question: Question, number: int, item: Placed) -> QuestionVersion:
+    spec = item.spec
     return QuestionVersion(
         question_id=question.id,
         number=number,
@@ -193,5 +215,6 @@ def _version(question: Question, number: int, spec: QuestionSpec) -> QuestionVer
         rationale=spec.rationale,
         source=spec.source,
         must_pass=spec.must_pass,
-        content_hash=spec.content_hash,
+        content_hash=item.content_hash,
+        translations=item.texts,
     )

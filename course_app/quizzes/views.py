@@ -5,6 +5,7 @@ An attempt belongs to one learner: anyone else gets 404, as if it did not exist.
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from flask import (
     abort,
@@ -31,6 +32,7 @@ from course_app.db import get_session, utcnow
 from course_app.errors import csrf_error_page
 from course_app.i18n.times import local_datetime
 from course_app.modules import services as learning
+from course_app.modules.localized import localized_version, reader_language
 from course_app.modules.models import Enrollment
 from course_app.quizzes import accommodations as accommodations_service
 from course_app.quizzes import answering, bp, idempotency, services
@@ -87,6 +89,8 @@ def start(course_slug: str, quiz_slug: str):
         db.commit()  # keep any attempt graded on the way (time ran out)
         flash(error.message, "error")
         return redirect(url_for("quizzes.overview", course_slug=course_slug, quiz_slug=quiz_slug))
+    if attempt.language is None:
+        attempt.language = reader_language()  # what it was shown in; grading ignores it
     idempotency.remember(db, current_user.id, key, "start", attempt.id)
     db.commit()
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -102,17 +106,19 @@ def attempt(attempt_id: int):
         db.commit()
         flash("Time is up: your attempt was graded with the answers saved by then.", "info")
     items = answering.shown_items(db, attempt)
+    # The reader's language: the words only; option keys and their order are the attempt's.
+    shown = [replace(item, version=localized_version(item.version)) for item in items]
     if attempt.is_open:
-        saved = {shown.item.position: shown.chosen for shown in items}
+        saved = {item.item.position: item.chosen for item in items}
         answers = _take_pending(attempt, items) or saved
         return render_template(
-            "quizzes/attempt.html", attempt=attempt, items=items, answers=answers
+            "quizzes/attempt.html", attempt=attempt, items=shown, answers=answers
         )
     references = {ref["id"]: ref["citation"] for ref in attempt.quiz.course.references}
     return render_template(
         "quizzes/result.html",
         attempt=attempt,
-        items=items,
+        items=shown,
         references=references,
         regrades=services.regrades_of(db, attempt.id),
         shows_feedback=services.shows_feedback_for(db, attempt),
