@@ -103,8 +103,10 @@ def parse_quizzes(
 ) -> tuple[tuple[QuizSpec, ...], list[ContentProblem]]:
     """Parse ``directory/quizzes/*.toml`` for a course whose modules are {slug: title}.
 
-    Module quizzes first: a final exam's questions use their objectives and topics."""
-    loaded = [_load(path) for path in sorted(directory.glob("*.toml"))]
+    Module quizzes first: a final exam's questions use their objectives and topics.
+    ``<slug>.fr.toml`` files are French translations of a quiz's text, not quizzes."""
+    paths = [path for path in sorted(directory.glob("*.toml")) if not _is_translation(path)]
+    loaded = [_load(path) for path in paths]
     quizzes: list[QuizSpec] = []
     for source, data in loaded:
         if data is not None and data.get("final") is not True:
@@ -116,6 +118,10 @@ def parse_quizzes(
     problems = [problem for source, _data in loaded for problem in source.problems]
     problems.extend(set_problems(quizzes))
     return tuple(quizzes), problems
+
+
+def _is_translation(path: Path) -> bool:
+    return path.name.endswith(".fr.toml")
 
 
 def _load(path: Path) -> tuple[TomlSource, dict | None]:
