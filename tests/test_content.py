@@ -86,6 +86,15 @@ def test_check_content_reports_file_and_line(runner, tree, file, old, new, line,
     assert message in result.output
 
 
+def test_a_french_quiz_translation_is_not_read_as_a_quiz(runner, tree):
+    # A translation sits beside its English quiz and holds text only (translation-format spec)
+    quizzes = tree / "basics" / "quizzes"
+    (quizzes / "first.fr.toml").write_text('translation_of = "0"\ntitle = "Premier"\n')
+    result = runner.invoke(args=["check-content", "--dir", str(tree)])
+    assert result.exit_code == 0, result.output
+    assert "first.fr.toml" not in result.output
+
+
 def test_check_content_detects_prerequisite_cycles(runner, tree):
     edit(tree / MANIFEST, "position = 1", 'position = 1\nprerequisite = "advanced"')
     result = runner.invoke(args=["check-content", "--dir", str(tree)])
