@@ -243,8 +243,11 @@ def test_a_redis_outage_loses_no_job(make_app, content, db, tmp_path):
     log = tmp_path / "consumer.log"
     consumer = _start_consumer(app, app.config["DATABASE_URL"], log)
     try:
-        # Its start-up requeue done first: otherwise it could requeue the job below itself.
-        _poll(lambda: "Requeued" in log.read_text(), "the consumer's start", log)
+        # Started, its start-up requeue done first: otherwise it could requeue the job below
+        # itself. Huey's own line comes after the consumer has flushed its locks in Redis; a
+        # Redis stopped before that (the requeue's line alone, on a busy machine) would stop
+        # the consumer at its start, not test an outage while it runs.
+        _poll(lambda: "Huey consumer started" in log.read_text(), "the consumer's start", log)
         server.terminate()  # Redis goes away (and with it whatever was queued)
         server.wait(timeout=DEADLINE_S)
         job_url = _issue(admin, ready, _job_key(admin)).headers["Location"]
