@@ -1,6 +1,7 @@
 """The learner's practical page and seat actions, and staff's seat actions on a roster."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from course_app import mail, permissions
@@ -65,7 +66,7 @@ def book(cohort_id: int):
     return _learner_action(
         cohort_id,
         lambda db, cohort: services.book(db, cohort, _learner(db)),
-        "Your seat is booked; staff will confirm it.",
+        _("Your seat is booked; staff will confirm it."),
     )
 
 
@@ -75,7 +76,7 @@ def join_waitlist(cohort_id: int):
     return _learner_action(
         cohort_id,
         lambda db, cohort: services.join_waitlist(db, cohort, _learner(db)),
-        "You are on the waiting list: a freed seat goes to the first in line.",
+        _("You are on the waiting list: a freed seat goes to the first in line."),
     )
 
 
@@ -85,7 +86,7 @@ def leave_waitlist(cohort_id: int):
     return _learner_action(
         cohort_id,
         lambda db, cohort: services.leave_waitlist(db, cohort, _learner(db)),
-        "You left the waiting list.",
+        _("You left the waiting list."),
     )
 
 
@@ -95,7 +96,7 @@ def cancel(cohort_id: int):
     return _learner_action(
         cohort_id,
         lambda db, cohort: services.cancel_own(db, cohort, _learner(db), _cutoff()),
-        "Your seat is cancelled.",
+        _("Your seat is cancelled."),
     )
 
 

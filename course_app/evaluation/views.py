@@ -1,6 +1,7 @@
 """A learner answers a course's evaluation; its instructors read the anonymous report."""
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -52,7 +53,7 @@ def answer(course_slug: str):
             return redirect(url_for("evaluation.answer", course_slug=course_slug), 303)
         else:
             db.commit()
-            flash("Thank you: your evaluation was recorded, without your name.", "success")
+            flash(_("Thank you: your evaluation was recorded, without your name."), "success")
             return redirect(url_for("modules.course", course_slug=course_slug))
     failed = bool(problems) or bool(form.errors)
     return render_template(

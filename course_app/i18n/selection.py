@@ -5,7 +5,7 @@ login already read (``SignedInUser``); an anonymous request reads a cookie and t
 ``Accept-Language`` header, never the database.
 """
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 from course_app.profiles.zones import FALLBACK_ZONE, effective_zone
@@ -29,6 +29,9 @@ def choose_language(
 
 def select_locale() -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        # A command or scheduled task: no viewer; notices choose their recipient's language.
+        return default
     account = None
     if current_user.is_authenticated:
         account = supported_language(getattr(current_user, "language", None))
@@ -38,8 +41,9 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    """The signed-in person's zone (their own, else their province's); UTC for visitors."""
-    if current_user.is_authenticated:
+    """The signed-in person's zone (their own, else their province's); UTC for visitors
+    (and for a command, which has no viewer)."""
+    if has_request_context() and current_user.is_authenticated:
         return effective_zone(
             getattr(current_user, "time_zone", None), getattr(current_user, "jurisdiction", None)
         )

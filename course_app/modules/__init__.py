@@ -11,7 +11,6 @@ def init_app(app: Flask) -> None:
 
     lesson_time.check_settings(app.config)
     app.add_template_filter(timing.duration, "duration")
-    app.add_template_filter(timing.ce_hours_text, "ce_hours")
     app.add_template_filter(wording.plural, "plural")
     app.add_template_filter(wording.minutes_text, "minutes")
     structure.init_app(app)

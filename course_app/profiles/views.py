@@ -3,6 +3,7 @@
 import json
 
 from flask import Response, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from course_app import mail, permissions
@@ -81,9 +82,9 @@ def save_details():
         form.time_zone.errors.append(error.message)
         return _page(user, 400, details=form)
     db.commit()
-    flash("Your details are saved.", "success")
+    flash(_("Your details are saved."), "success")
     if changed:
-        flash("An administrator will verify your new registration before it counts.", "info")
+        flash(_("An administrator will verify your new registration before it counts."), "info")
     return redirect(url_for("profiles.account"))
 
 
@@ -109,8 +110,12 @@ def change_email():
     db.commit()
     mail.deliver(message.id)
     flash(
-        f"We sent a link to {new_email}. Follow it within {_link_life()} to finish the change; "
-        "until then, your address stays as it is.",
+        _(
+            "We sent a link to %(email)s. Follow it within %(life)s to finish the change; "
+            "until then, your address stays as it is.",
+            email=new_email,
+            life=_link_life(),
+        ),
         "info",
     )
     return redirect(url_for("profiles.account"))
@@ -164,7 +169,7 @@ def confirm_email(token: str):
     mail.deliver(message.id)
     session.clear()
     login_user(user)  # this browser stays in; the rotated token logged out the others
-    flash(f"Your e-mail address is now {new}. Use it to log in.", "success")
+    flash(_("Your e-mail address is now %(email)s. Use it to log in.", email=new), "success")
     return redirect(url_for("profiles.account"))
 
 
@@ -183,7 +188,7 @@ def request_name():
         form.full_name.errors.append(error.message)
         return _page(user, 400, name=form)
     db.commit()
-    flash("Your request is sent. Your name changes when an administrator approves it.", "info")
+    flash(_("Your request is sent. Your name changes when an administrator approves it."), "info")
     return redirect(url_for("profiles.account"))
 
 
@@ -221,7 +226,7 @@ def close():
             db.commit()
             logout_user()
             session.clear()
-            flash("Your account is closed and your personal data removed.", "info")
+            flash(_("Your account is closed and your personal data removed."), "info")
             return redirect(url_for("modules.catalog"))
     status = 400 if form.errors else 200
     return render_template("profiles/close.html", form=form), status
