@@ -12,6 +12,8 @@ from course_app.auth.models import User
 from course_app.auth.services import WrongPassword, normalize_email
 from course_app.db import get_session
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
+from course_app.i18n.mail import mail_text, speaking
 from course_app.profiles import bp, privacy, services
 from course_app.profiles.forms import (
     CloseAccountForm,
@@ -126,15 +128,22 @@ def _link_life() -> str:
 
 
 def _email_change_mail(user: User, token: str | None) -> tuple[str, str]:
-    product = current_app.config["PRODUCT_NAME"]
+    """(subject, body) for the new address, in the requester's language (the address's
+    owner, when it is taken, is unknown to them; they read it as the requester wrote)."""
     if token is None:
-        body = render_template("profiles/email/address_taken.txt", user=user)
-        return f"Your address was given for another {product} account", body
+        subject = N_("Your address was given for another %(product)s account")
+        return mail_text(user.language, "profiles/email/address_taken.txt", subject, user=user)
     link = public_url("profiles.confirm_email", token=token)
-    body = render_template(
-        "profiles/email/confirm_address.txt", user=user, link=link, valid_for=_link_life()
+    with speaking(user.language):
+        valid_for = _link_life()
+    return mail_text(
+        user.language,
+        "profiles/email/confirm_address.txt",
+        N_("Confirm your new %(product)s e-mail address"),
+        user=user,
+        link=link,
+        valid_for=valid_for,
     )
-    return f"Confirm your new {product} e-mail address", body
 
 
 @bp.get("/account/email/<token>")
@@ -162,9 +171,14 @@ def confirm_email(token: str):
     except DomainError as error:
         db.rollback()
         return render_template("profiles/email_invalid.html", reason=error.message), 400
-    body = render_template("profiles/email/address_changed.txt", user=user, new_email=new)
-    product = current_app.config["PRODUCT_NAME"]
-    message = mail.queue_message(db, old, f"Your {product} e-mail address was changed", body)
+    subject, body = mail_text(
+        user.language,
+        "profiles/email/address_changed.txt",
+        N_("Your %(product)s e-mail address was changed"),
+        user=user,
+        new_email=new,
+    )
+    message = mail.queue_message(db, old, subject, body)
     db.commit()
     mail.deliver(message.id)
     session.clear()
