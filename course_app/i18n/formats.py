@@ -3,10 +3,14 @@
 ``ce_hours`` and ``long_date``; the PDFs call :func:`number_in` and :func:`date_in` with the
 document's language (no request locale there)."""
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import cache
+from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal as babel_format_decimal
+from babel.support import Translations
 from flask_babel import format_date, format_decimal
 
 from course_app.timing import ce_hours
@@ -50,3 +54,31 @@ PDF_IN = {"en": "PDF in English", "fr": "PDF en français"}
 
 def language_pdf_label(code: str) -> str:
     return PDF_IN.get(code, f"PDF ({code})")
+
+
+#: The compiled catalogues (the same ones Flask-Babel reads).
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+@cache
+def _catalogue(language: str) -> Translations:
+    return Translations.load(str(TRANSLATIONS), [language])
+
+
+def translator(language: str) -> Callable[..., str]:
+    """A ``gettext`` for a document written in ``language`` whatever the request (a PDF made
+    by a background job has none): ``_ = translator("fr"); _("Issuer: %(name)s", name=...)``.
+    Strings passed to it are marked where they are written, with a function named ``_``."""
+    catalogue = _catalogue(language)
+
+    def translate(text: str, **values) -> str:
+        found = catalogue.gettext(text)
+        return found % values if values else found
+
+    return translate
+
+
+def language_name(code: str, _: Callable[..., str]) -> str:
+    """The name of a language in the document's own (``_`` its translator)."""
+    names = {"en": _("English"), "fr": _("French")}
+    return names.get(code, code)
