@@ -96,3 +96,24 @@ def test_the_certificates_page_links_the_pdf_in_the_other_language(app, db):
     page = text_of(holder.get("/certificates"))
     assert f'/certificates/{cert.public_id}.pdf?lang=fr" hreflang="fr" lang="fr"' in page
     assert "PDF en français" in page
+
+
+def test_a_french_speaking_learner_downloads_a_french_transcript(app, db):
+    learner = make_user(db, email="eloise@example.org", full_name="Éloïse Tremblay", language="fr")
+    course = db.scalar(select(Course).where(Course.slug == "basics"))
+    db.add(Enrollment(user_id=learner.id, course_id=course.id))
+    db.commit()
+    browser = app.test_client()
+    login(browser, learner.email)
+    words = pdf_text(browser.get("/transcript.pdf").data)
+    for phrase in (
+        "Relevé de formation continue",
+        "Numéro de permis :",
+        "Inscription le ",
+        "en cours",
+        "Aucune attestation pour l'instant",
+        "Total : théorie en ligne 0 h",
+    ):
+        assert phrase in words, phrase
+    for english in ("Continuing-education transcript", "No certificate yet", "Enrolled"):
+        assert english not in words

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -96,7 +97,8 @@ def transcript_file(kind: str):
             headers={"Content-Disposition": 'attachment; filename="ce-transcript.csv"'},
         )
     provider = current_app.config["PRODUCT_NAME"]
-    data = transcript_pdf.as_pdf(current_user, rows, provider, issuer.name)
+    language = str(get_locale())
+    data = transcript_pdf.as_pdf(current_user, rows, provider, issuer.name, language)
     return Response(
         data,
         mimetype="application/pdf",
