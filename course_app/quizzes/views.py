@@ -135,7 +135,8 @@ def save(attempt_id: int):
         return _refused(attempt_id, error.message)
     db.commit()
     if _wants_json():
-        return jsonify(saved=True, message=f"Answers saved at {utcnow():%H:%M:%S} UTC.")
+        saved_at = local_datetime(utcnow())
+        return jsonify(saved=True, message=_("Answers saved at %(when)s.", when=saved_at))
     flash(_("Your answers are saved. You can come back to this attempt later."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
