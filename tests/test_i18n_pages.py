@@ -225,3 +225,29 @@ def test_the_switcher_works_on_the_verification_page_without_an_account(verifyin
     switched = post(visitor, "/language", {"language": "fr", "next": here})
     assert switched.headers["Location"].endswith(here)
     assert_french(visitor.get(here), ("Titulaire",), ("Holder",))
+
+
+# --- Staff pages (the first ones translated) -----------------------------------------------
+
+
+def test_the_administration_and_users_pages_in_french(app, db, content):
+    from course_app.auth.models import Role
+
+    admin = make_user(db, email="admin@example.org", role=Role.ADMIN, language="fr")
+    browser = app.test_client()
+    login(browser, admin.email)
+    assert_french(
+        browser.get("/admin/"),
+        ("Journal d'audit", "Boîte d'envoi", "Permis à vérifier"),
+        ("Audit trail", "Licences to verify"),
+    )
+    assert_french(
+        browser.get("/admin/users"),
+        ("Utilisateurs", "Inviter un utilisateur", "Nom, courriel ou numéro de permis", "par nom"),
+        ("Invite a user", "by name"),
+    )
+    assert_french(
+        browser.get("/instructor/"),
+        ("Espace formateur", "Relevé de notes"),
+        ("Instructor workspace", "Gradebook"),
+    )
