@@ -171,7 +171,11 @@ def test_error_pages_in_french(francophone, client):
     )
     forbidden = francophone.browser.get("/admin/users")
     assert forbidden.status_code == 403
-    assert_french(forbidden, ("Vous ne pouvez pas ouvrir cette page",), ("You cannot open",))
+    assert_french(
+        forbidden,
+        ("Vous ne pouvez pas ouvrir cette page", "Seuls les administrateurs peuvent ouvrir"),
+        ("You cannot open", "Only administrators"),
+    )
     anonymous = client.get("/courses/no-such-course", headers=FRENCH)
     assert_french(anonymous, ("Page introuvable",), ("Page not found",))
 

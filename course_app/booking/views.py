@@ -9,6 +9,7 @@ from course_app.auth.models import User
 from course_app.booking import bp, services
 from course_app.db import get_session
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
 from course_app.instructor.models import Cohort
 from course_app.modules import services as modules
 from course_app.standings import learner_standing
@@ -44,7 +45,7 @@ def _learner_action(cohort_id: int, action, done: str):
     db = get_session()
     cohort = db.get(Cohort, cohort_id) or abort(404)
     permissions.require(
-        permissions.can_book_practical(current_user), "Only learners book practical seats."
+        permissions.can_book_practical(current_user), N_("Only learners book practical seats.")
     )
     here = url_for("booking.offerings", course_slug=cohort.course.slug)
     try:
@@ -110,7 +111,7 @@ def _staff_action(cohort_id: int, learner_id: int, action, done: str):
     cohort = db.get(Cohort, cohort_id) or abort(404)
     permissions.require(
         permissions.can_manage_seats(current_user, cohort.course_id, cohort.id),
-        "You are not an instructor of this cohort.",
+        N_("You are not an instructor of this cohort."),
     )
     learner = db.get(User, learner_id) or abort(404)
     try:

@@ -35,6 +35,7 @@ from course_app.certificates.issuer import current_issuer
 from course_app.certificates.public_views import successor
 from course_app.db import get_session
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
 from course_app.i18n.selection import supported_language
 from course_app.jobs.queue import submit
 from course_app.modules.models import Course
@@ -112,7 +113,7 @@ def _admin() -> None:
 
         abort(login_manager.unauthorized())
     permissions.require(
-        permissions.is_admin(current_user), "Only administrators can manage certificates."
+        permissions.is_admin(current_user), N_("Only administrators can manage certificates.")
     )
 
 

@@ -10,6 +10,7 @@ from course_app.db import get_session
 from course_app.evaluation import bp, services
 from course_app.evaluation.questions import SCALE, AnswersRefused, questions_of
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
 from course_app.instructor.loading import taught_course_or_404
 from course_app.modules import services as modules
 from course_app.progress import evaluation_block_reason
@@ -29,7 +30,7 @@ def answer(course_slug: str):
         abort(404)
     permissions.require(
         permissions.can_answer_evaluation(current_user, status),
-        "The evaluation is for the course's enrolled learners.",
+        N_("The evaluation is for the course's enrolled learners."),
     )
     questions = questions_of(status.course.evaluation)
     answered = services.has_answered(db, status.course.id, current_user.id)
