@@ -4,27 +4,29 @@
 import logging
 
 from flask import Flask, g, jsonify, make_response, render_template, request, session
+from flask_babel import gettext
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from course_app.exceptions import AccessDenied
+from course_app.i18n import N_
 
 logger = logging.getLogger(__name__)
 
 _TITLES = {
-    400: "The request could not be understood",
-    403: "You cannot open this page",
-    404: "Page not found",
-    405: "This action is not allowed here",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
-    503: "The service is briefly unavailable",
+    400: N_("The request could not be understood"),
+    403: N_("You cannot open this page"),
+    404: N_("Page not found"),
+    405: N_("This action is not allowed here"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+    503: N_("The service is briefly unavailable"),
 }
 #: Seconds a client is asked to wait when the database is unreachable.
 RETRY_AFTER_SECONDS = 30
-UNAVAILABLE = (
+UNAVAILABLE = N_(
     "We could not reach our database for a moment. Nothing you sent was half-saved: "
     "try again in a minute."
 )
@@ -71,7 +73,9 @@ _API_TITLES = {
 def _render(status: int, reason: str | None = None):
     if request.path.startswith(API_PREFIX):
         return problem(status, reason or _TITLES.get(status, "Error"))
-    title = _TITLES.get(status, "Error")
+    # A page is for people, in their language; the API's problem details stay English.
+    title = gettext(_TITLES.get(status, N_("Error")))
+    reason = gettext(reason) if reason else reason
     return render_template("errors/error.html", status=status, title=title, reason=reason), status
 
 
@@ -80,7 +84,7 @@ def _access_denied(error: AccessDenied):
 
 
 def csrf_error_page(_error: CSRFError):
-    reason = (
+    reason = N_(
         "The form had expired or was sent from somewhere else. Go back, reload the page "
         "and send it again."
     )

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from course_app.auth.models import Role, SignedInUser, User
 from course_app.db import get_session
 from course_app.exceptions import AccessDenied
+from course_app.i18n import N_
 from course_app.instructor.models import CohortInstructor, CourseStaff
 from course_app.modules.services import CourseStatus
 
@@ -195,7 +196,9 @@ def can_export_learning_records(user: AnyUser) -> bool:
     return is_admin(user)
 
 
-def require(allowed: bool, reason: str = "You do not have access to this page.") -> None:
+def require(allowed: bool, reason: str = N_("You do not have access to this page.")) -> None:
+    """Refuse (403) unless ``allowed``; ``reason`` is marked with ``N_`` by the caller and
+    translated on the error page."""
     if not allowed:
         raise AccessDenied(reason)
 

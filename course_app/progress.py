@@ -10,6 +10,8 @@ course page, the Level 2 lock) follows :func:`is_module_complete` and :func:`is_
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 
 class computed_once:
     """A property computed on first use and kept in the instance.
@@ -260,14 +262,16 @@ def evaluation_block_reason(course: CourseProgress) -> str | None:
     a learner evaluates a course they have taken."""
     if course.modules_complete and course.final_exam_passed:
         return None
-    return "The course evaluation opens once every lesson, quiz and the final exam are done."
+    return gettext(
+        "The course evaluation opens once every lesson, quiz and the final exam are done."
+    )
 
 
 def final_exam_block_reason(course: CourseProgress) -> str | None:
     """The final exam opens once every module (lessons and quiz) is complete."""
     if course.modules_complete:
         return None
-    return "Complete every module, its lessons and its quiz, before the final exam."
+    return gettext("Complete every module, its lessons and its quiz, before the final exam.")
 
 
 def lock_reason(prerequisite_title: str | None, prerequisite_complete: bool) -> str | None:
@@ -277,4 +281,6 @@ def lock_reason(prerequisite_title: str | None, prerequisite_complete: bool) -> 
     """
     if prerequisite_title is None or prerequisite_complete:
         return None
-    return f"Complete {prerequisite_title} first: this course builds on it."
+    return gettext(
+        "Complete %(course)s first: this course builds on it.", course=prerequisite_title
+    )

@@ -7,23 +7,28 @@ passed and, where it has an in-person practical, the practical is signed off as 
 the course's minimum hours attended, and its participant evaluation (if it asks for one) is
 answered. A certificate also needs the registration number
 verified by an administrator.
+
+The labels are constants (compared, stored in no table) marked with ``N_`` and translated
+where shown; the details and steps are written in the request's language (English outside
+one).
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import gettext, ngettext
 
+from course_app.i18n import N_
 from course_app.practical import PASS, Competency, PracticalRecord, PracticalStatus
 from course_app.progress import CourseProgress, ModuleProgress, evaluation_block_reason
-from course_app.wording import minutes_text, number, plural
+from course_app.wording import minutes_text
 
-MODULES = "Every module complete: lessons read and quiz passed"
-FINAL_EXAM = "Final exam passed"
-PRACTICAL = "Practical competencies signed off"
-HOURS = "Online minutes and in-person practical hours met"
-EVALUATION = "Course evaluation answered"
-LICENCE = "Registration number verified by an administrator"
+MODULES = N_("Every module complete: lessons read and quiz passed")
+FINAL_EXAM = N_("Final exam passed")
+PRACTICAL = N_("Practical competencies signed off")
+HOURS = N_("Online minutes and in-person practical hours met")
+EVALUATION = N_("Course evaluation answered")
+LICENCE = N_("Registration number verified by an administrator")
 #: The requirements, in the order they are checked and shown.
 LABELS = (MODULES, FINAL_EXAM, PRACTICAL, HOURS, EVALUATION, LICENCE)
 
@@ -95,7 +100,9 @@ def requirements(standing: CourseStanding) -> list[Requirement]:
     """Each condition of a certificate, whether it is met, and what is left if not."""
     progress = standing.progress
     final = progress.final_exam
-    final_steps = (Step(f"Pass “{final.title}”", QUIZ, final.slug),) if final else ()
+    final_steps = (
+        (Step(gettext("Pass “%(quiz)s”", quiz=final.title), QUIZ, final.slug),) if final else ()
+    )
     return [
         Requirement(
             MODULES, progress.modules_complete, _modules_left(progress), _module_steps(progress)
@@ -103,7 +110,7 @@ def requirements(standing: CourseStanding) -> list[Requirement]:
         Requirement(
             FINAL_EXAM,
             progress.final_exam_passed,
-            "" if progress.final_exam_passed else "Pass the final exam.",
+            "" if progress.final_exam_passed else gettext("Pass the final exam."),
             () if progress.final_exam_passed else final_steps,
         ),
         _practical_requirement(standing),
@@ -117,15 +124,15 @@ def _evaluation_requirement(progress: CourseProgress) -> Requirement:
     if progress.evaluation_done:
         return Requirement(EVALUATION, True)
     blocked = evaluation_block_reason(progress)
-    text = "Answer the short course evaluation (anonymous)"
-    detail = blocked or f"{text}."
+    text = gettext("Answer the short course evaluation (anonymous)")
+    detail = blocked or gettext("%(text)s.", text=text)
     return Requirement(EVALUATION, False, detail, (Step(text, EVALUATION_PAGE),))
 
 
 def _licence_requirement(verified: bool) -> Requirement:
     if verified:
         return Requirement(LICENCE, True)
-    text = "An administrator checks your registration number with your regulator."
+    text = gettext("An administrator checks your registration number with your regulator.")
     return Requirement(LICENCE, False, text, (Step(text, REGISTRATION),))
 
 
@@ -143,17 +150,23 @@ def _steps_in(module: ModuleProgress) -> list[Step]:
     left = [lesson for lesson in module.outline.lessons if lesson.id not in module.completed]
     steps = []
     if left:
-        count = plural(len(left), "lesson")
-        text = _(
-            "%(module)s: %(count)s to complete, next “%(lesson)s”",
+        text = ngettext(
+            "%(module)s: %(num)d lesson to complete, next “%(lesson)s”",
+            "%(module)s: %(num)d lessons to complete, next “%(lesson)s”",
+            len(left),
             module=title,
-            count=count,
             lesson=left[0].title,
         )
         steps.append(Step(text, LESSON, left[0].slug))
     quiz = module.outline.quiz
     if quiz is not None and not module.quiz_passed:
-        steps.append(Step(f"{title}: pass “{quiz.title}”", QUIZ, quiz.slug))
+        steps.append(
+            Step(
+                gettext("%(module)s: pass “%(quiz)s”", module=title, quiz=quiz.title),
+                QUIZ,
+                quiz.slug,
+            )
+        )
     return steps
 
 
@@ -166,8 +179,12 @@ def _modules_left(progress: CourseProgress) -> str:
     if not left:
         return ""
     if len(left) > NAMED:
-        return f"{len(left)} of {len(progress.modules)} modules still to complete."
-    return f"Complete: {'; '.join(left)}."
+        return gettext(
+            "%(left)d of %(total)d modules still to complete.",
+            left=len(left),
+            total=len(progress.modules),
+        )
+    return gettext("Complete: %(modules)s.", modules="; ".join(left))
 
 
 def _practical_requirement(standing: CourseStanding) -> Requirement:
@@ -179,27 +196,37 @@ def _practical_requirement(standing: CourseStanding) -> Requirement:
     left = standing.practical.remaining(standing.checklist)
     steps = tuple(_competency_step(c, standing.practical) for c in left)
     if standing.practical.cohort is None:
-        book = Step("Book a seat in a practical cohort", PRACTICAL_PAGE)
-        return Requirement(PRACTICAL, False, "Join a practical cohort.", (book, *steps))
-    failed = " A critical competency was recorded “not yet”." if status == "failed" else ""
+        book = Step(gettext("Book a seat in a practical cohort"), PRACTICAL_PAGE)
+        joined = gettext("Join a practical cohort.")
+        return Requirement(PRACTICAL, False, joined, (book, *steps))
+    failed = ""
+    if status == "failed":
+        failed = " " + gettext("A critical competency was recorded “not yet”.")
     if len(left) > NAMED:
         total = len(standing.checklist)
         return Requirement(
-            PRACTICAL, False, f"{len(left)} of {total} competencies to pass.{failed}", steps
+            PRACTICAL,
+            False,
+            gettext("%(left)d of %(total)d competencies to pass.", left=len(left), total=total)
+            + failed,
+            steps,
         )
-    return Requirement(PRACTICAL, False, f"Still to pass: {_titles(left)}.{failed}", steps)
+    still = gettext("Still to pass: %(competencies)s.", competencies=_titles(left))
+    return Requirement(PRACTICAL, False, still + failed, steps)
 
 
 def _competency_step(competency: Competency, record: PracticalRecord) -> Step:
     code = record.results.get(competency.key)
     if code == PASS:
-        state = "passed, awaiting a second assessor"
+        state = gettext("passed, awaiting a second assessor")
     elif code is None:
-        state = "not assessed yet"
+        state = gettext("not assessed yet")
     else:
-        state = "recorded “not yet”"
-    critical = " (automatic fail)" if competency.critical else ""
-    return Step(f"{competency.title}{critical}: {state}", PRACTICAL_PAGE)
+        state = gettext("recorded “not yet”")
+    title = competency.title
+    if competency.critical:
+        title = gettext("%(competency)s (automatic fail)", competency=title)
+    return Step(gettext("%(competency)s: %(state)s", competency=title, state=state), PRACTICAL_PAGE)
 
 
 def _hours_requirement(standing: CourseStanding) -> Requirement:
@@ -208,24 +235,34 @@ def _hours_requirement(standing: CourseStanding) -> Requirement:
     hours_left = standing.minimum_hours - standing.practical.hours if standing.checklist else 0
     details, steps = [], []
     if minutes_left > 0:
-        details.append(plural(minutes_left, "online minute"))
-        online = _(
+        details.append(ngettext("%(num)d online minute", "%(num)d online minutes", minutes_left))
+        online = gettext(
             "%(time)s of online theory (lessons and quizzes)", time=minutes_text(minutes_left)
         )
         steps.append(Step(online, RESUME))
     if hours_left > 0:
-        hours = _(
-            "%(hours)s (attended %(done)s of the course's %(total)s)",
-            hours=plural(hours_left, "in-person hour"),
-            done=number(standing.practical.hours),
-            total=number(standing.minimum_hours),
+        attended = gettext(
+            "attended %(hours)s of the course's %(required)s",
+            hours=f"{standing.practical.hours:g}",
+            required=f"{standing.minimum_hours:g}",
         )
-        details.append(hours)
-        steps.append(Step(hours, PRACTICAL_PAGE))
+        hours = f"{hours_left:g}"
+        details.append(
+            gettext("%(hours)s in-person hours (%(attended)s)", hours=hours, attended=attended)
+        )
+        step = ngettext(
+            "%(hours)s in-person hour (%(attended)s)",
+            "%(hours)s in-person hours (%(attended)s)",
+            # A whole count picks the plural form; 1.5 hours reads as plural.
+            int(hours_left) if float(hours_left).is_integer() else 2,
+            hours=hours,
+            attended=attended,
+        )
+        steps.append(Step(step, PRACTICAL_PAGE))
     return Requirement(
         HOURS,
         not details,
-        _("Still to do: %(items)s.", items=_(" and ").join(details)) if details else "",
+        gettext("Still to do: %(items)s.", items=gettext(" and ").join(details)) if details else "",
         tuple(steps),
     )
 

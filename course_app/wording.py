@@ -52,12 +52,20 @@ def plural(count: float, unit: str) -> str:
     return UNITS[unit](_form_count(count), number(count))
 
 
+def _minutes(count: int) -> str:
+    return ngettext("%(num)d minute", "%(num)d minutes", count)
+
+
+def _hours(count: int) -> str:
+    return ngettext("%(num)d hour", "%(num)d hours", count)
+
+
 def minutes_text(minutes: float) -> str:
     """A span of minutes as a person says it: whole hours in hours, the rest in minutes."""
     minutes = round(minutes)
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return plural(rest, "minute")
+        return _minutes(rest)
     if not rest:
         return plural(hours, "hour")
     return gettext(

@@ -190,3 +190,10 @@ def answer_evaluation(client: FlaskClient, session: Session, course_slug: str, r
     }
     response = post(client, f"/courses/{course_slug}/evaluation", answers)
     assert response.status_code == 302, text_of(response)
+
+
+def long_date(day, locale: str = "en") -> str:
+    """A day as pages write it (Babel's long format): ``May 31, 2027`` / ``31 mai 2027``."""
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=locale)

@@ -1,8 +1,9 @@
 """French in a real browser, at 390 px and 1280 px: a visitor whose browser asks for French
 gets the sign-in pages in French, switches to English and back with the footer's form (no
 script needed), and a learner whose account says French reads the dashboard in French from an
-English browser. axe, the HTML checker and no sideways scrolling on every page, with
-lang="fr"."""
+English browser, then enrols and goes through the course, lesson, quiz, search, account,
+certificates and verification pages in French. axe, the HTML checker and no sideways
+scrolling on every page, with lang="fr"."""
 
 import re
 
@@ -56,5 +57,21 @@ def test_french_pages_in_the_browser(test_course_server, browser, tmp_path, view
     credit = re.compile(r"^Niveau \d · \d+(,\d+)? heures? de FC de théorie en ligne$")
     learner.get_by_text(credit).first.wait_for()
     learner_visit.check("dashboard")
+    learner.goto(url + "/courses/basics")
+    learner.get_by_role("button", name="M'inscrire à cette formation").click()
+    learner.get_by_role("heading", name="Ce qu'il reste à faire pour votre attestation").wait_for()
+    learner_visit.check("course")
+    for path, role, name in (
+        ("/courses/basics/lessons/one", "heading", "Objectifs d'apprentissage"),
+        ("/courses/basics/quizzes/first", "button", "Commencer la tentative 1"),
+        ("/search?q=needle", "heading", "Rechercher dans les leçons"),
+        ("/account", "heading", "Votre compte"),
+        ("/certificates", "heading", "Mes attestations"),
+        ("/verify", "heading", "Vérifier une attestation"),
+    ):
+        learner.goto(url + path)
+        learner.get_by_role(role, name=name).first.wait_for()
+        assert _html_lang(learner) == "fr"
+        learner_visit.check(path.strip("/").split("?")[0].replace("/", "-"))
     visit.assert_clean()
     learner_visit.assert_clean()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from course_app.audit.models import AuditEntry
 from course_app.certificates.models import Certificate
-from tests.helpers import login, make_user, post, text_of
+from tests.helpers import login, long_date, make_user, post, text_of
 from tests.issued import issue_for, public_app
 
 
@@ -54,10 +54,10 @@ def test_the_public_page_shows_the_whole_history_with_dates_and_reasons(ca_app, 
     third = db.scalar(select(Certificate).where(Certificate.status == "valid"))
     post(admin, f"/admin/certificates/{third.public_id}/revoke", {"reason": "Obtained by fraud"})
     anyone = ca_app.test_client()
-    day = str(second.issued_at.date())
+    day = long_date(second.issued_at)
     for public_id in (first.public_id, second.public_id, third.public_id):
         history = page(anyone, public_id).split("History")[1]
-        assert f"{first.public_id} issued {first.issued_at.date()}" in history
+        assert f"{first.public_id} issued {long_date(first.issued_at)}" in history
         assert f"replaced by {second.public_id} on {day}: {reason}" in history
         assert f"replaced by {third.public_id}" in history and "Hours corrected" in history
         assert f"{third.public_id} issued" in history and "revoked" in history

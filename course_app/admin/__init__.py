@@ -4,6 +4,7 @@ from flask import Blueprint, Flask
 from flask_login import current_user
 
 from course_app import permissions
+from course_app.i18n import N_
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -15,7 +16,8 @@ def _require_admin():
 
         return login_manager.unauthorized()
     permissions.require(
-        permissions.is_admin(current_user), "Only administrators can open the administration pages."
+        permissions.is_admin(current_user),
+        N_("Only administrators can open the administration pages."),
     )
     return None
 

@@ -29,6 +29,8 @@ from course_app.certificates import services as certificate_services
 from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
+from course_app.i18n.mail import mail_text
 from course_app.instructor import cohorts
 from course_app.instructor.candidates import instructors
 from course_app.instructor.forms import StaffForm
@@ -170,8 +172,14 @@ _INVITE_FIELDS = (
 def _queue_invitation(db, person: User):
     link = public_url("auth.accept_invitation", token=tokens.make_invitation_token(person))
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
-    body = render_template("admin/email/invitation.txt", user=person, link=link, days=days)
-    subject = f"Your {current_app.config['PRODUCT_NAME']} account: choose a password"
+    subject, body = mail_text(
+        person.language,
+        "admin/email/invitation.txt",
+        N_("Your %(product)s account: choose a password"),
+        user=person,
+        link=link,
+        days=days,
+    )
     return mail.queue_message(db, person.email, subject, body)
 
 

@@ -9,6 +9,7 @@ from course_app.api.auth import SECURITY, token_user
 from course_app.api.schemas import UserPageSchema
 from course_app.auth.models import User
 from course_app.db import get_session
+from course_app.i18n import N_
 
 blp = Blueprint("api_users", __name__, description="Accounts (administrators)")
 
@@ -20,5 +21,5 @@ blp = Blueprint("api_users", __name__, description="Accounts (administrators)")
 def users(**args):
     """Every account, by id."""
     user = token_user("admin:users")
-    permissions.require(permissions.can_list_users(user), "Only administrators list accounts.")
+    permissions.require(permissions.can_list_users(user), N_("Only administrators list accounts."))
     return paging.page(get_session(), select(User), User.id, args)

@@ -36,6 +36,8 @@ class Registration:
     jurisdiction: str
     regulator: str
     register_class: str
+    #: The language the person registered in (the page's): their e-mails and pages use it.
+    language: str = "en"
 
 
 def normalize_email(email: str) -> str:
@@ -63,6 +65,7 @@ def register_learner(session: Session, data: Registration) -> User:
         jurisdiction=data.jurisdiction,
         regulator=data.regulator.strip(),
         register_class=data.register_class,
+        language=data.language,
     )
     session.add(user)
     session.flush()

@@ -1,6 +1,7 @@
 """Account pages. Views: load → check → one service call → commit → redirect."""
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -17,6 +18,8 @@ from course_app.auth.forms import (
 from course_app.auth.models import User
 from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
+from course_app.i18n.mail import mail_text
 from course_app.security import limiter
 from course_app.urls import public_url, safe_next_url
 
@@ -37,7 +40,10 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         db = get_session()
-        data = services.Registration(**{name: form[name].data for name in _REGISTRATION_FIELDS})
+        data = services.Registration(
+            **{name: form[name].data for name in _REGISTRATION_FIELDS},
+            language=str(get_locale()),
+        )
         message_ids = _register_or_warn_owner(db, data)
         db.commit()
         for message_id in message_ids:
@@ -58,16 +64,22 @@ def _register_or_warn_owner(db, data: services.Registration) -> list[int]:
     except services.EmailTaken:
         owner = services.find_by_email(db, data.email)
         reset_url = public_url("auth.request_reset")
-        body = render_template(
+        subject, body = mail_text(
+            owner.language,
             "auth/email/registration_taken.txt",
+            N_("Someone tried to register with your address"),
             user=owner,
             login_url=login_url,
             reset_url=reset_url,
         )
-        subject = "Someone tried to register with your address"
         return [mail.queue_message(db, owner.email, subject, body).id]
-    body = render_template("auth/email/welcome.txt", user=user, login_url=login_url)
-    subject = f"Your {current_app.config['PRODUCT_NAME']} account is ready"
+    subject, body = mail_text(
+        user.language,
+        "auth/email/welcome.txt",
+        N_("Your %(product)s account is ready"),
+        user=user,
+        login_url=login_url,
+    )
     return [mail.queue_message(db, user.email, subject, body).id]
 
 
@@ -175,8 +187,13 @@ def request_reset():
 
 def _queue_reset_mail(db, user):
     link = public_url("auth.reset_password", token=tokens.make_reset_token(user))
-    body = render_template("auth/email/reset.txt", user=user, link=link)
-    subject = f"Reset your {current_app.config['PRODUCT_NAME']} password"
+    subject, body = mail_text(
+        user.language,
+        "auth/email/reset.txt",
+        N_("Reset your %(product)s password"),
+        user=user,
+        link=link,
+    )
     return mail.queue_message(db, user.email, subject, body)
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from course_app.audit.services import record
 from course_app.auth.models import User
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
+from course_app.i18n.times import local_datetime
 from course_app.instructor.models import (
     Cohort,
     CohortInstructor,
@@ -150,10 +152,12 @@ def _check_may_book(session: Session, cohort: Cohort, learner: User) -> None:
         Enrollment.user_id == learner.id, Enrollment.course_id == cohort.course_id
     )
     if session.scalar(enrolled) is None:
-        raise DomainError("Enrol in the course before booking its practical.")
+        raise DomainError(_("Enrol in the course before booking its practical."))
     held = _held_seat(session, cohort.course_id, learner.id)
     if held is not None:
-        raise DomainError(f"You already have a seat in “{held}”: cancel it first to change.")
+        raise DomainError(
+            _("You already have a seat in “%(cohort)s”: cancel it first to change.", cohort=held)
+        )
 
 
 def _held_seat(session: Session, course_id: int, user_id: int) -> str | None:
@@ -174,7 +178,9 @@ def book(session: Session, cohort: Cohort, learner: User) -> list[int]:
     """Take a seat for the learner, awaiting staff confirmation; full: DomainError."""
     _check_may_book(session, cohort, learner)
     if not take_seat(session, cohort.id):
-        raise DomainError(f"“{cohort.name}” is full: join its waiting list instead.")
+        raise DomainError(
+            _("“%(cohort)s” is full: join its waiting list instead.", cohort=cohort.name)
+        )
     _add_member(session, cohort, learner)
     session.execute(
         delete(CohortWaitlist).where(
@@ -194,19 +200,19 @@ def _add_member(session: Session, cohort: Cohort, learner: User, confirmed=None)
                 CohortMember(cohort_id=cohort.id, user_id=learner.id, confirmed_at=confirmed)
             )
     except IntegrityError as error:  # the same learner, twice at once
-        raise DomainError("You already have a seat in this cohort.") from error
+        raise DomainError(_("You already have a seat in this cohort.")) from error
     refresh_standing(session, learner.id, cohort.course_id)  # their latest cohort changed
 
 
 def join_waitlist(session: Session, cohort: Cohort, learner: User) -> None:
     _check_may_book(session, cohort, learner)
     if cohort.seats_taken < cohort.capacity:
-        raise DomainError(f"“{cohort.name}” has seats left: book one.")
+        raise DomainError(_("“%(cohort)s” has seats left: book one.", cohort=cohort.name))
     try:
         with session.begin_nested():
             session.add(CohortWaitlist(cohort_id=cohort.id, user_id=learner.id))
     except IntegrityError as error:
-        raise DomainError("You are already on this cohort's waiting list.") from error
+        raise DomainError(_("You are already on this cohort's waiting list.")) from error
     record(
         session, learner.id, "cohort.waitlist_joined", ("cohort", cohort.id), after=_who(learner)
     )
@@ -219,7 +225,7 @@ def leave_waitlist(session: Session, cohort: Cohort, learner: User) -> None:
         )
     )
     if not removed.rowcount:
-        raise DomainError("You are not on this cohort's waiting list.")
+        raise DomainError(_("You are not on this cohort's waiting list."))
     record(session, learner.id, "cohort.waitlist_left", ("cohort", cohort.id), before=_who(learner))
 
 
@@ -228,8 +234,10 @@ def cancel_own(session: Session, cohort: Cohort, learner: User, cutoff_hours: fl
     deadline = cancel_deadline(cohort.starts_on, cutoff_hours)
     if utcnow() > deadline:
         raise DomainError(
-            f"Seats can be cancelled online until {deadline:%Y-%m-%d %H:%M} UTC; "
-            "contact the course's staff."
+            _(
+                "Seats can be cancelled online until %(deadline)s; contact the course's staff.",
+                deadline=local_datetime(deadline),
+            )
         )
     member = _member(session, cohort, learner)
     return _remove(session, cohort, member, learner, learner.id, "cohort.seat_cancelled")

@@ -1,6 +1,7 @@
 """The learner's practical page and seat actions, and staff's seat actions on a roster."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from course_app import mail, permissions
@@ -8,6 +9,7 @@ from course_app.auth.models import User
 from course_app.booking import bp, services
 from course_app.db import get_session
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
 from course_app.instructor.models import Cohort
 from course_app.modules import services as modules
 from course_app.standings import learner_standing
@@ -43,7 +45,7 @@ def _learner_action(cohort_id: int, action, done: str):
     db = get_session()
     cohort = db.get(Cohort, cohort_id) or abort(404)
     permissions.require(
-        permissions.can_book_practical(current_user), "Only learners book practical seats."
+        permissions.can_book_practical(current_user), N_("Only learners book practical seats.")
     )
     here = url_for("booking.offerings", course_slug=cohort.course.slug)
     try:
@@ -65,7 +67,7 @@ def book(cohort_id: int):
     return _learner_action(
         cohort_id,
         lambda db, cohort: services.book(db, cohort, _learner(db)),
-        "Your seat is booked; staff will confirm it.",
+        _("Your seat is booked; staff will confirm it."),
     )
 
 
@@ -75,7 +77,7 @@ def join_waitlist(cohort_id: int):
     return _learner_action(
         cohort_id,
         lambda db, cohort: services.join_waitlist(db, cohort, _learner(db)),
-        "You are on the waiting list: a freed seat goes to the first in line.",
+        _("You are on the waiting list: a freed seat goes to the first in line."),
     )
 
 
@@ -85,7 +87,7 @@ def leave_waitlist(cohort_id: int):
     return _learner_action(
         cohort_id,
         lambda db, cohort: services.leave_waitlist(db, cohort, _learner(db)),
-        "You left the waiting list.",
+        _("You left the waiting list."),
     )
 
 
@@ -95,7 +97,7 @@ def cancel(cohort_id: int):
     return _learner_action(
         cohort_id,
         lambda db, cohort: services.cancel_own(db, cohort, _learner(db), _cutoff()),
-        "Your seat is cancelled.",
+        _("Your seat is cancelled."),
     )
 
 
@@ -109,7 +111,7 @@ def _staff_action(cohort_id: int, learner_id: int, action, done: str):
     cohort = db.get(Cohort, cohort_id) or abort(404)
     permissions.require(
         permissions.can_manage_seats(current_user, cohort.course_id, cohort.id),
-        "You are not an instructor of this cohort.",
+        N_("You are not an instructor of this cohort."),
     )
     learner = db.get(User, learner_id) or abort(404)
     try:

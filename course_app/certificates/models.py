@@ -80,6 +80,9 @@ class Certificate(Base):
     status_list_index: Mapped[int | None] = mapped_column(Integer, unique=True)
     #: Why an administrator reissued the certificate this one replaces (shown publicly).
     reissue_reason: Mapped[str] = mapped_column(Text, default="")
+    #: The language of issue ("en" or "fr", the holder's at the time): the stored PDF's. The
+    #: holder may download it in another language without changing this record.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
 
     def status_on(self, today: date) -> str:
         """valid, expired, revoked or superseded, as of a day."""

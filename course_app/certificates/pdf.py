@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from course_app.i18n.formats import date_in, language_name, number_in, translator
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts/opentype"))
 REGULAR = ("dejavu/DejaVuSans.ttf",)
@@ -126,7 +129,8 @@ def draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
 
 @dataclass(frozen=True)
 class CertificateText:
-    """Everything printed on a certificate."""
+    """Everything printed on a certificate, and the language it is printed in (days and
+    hours are written by Babel for that language: "1 décembre 2026", "20,5 h")."""
 
     public_id: str
     holder_name: str
@@ -136,47 +140,54 @@ class CertificateText:
     theory_hours: float
     practical_hours: float
     competencies: tuple[str, ...]
-    cohort: str
+    cohort_name: str
+    cohort_starts_on: date | None
+    cohort_ends_on: date | None
     assessors: str
-    issued_on: str
-    expires_on: str
+    issued_on: date
+    expires_on: date | None
     issuer: str
     verify_url: str
+    language: str = "en"
+    #: The record's language of issue: a copy printed in another language still states it.
+    issued_in: str = "en"
 
 
 def certificate_pdf(text: CertificateText) -> bytes:
+    _ = translator(text.language)
     buffer = io.BytesIO()
     width, height = landscape(A4)
     canvas = Canvas(buffer, pagesize=(width, height), invariant=1)
-    canvas.setTitle(f"Certificate {text.public_id}: {text.course_title}")
+    title = _("Certificate %(id)s: %(course)s", id=text.public_id, course=text.course_title)
+    canvas.setTitle(title)
     canvas.setAuthor(text.issuer)
     _frame(canvas, width, height)
     centre = width / 2
     canvas.setFillColor(NAVY)
-    draw_centred(canvas, "Certificate of competency", centre, height - 105, 30, bold=True)
+    draw_centred(canvas, _("Certificate of competency"), centre, height - 105, 30, bold=True)
     canvas.setFillColor(INK)
-    draw_centred(canvas, "This certifies that", centre, height - 145, 13)
+    draw_centred(canvas, _("This certifies that"), centre, height - 145, 13)
     draw_centred(canvas, text.holder_name, centre, height - 185, 28, bold=True)
-    draw_centred(canvas, f"Registration {text.registration}", centre, height - 210, 12)
-    draw_centred(
-        canvas,
-        "passed the summative evaluation (theory and practical) of",
-        centre,
-        height - 240,
-        13,
-    )
+    registration = _("Registration %(number)s", number=text.registration)
+    draw_centred(canvas, registration, centre, height - 210, 12)
+    passed = _("passed the summative evaluation (theory and practical) of")
+    draw_centred(canvas, passed, centre, height - 240, 13)
     draw_centred(canvas, text.course_title, centre, height - 268, 18, bold=True)
-    hours = (
-        f"Online theory: {text.theory_hours:g} h · In-person practical: {text.practical_hours:g} h"
+    hours = _(
+        "Online theory: %(theory)s h · In-person practical: %(practical)s h",
+        theory=number_in(text.theory_hours, text.language),
+        practical=number_in(text.practical_hours, text.language),
     )
     draw_centred(canvas, hours, centre, height - 295, 12)
     _details(canvas, text, height)
     draw_qr(canvas, text.verify_url, width - 170, 60, 110)
-    draw_left(canvas, f"Verify: {text.verify_url}", 60, 48, 9)
+    draw_left(canvas, _("Verify: %(url)s", url=text.verify_url), 60, 48, 9)
     draw_left(
         canvas,
-        "This certificate does not by itself authorize anyone to perform dry needling: "
-        "authorization comes from the provincial regulator.",
+        _(
+            "This certificate does not by itself authorize anyone to perform dry needling: "
+            "authorization comes from the provincial regulator."
+        ),
         60,
         34,
         8,
@@ -196,19 +207,43 @@ def _frame(canvas: Canvas, width: float, height: float) -> None:
 
 
 def _details(canvas: Canvas, text: CertificateText, height: float) -> None:
+    _, language = translator(text.language), text.language
+    expires = date_in(text.expires_on, language) if text.expires_on else _("no expiry")
+    cohort = ""
+    if text.cohort_name:
+        cohort = _(
+            "Cohort: %(name)s, %(start)s to %(end)s",
+            name=text.cohort_name,
+            start=date_in(text.cohort_starts_on, language),
+            end=date_in(text.cohort_ends_on, language),
+        )
+    competencies = "; ".join(text.competencies) if text.competencies else "–"
     lines = [
-        f"Certificate {text.public_id} · Level {text.level}",
-        f"Issued {text.issued_on} · valid until {text.expires_on}",
-        f"Cohort: {text.cohort}" if text.cohort else "",
-        f"Assessed by: {text.assessors}" if text.assessors else "",
-        f"Issuer: {text.issuer}",
-        "Competencies signed off: " + ("; ".join(text.competencies) if text.competencies else "–"),
+        _("Certificate %(id)s · Level %(level)s", id=text.public_id, level=text.level),
+        _(
+            "Issued %(issued)s · valid until %(expires)s",
+            issued=date_in(text.issued_on, language),
+            expires=expires,
+        ),
+        _language_line(text, _),
+        cohort,
+        _("Assessed by: %(names)s", names=text.assessors) if text.assessors else "",
+        _("Issuer: %(name)s", name=text.issuer),
+        _("Competencies signed off: %(list)s", list=competencies),
     ]
     y = height - 335
     for line in filter(None, lines):
         for chunk in _wrap(line, 120):
             draw_left(canvas, chunk, 60, y, 9.5)
             y -= 14
+
+
+def _language_line(text: CertificateText, _) -> str:
+    line = _("Language of issue: %(language)s", language=language_name(text.issued_in, _))
+    if text.issued_in == text.language:
+        return line
+    copy = _("this copy in %(language)s", language=language_name(text.language, _))
+    return f"{line} · {copy}"
 
 
 def _wrap(line: str, width: int) -> list[str]:

@@ -24,6 +24,7 @@ from course_app.certificates.ids import new_public_id
 from course_app.certificates.keys import KeyRing
 from course_app.certificates.models import Certificate
 from course_app.certificates.validity import expiry_date
+from course_app.config import DefaultConfig
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
 from course_app.modules.models import Course
@@ -194,6 +195,7 @@ def _snapshot(course, learner, standing: CourseStanding, issuer: Issuer, actor_i
         issued_at=issued,
         expires_on=expires,
         issued_by_id=actor_id,
+        language=learner.language if learner.language in DefaultConfig.LANGUAGES else "en",
     )
 
 
@@ -212,9 +214,9 @@ def _store(
     cert.credential = signing.sign(unsigned, issuer.keys.current, method, cert.issued_at)
     cert.key_id = issuer.keys.current_id
     # reportlab and pypdf are imported on first use: they cost each worker ~20 MiB.
-    from course_app.certificates import pdf
 
-    document = pdf.with_attachment(pdf.certificate_pdf(_printed(cert, issuer)), cert.credential)
+    cert.language = cert.language or "en"  # the default applies only once flushed
+    document = printed_pdf(cert, issuer, cert.language)
     cert.pdf, cert.pdf_sha256 = document, hashlib.sha256(document).hexdigest()
     try:
         with session.begin_nested():
@@ -234,10 +236,19 @@ def _store(
     return cert
 
 
-def _printed(cert: Certificate, issuer: Issuer) -> "pdf.CertificateText":
-    cohort = ""
-    if cert.cohort_name:
-        cohort = f"{cert.cohort_name}, {cert.cohort_starts_on} to {cert.cohort_ends_on}"
+def printed_pdf(cert: Certificate, issuer: Issuer, language: str) -> bytes:
+    """The certificate's PDF in ``language`` (a learner's download in the other language):
+    the same facts and signed credential as the stored one, which it does not replace."""
+    from course_app.certificates import pdf
+
+    return pdf.with_attachment(
+        pdf.certificate_pdf(_printed(cert, issuer, language)), cert.credential
+    )
+
+
+def _printed(
+    cert: Certificate, issuer: Issuer, language: str | None = None
+) -> "pdf.CertificateText":
     from course_app.certificates import pdf
 
     return pdf.CertificateText(
@@ -249,12 +260,16 @@ def _printed(cert: Certificate, issuer: Issuer) -> "pdf.CertificateText":
         theory_hours=ce_hours(cert.theory_minutes),
         practical_hours=cert.practical_hours,
         competencies=tuple(cert.competencies),
-        cohort=cohort,
+        cohort_name=cert.cohort_name,
+        cohort_starts_on=cert.cohort_starts_on,
+        cohort_ends_on=cert.cohort_ends_on,
         assessors=", ".join(cert.assessors),
-        issued_on=cert.issued_at.date().isoformat(),
-        expires_on=cert.expires_on.isoformat() if cert.expires_on else "no expiry",
+        issued_on=cert.issued_at.date(),
+        expires_on=cert.expires_on,
         issuer=cert.issuer_name,
         verify_url=ob3.verify_url(issuer.base_url, cert.public_id),
+        language=language,
+        issued_in=cert.language,
     )
 
 
@@ -343,6 +358,7 @@ _CARRIED = (
     "cohort_ends_on",
     "assessors",
     "expires_on",
+    "language",
 )
 
 

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -34,6 +35,8 @@ from course_app.certificates.issuer import current_issuer
 from course_app.certificates.public_views import successor
 from course_app.db import get_session
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
+from course_app.i18n.selection import supported_language
 from course_app.jobs.queue import submit
 from course_app.modules.models import Course
 from course_app.requirements import LABELS
@@ -57,11 +60,19 @@ def mine():
 @bp.get("/certificates/<public_id>.pdf")
 @login_required
 def certificate_pdf(public_id: str):
+    """The issued PDF; ``?lang=fr`` (any configured language other than the language of
+    issue) prints the same certificate in that language, made afresh and not stored. An
+    unknown code gets the issued PDF."""
     cert = _own_or_admin(public_id)
+    wanted = supported_language(request.args.get("lang"))
+    document, name = cert.pdf, f"{cert.public_id}.pdf"
+    if wanted and wanted != cert.language:
+        document = services.printed_pdf(cert, current_issuer(), wanted)
+        name = f"{cert.public_id}-{wanted}.pdf"
     return Response(
-        cert.pdf,
+        document,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{cert.public_id}.pdf"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -87,7 +98,8 @@ def transcript_file(kind: str):
             headers={"Content-Disposition": 'attachment; filename="ce-transcript.csv"'},
         )
     provider = current_app.config["PRODUCT_NAME"]
-    data = transcript_pdf.as_pdf(current_user, rows, provider, issuer.name)
+    language = str(get_locale())
+    data = transcript_pdf.as_pdf(current_user, rows, provider, issuer.name, language)
     return Response(
         data,
         mimetype="application/pdf",
@@ -101,7 +113,7 @@ def _admin() -> None:
 
         abort(login_manager.unauthorized())
     permissions.require(
-        permissions.is_admin(current_user), "Only administrators can manage certificates."
+        permissions.is_admin(current_user), N_("Only administrators can manage certificates.")
     )
 
 

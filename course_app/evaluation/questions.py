@@ -11,15 +11,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from course_app.i18n import N_
+
 RATING, TEXT = "rating", "text"
 KINDS = (RATING, TEXT)
-#: A rating question's scale, 1 to 5, in the words learners choose from.
+#: A rating question's scale, 1 to 5, in the words learners choose from (translated where
+#: shown; the report's CSV keeps them in English).
 SCALE = {
-    1: "Strongly disagree",
-    2: "Disagree",
-    3: "Neither agree nor disagree",
-    4: "Agree",
-    5: "Strongly agree",
+    1: N_("Strongly disagree"),
+    2: N_("Disagree"),
+    3: N_("Neither agree nor disagree"),
+    4: N_("Agree"),
+    5: N_("Strongly agree"),
 }
 MAX_QUESTIONS = 20
 MAX_PROMPT = 300
@@ -60,11 +63,11 @@ def clean_answers(questions: Sequence[Question], raw: Mapping[str, str]) -> dict
         value = (raw.get(question.key) or "").strip()
         if not value:
             if question.required:
-                problems[question.key] = "Please answer this question."
+                problems[question.key] = N_("Please answer this question.")
             continue
         if question.kind == RATING:
             if value not in {str(n) for n in SCALE}:
-                problems[question.key] = "Choose one of the five answers."
+                problems[question.key] = N_("Choose one of the five answers.")
                 continue
             answers[question.key] = int(value)
         elif len(value) > MAX_ANSWER:

@@ -1,6 +1,7 @@
 """A learner answers a course's evaluation; its instructors read the anonymous report."""
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -9,6 +10,7 @@ from course_app.db import get_session
 from course_app.evaluation import bp, services
 from course_app.evaluation.questions import SCALE, AnswersRefused, questions_of
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
 from course_app.instructor.loading import taught_course_or_404
 from course_app.modules import services as modules
 from course_app.progress import evaluation_block_reason
@@ -28,7 +30,7 @@ def answer(course_slug: str):
         abort(404)
     permissions.require(
         permissions.can_answer_evaluation(current_user, status),
-        "The evaluation is for the course's enrolled learners.",
+        N_("The evaluation is for the course's enrolled learners."),
     )
     questions = questions_of(status.course.evaluation)
     answered = services.has_answered(db, status.course.id, current_user.id)
@@ -52,7 +54,7 @@ def answer(course_slug: str):
             return redirect(url_for("evaluation.answer", course_slug=course_slug), 303)
         else:
             db.commit()
-            flash("Thank you: your evaluation was recorded, without your name.", "success")
+            flash(_("Thank you: your evaluation was recorded, without your name."), "success")
             return redirect(url_for("modules.course", course_slug=course_slug))
     failed = bool(problems) or bool(form.errors)
     return render_template(

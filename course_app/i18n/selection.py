@@ -29,7 +29,8 @@ def choose_language(
 
 def select_locale() -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    if not has_request_context():  # a job or the CLI: words in the default language
+    if not has_request_context():
+        # A command or scheduled task: no viewer; notices choose their recipient's language.
         return default
     account = None
     if current_user.is_authenticated:
@@ -40,7 +41,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    """The signed-in person's zone (their own, else their province's); UTC for visitors."""
+    """The signed-in person's zone (their own, else their province's); UTC for visitors
+    (and for a command, which has no viewer)."""
     if has_request_context() and current_user.is_authenticated:
         return effective_zone(
             getattr(current_user, "time_zone", None), getattr(current_user, "jurisdiction", None)

@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 from course_app import permissions
 from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
 from course_app.incidents import bp, services
 from course_app.incidents.forms import IncidentForm
 from course_app.incidents.models import KINDS
@@ -46,7 +47,7 @@ def cohort_log(cohort_id: int):
     cohort = db.get(Cohort, cohort_id) or abort(404)
     permissions.require(
         permissions.can_record_incident(current_user, cohort.course_id, cohort.id),
-        "You are not an instructor of this cohort.",
+        N_("You are not an instructor of this cohort."),
     )
     days = services.incident_days(cohort, utcnow().date())
     form = _form(cohort, days)
@@ -85,7 +86,7 @@ def _data(form: IncidentForm) -> services.IncidentData:
 
 def _admin() -> None:
     permissions.require(
-        permissions.can_view_incidents(current_user), "The incident log is for administrators."
+        permissions.can_view_incidents(current_user), N_("The incident log is for administrators.")
     )
 
 

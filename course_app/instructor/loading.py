@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from course_app import permissions
 from course_app.db import get_session
+from course_app.i18n import N_
 from course_app.instructor.models import Cohort
 from course_app.modules.models import Course
 
@@ -15,7 +16,7 @@ def taught_course_or_404(course_slug: str) -> Course:
     query = select(Course).where(Course.slug == course_slug, ~Course.is_archived)
     course = get_session().scalar(query) or abort(404)
     permissions.require(
-        permissions.can_teach(current_user, course.id), "You do not teach this course."
+        permissions.can_teach(current_user, course.id), N_("You do not teach this course.")
     )
     return course
 
@@ -23,7 +24,7 @@ def taught_course_or_404(course_slug: str) -> Course:
 def run_cohort_or_404(cohort_id: int) -> Cohort:
     cohort = get_session().get(Cohort, cohort_id) or abort(404)
     allowed = permissions.can_run_cohort(current_user, cohort.course_id, cohort.id)
-    permissions.require(allowed, "You are not an instructor of this cohort.")
+    permissions.require(allowed, N_("You are not an instructor of this cohort."))
     return cohort
 
 

@@ -9,6 +9,7 @@ from course_app.certificates import services as certificates
 from course_app.certificates.issuer import current_issuer
 from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
 from course_app.instructor import bp, candidates, cohorts, signoff_sheet
 from course_app.instructor.forms import (
     CohortForm,
@@ -32,7 +33,7 @@ from course_app.practical import signoff_days
 def _staff_only():
     permissions.require(
         permissions.can_use_workspace(current_user),
-        "The instructor workspace is for instructors and administrators.",
+        N_("The instructor workspace is for instructors and administrators."),
     )
 
 

@@ -22,6 +22,7 @@ from course_app.auth.models import User
 from course_app.bounded import bounded_date, bounded_int
 from course_app.db import get_session, utcnow
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
 from course_app.instructor import (
     analysis,
     bp,
@@ -209,7 +210,8 @@ def attempt(attempt_id: int):
     db = get_session()
     attempt = db.get(Attempt, attempt_id) or abort(404)
     permissions.require(
-        permissions.can_teach(current_user, attempt.quiz.course_id), "You do not teach this course."
+        permissions.can_teach(current_user, attempt.quiz.course_id),
+        N_("You do not teach this course."),
     )
     references = {ref["id"]: ref["citation"] for ref in attempt.quiz.course.references}
     return render_template(

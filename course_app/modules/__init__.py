@@ -12,8 +12,6 @@ def init_app(app: Flask) -> None:
 
     lesson_time.check_settings(app.config)
     app.add_template_filter(timing.duration, "duration")
-    # Counts, durations and hours in the viewer's language (wording.py).
-    app.add_template_filter(wording.ce_hours_words, "ce_hours")
     app.add_template_filter(wording.plural, "plural")
     app.add_template_filter(wording.minutes_text, "minutes")
     app.add_template_filter(wording.hours_text, "hours")

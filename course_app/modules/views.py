@@ -1,6 +1,7 @@
 """Catalog, course, lesson and dashboard pages."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -116,9 +117,9 @@ def enrol(course_slug: str):
     db = get_session()
     if services.enroll(db, current_user.id, status):
         db.commit()
-        flash(f"You are enrolled in {status.course.title}.", "success")
+        flash(_("You are enrolled in %(course)s.", course=status.course.title), "success")
     else:
-        flash("You were already enrolled in this course.", "info")
+        flash(_("You were already enrolled in this course."), "info")
     return redirect(url_for("modules.course", course_slug=course_slug))
 
 
@@ -143,7 +144,7 @@ def lesson(course_slug: str, lesson_slug: str):
     lesson = status.lesson(lesson_slug) or abort(404)
     permissions.check_course_open(current_user, status)
     if not permissions.can_read_lessons(current_user, status):
-        flash("Enrol in this course to read its lessons.", "info")
+        flash(_("Enrol in this course to read its lessons."), "info")
         return redirect(url_for("modules.course", course_slug=course_slug))
     previous, _following = status.progress.neighbours(lesson.id)
     return render_template(
@@ -181,7 +182,7 @@ def complete(course_slug: str, lesson_slug: str):
     if not outcome.is_complete:
         flash(outcome.time.shortfall_message, "error")
         return redirect(here)
-    flash(f"“{lesson.title}” is marked complete.", "success")
+    flash(_("“%(lesson)s” is marked complete.", lesson=lesson.title), "success")
     return redirect(_url_of(course_slug, status.progress.step_after(lesson.id)))
 
 

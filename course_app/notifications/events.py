@@ -5,10 +5,12 @@ line is the title, the rest the body; the same text goes to the inbox and by e-m
 A template is written for its recipient, never for the request (scheduled work has none):
 it shows a stored time with ``local_date(moment)`` or ``local_time(moment)`` (the zone
 named), both in the recipient's zone, not with the pages' ``local_datetime``. The labels
-below are the settings page's, in English like that page."""
+below are the settings page's, marked for the catalogue and translated there."""
 
 from dataclasses import dataclass
 from datetime import date
+
+from course_app.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -21,30 +23,30 @@ class Event:
 
 
 EVENTS: dict[str, Event] = {
-    "certificate_issued": Event("A certificate was issued to you", essential=True),
-    "certificate_expiring_90": Event("Your certificate expires in 90 days", essential=True),
-    "certificate_expiring_30": Event("Your certificate expires in 30 days", essential=True),
-    "certificate_expiring_7": Event("Your certificate expires in 7 days", essential=True),
-    "certificate_expired": Event("Your certificate expired", essential=True),
-    "certificate_revoked": Event("Your certificate was revoked", essential=True),
+    "certificate_issued": Event(N_("A certificate was issued to you"), essential=True),
+    "certificate_expiring_90": Event(N_("Your certificate expires in 90 days"), essential=True),
+    "certificate_expiring_30": Event(N_("Your certificate expires in 30 days"), essential=True),
+    "certificate_expiring_7": Event(N_("Your certificate expires in 7 days"), essential=True),
+    "certificate_expired": Event(N_("Your certificate expired"), essential=True),
+    "certificate_revoked": Event(N_("Your certificate was revoked"), essential=True),
     # Certificates carry the name, so the answer to a name-change request is always sent.
-    "name_change_approved": Event("Your name change was approved", essential=True),
-    "name_change_refused": Event("Your name change was refused", essential=True),
+    "name_change_approved": Event(N_("Your name change was approved"), essential=True),
+    "name_change_refused": Event(N_("Your name change was refused"), essential=True),
     "cohort_booked": Event(
-        "Your seat in a practical cohort was booked or confirmed", essential=False
+        N_("Your seat in a practical cohort was booked or confirmed"), essential=False
     ),
-    "cohort_moved": Event("Your seat was moved to another practical cohort", essential=False),
-    "cohort_cancelled": Event("Your seat in a practical cohort was cancelled", essential=False),
-    "regrade_changed": Event("A regrade changed one of your results", essential=False),
-    "cooldown_ended": Event("You may try a quiz again", essential=False),
+    "cohort_moved": Event(N_("Your seat was moved to another practical cohort"), essential=False),
+    "cohort_cancelled": Event(N_("Your seat in a practical cohort was cancelled"), essential=False),
+    "regrade_changed": Event(N_("A regrade changed one of your results"), essential=False),
+    "cooldown_ended": Event(N_("You may try a quiz again"), essential=False),
     "signoff_waiting": Event(
-        "Learners are waiting for practical sign-off", essential=False, audience="staff"
+        N_("Learners are waiting for practical sign-off"), essential=False, audience="staff"
     ),
     "certificate_flagged": Event(
-        "A certificate was flagged for review", essential=False, audience="admin"
+        N_("A certificate was flagged for review"), essential=False, audience="admin"
     ),
     "issue_waiting": Event(
-        "Learners are eligible and waiting for a certificate", essential=False, audience="admin"
+        N_("Learners are eligible and waiting for a certificate"), essential=False, audience="admin"
     ),
 }
 

@@ -1,6 +1,8 @@
 """The inbox, marking read, and the choice of non-essential notices."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from course_app.db import get_session
@@ -33,7 +35,10 @@ def mark_all_read():
     db = get_session()
     count = services.mark_read(db, current_user.id)
     db.commit()
-    flash(f"Marked {count} notification(s) read.", "success")
+    flash(
+        ngettext("Marked %(num)d notification read.", "Marked %(num)d notifications read.", count),
+        "success",
+    )
     return redirect(url_for("notifications.inbox"))
 
 
@@ -46,7 +51,7 @@ def settings():
             db, current_user.id, current_user.role, set(request.form.getlist("event"))
         )
         db.commit()
-        flash("Your notification choices are saved.", "success")
+        flash(_("Your notification choices are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template(
         "notifications/settings.html",

@@ -3,7 +3,6 @@
 import json
 
 from flask import Response, current_app, flash, redirect, render_template, session, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -13,6 +12,8 @@ from course_app.auth.models import User
 from course_app.auth.services import WrongPassword, normalize_email
 from course_app.db import get_session
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
+from course_app.i18n.mail import mail_text, speaking
 from course_app.profiles import bp, privacy, services
 from course_app.profiles.forms import (
     CloseAccountForm,
@@ -83,9 +84,9 @@ def save_details():
         form.time_zone.errors.append(error.message)
         return _page(user, 400, details=form)
     db.commit()
-    flash("Your details are saved.", "success")
+    flash(_("Your details are saved."), "success")
     if changed:
-        flash("An administrator will verify your new registration before it counts.", "info")
+        flash(_("An administrator will verify your new registration before it counts."), "info")
     return redirect(url_for("profiles.account"))
 
 
@@ -112,10 +113,10 @@ def change_email():
     mail.deliver(message.id)
     flash(
         _(
-            "We sent a link to %(email)s. Follow it within %(time)s to finish the change; "
+            "We sent a link to %(email)s. Follow it within %(life)s to finish the change; "
             "until then, your address stays as it is.",
             email=new_email,
-            time=_link_life(),
+            life=_link_life(),
         ),
         "info",
     )
@@ -127,17 +128,22 @@ def _link_life() -> str:
 
 
 def _email_change_mail(user: User, token: str | None) -> tuple[str, str]:
-    product = current_app.config["PRODUCT_NAME"]
+    """(subject, body) for the new address, in the requester's language (the address's
+    owner, when it is taken, is unknown to them; they read it as the requester wrote)."""
     if token is None:
-        body = render_template("profiles/email/address_taken.txt", user=user)
-        return f"Your address was given for another {product} account", body
+        subject = N_("Your address was given for another %(product)s account")
+        return mail_text(user.language, "profiles/email/address_taken.txt", subject, user=user)
     link = public_url("profiles.confirm_email", token=token)
-    with force_locale("en"):  # the message's template is in English: so is its duration
+    with speaking(user.language):
         valid_for = _link_life()
-    body = render_template(
-        "profiles/email/confirm_address.txt", user=user, link=link, valid_for=valid_for
+    return mail_text(
+        user.language,
+        "profiles/email/confirm_address.txt",
+        N_("Confirm your new %(product)s e-mail address"),
+        user=user,
+        link=link,
+        valid_for=valid_for,
     )
-    return f"Confirm your new {product} e-mail address", body
 
 
 @bp.get("/account/email/<token>")
@@ -165,14 +171,19 @@ def confirm_email(token: str):
     except DomainError as error:
         db.rollback()
         return render_template("profiles/email_invalid.html", reason=error.message), 400
-    body = render_template("profiles/email/address_changed.txt", user=user, new_email=new)
-    product = current_app.config["PRODUCT_NAME"]
-    message = mail.queue_message(db, old, f"Your {product} e-mail address was changed", body)
+    subject, body = mail_text(
+        user.language,
+        "profiles/email/address_changed.txt",
+        N_("Your %(product)s e-mail address was changed"),
+        user=user,
+        new_email=new,
+    )
+    message = mail.queue_message(db, old, subject, body)
     db.commit()
     mail.deliver(message.id)
     session.clear()
     login_user(user)  # this browser stays in; the rotated token logged out the others
-    flash(f"Your e-mail address is now {new}. Use it to log in.", "success")
+    flash(_("Your e-mail address is now %(email)s. Use it to log in.", email=new), "success")
     return redirect(url_for("profiles.account"))
 
 
@@ -191,7 +202,7 @@ def request_name():
         form.full_name.errors.append(error.message)
         return _page(user, 400, name=form)
     db.commit()
-    flash("Your request is sent. Your name changes when an administrator approves it.", "info")
+    flash(_("Your request is sent. Your name changes when an administrator approves it."), "info")
     return redirect(url_for("profiles.account"))
 
 
@@ -229,7 +240,7 @@ def close():
             db.commit()
             logout_user()
             session.clear()
-            flash("Your account is closed and your personal data removed.", "info")
+            flash(_("Your account is closed and your personal data removed."), "info")
             return redirect(url_for("modules.catalog"))
     status = 400 if form.errors else 200
     return render_template("profiles/close.html", form=form), status

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 #: Saves and submits arriving this long after the deadline still count (network, clocks).
 GRACE = timedelta(seconds=30)
@@ -72,14 +73,22 @@ def start_block_reason(
     if unmet_requirement:
         return unmet_requirement
     if any(a.passed for a in attempts):
-        return "You have passed this quiz."
+        return _("You have passed this quiz.")
     allowed = policy.attempts_allowed
     if allowed and len(attempts) >= allowed:
-        used = f"You have used all {allowed} attempts allowed for this quiz."
+        used = ngettext(
+            "You have used the %(num)d attempt allowed for this quiz.",
+            "You have used all %(num)d attempts allowed for this quiz.",
+            allowed,
+        )
         if policy.refers_to_instructor:
             return (
-                f"{used} You are referred to your instructor, who can review your results with "
-                "you and decide on another attempt."
+                used
+                + " "
+                + _(
+                    "You are referred to your instructor, who can review your results with "
+                    "you and decide on another attempt."
+                )
             )
         return used
     ready_at = cooldown_ends(attempts, policy)

@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -104,7 +105,7 @@ def attempt(attempt_id: int):
     db = get_session()
     if answering.close_if_expired(db, attempt, utcnow()):
         db.commit()
-        flash("Time is up: your attempt was graded with the answers saved by then.", "info")
+        flash(_("Time is up: your attempt was graded with the answers saved by then."), "info")
     items = answering.shown_items(db, attempt)
     # The reader's language: the words only; option keys and their order are the attempt's.
     shown = [replace(item, version=localized_version(item.version)) for item in items]
@@ -140,8 +141,9 @@ def save(attempt_id: int):
         return _refused(attempt_id, error.message)
     db.commit()
     if _wants_json():
-        return jsonify(saved=True, message=f"Answers saved at {utcnow():%H:%M:%S} UTC.")
-    flash("Your answers are saved. You can come back to this attempt later.", "success")
+        saved_at = local_datetime(utcnow())
+        return jsonify(saved=True, message=_("Answers saved at %(when)s.", when=saved_at))
+    flash(_("Your answers are saved. You can come back to this attempt later."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
 
 
@@ -172,7 +174,7 @@ def _auto_issue(course_id: int, learner_id: int) -> None:
     db = get_session()
     if certificates.auto_issue(db, course_id, learner_id, current_issuer):
         db.commit()
-        flash("Your certificate has been issued: see Certificates.", "success")
+        flash(_("Your certificate has been issued: see Certificates."), "success")
 
 
 def _posted_key() -> str | None:
@@ -223,7 +225,7 @@ def keep_answers_of_expired_form(error: CSRFError):
     message = "Your answers were not saved: the page had expired. They are filled in below."
     if _wants_json():
         return jsonify(saved=False, message=message + " Press Save answers."), 400
-    flash(message + " Check them and press Save answers.", "error")
+    flash(message + " " + _("Check them and press Save answers."), "error")
     return redirect(url_for("quizzes.attempt", attempt_id=found["attempt_id"]))
 
 

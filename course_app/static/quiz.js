@@ -18,6 +18,10 @@
   var changes = 0;  // counts edits, so a confirmation only clears what it carried
 
   function say(message) { if (status) { status.textContent = message; } }
+  // The page's words, in its language (data-say-* attributes); "{n}" is a number.
+  function words(name, n) {
+    return (form.getAttribute("data-say-" + name) || "").replace("{n}", String(n));
+  }
 
   function isAnswer(field) { return /^q\d+$/.test(field.name); }
 
@@ -53,8 +57,7 @@
 
   function retryLater() {
     window.clearTimeout(timer);
-    say("Not saved yet — retrying in " + Math.round(delay / 1000) +
-        " s. Your answers are kept in this browser until the server confirms them.");
+    say(words("retrying", Math.round(delay / 1000)));
     timer = window.setTimeout(save, delay);
     delay = Math.min(delay * 2, LONGEST_DELAY_MS);
   }
@@ -79,7 +82,7 @@
     window.clearTimeout(timer);
     inFlight = true;
     var sent = changes;
-    say("Saving…");
+    say(words("saving"));
     fetch(form.action, {
       method: "POST",
       body: new FormData(form),
@@ -111,8 +114,8 @@
   function tick() {
     var minutes = Math.ceil((deadline - new Date()) / 60000);
     clock.textContent = minutes > 0
-      ? "About " + minutes + " minute" + (minutes === 1 ? "" : "s") + " left."
-      : "Time is up: submit now; answers saved by the deadline count.";
+      ? words(minutes === 1 ? "minute-left" : "minutes-left", minutes)
+      : words("time-up");
   }
   tick();
   window.setInterval(tick, 30000);

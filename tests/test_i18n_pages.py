@@ -1,0 +1,257 @@
+"""A French-speaking learner's pages through HTTP: every learner page, flash, form message and
+error page in French (account language ``fr``), and the public verification page in French for
+a visitor whose browser asks for it. Each check names real French text and an English string
+that must no longer show."""
+
+import html
+
+import pytest
+
+from tests.helpers import answers_for, login, long_date, make_user, post, start_quiz, text_of
+from tests.issued import issue_for, public_app
+
+FRENCH = {"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"}
+
+
+def words(response) -> str:
+    """The page as a reader sees it (entities decoded)."""
+    return html.unescape(text_of(response))
+
+
+def assert_french(response, present: tuple[str, ...], absent: tuple[str, ...]) -> str:
+    text = words(response)
+    assert '<html lang="fr">' in text
+    for phrase in present:
+        assert phrase in text, phrase
+    for phrase in absent:
+        assert phrase not in text, phrase
+    return text
+
+
+@pytest.fixture
+def francophone(app, db, content):
+    user = make_user(db, email="eloise@example.org", full_name="Éloïse Tremblay", language="fr")
+    browser = app.test_client()
+    login(browser, user.email)
+    user.browser = browser
+    return user
+
+
+def test_the_course_page_before_and_after_enrolling(francophone):
+    browser = francophone.browser
+    page = browser.get("/courses/basics")
+    assert_french(page, ("M'inscrire à cette formation", "Modules"), ("Enrol in this course",))
+    enrolled = post(browser, "/courses/basics/enrol")
+    after = browser.get(enrolled.headers["Location"])
+    assert_french(
+        after,
+        (
+            "Vous êtes inscrit ou inscrite à",
+            "Progression dans la formation",
+            "Ce qu'il reste à faire pour votre attestation",
+            "Chaque module terminé : leçons lues et questionnaire réussi",
+            "Numéro de permis vérifié par un administrateur",
+        ),
+        ("What remains for your certificate", "Course progress", "Every module complete"),
+    )
+
+
+def test_a_locked_course_and_the_catalogue(francophone):
+    browser = francophone.browser
+    assert_french(
+        browser.get("/courses/advanced"),
+        ("Verrouillée.", "Terminez d'abord", "cette formation s'appuie sur elle"),
+        ("Locked.", "first: this course builds on it"),
+    )
+    assert_french(
+        browser.get("/"),
+        ("Puncture sèche pour physiothérapeutes", "heures de formation continue"),
+        ("Dry needling for physiotherapists", "CE hours of online theory"),
+    )
+
+
+def test_the_lesson_page_chrome(francophone):
+    browser = francophone.browser
+    post(browser, "/courses/basics/enrol")
+    page = browser.get("/courses/basics/lessons/one")
+    assert_french(
+        page,
+        ("Objectifs d'apprentissage", "Marquer cette leçon comme terminée", "10 minutes"),
+        ("Learning objectives", "Mark this lesson complete"),
+    )
+
+
+def test_quiz_pages_in_french(francophone, db):
+    browser = francophone.browser
+    post(browser, "/courses/basics/enrol")
+    overview = browser.get("/courses/basics/quizzes/first")
+    assert_french(
+        overview,
+        ("Note de passage", "Tentatives permises", "Rétroaction", "Commencer la tentative 1"),
+        ("Pass mark", "Start attempt 1", "Attempts allowed"),
+    )
+    attempt_id = start_quiz(browser, "basics", "first")
+    assert_french(
+        browser.get(f"/attempts/{attempt_id}"),
+        ("tentative 1", "Enregistrer les réponses", "Soumettre pour correction", "Question 1 sur"),
+        ("Save answers", "Submit for grading", "Question 1 of"),
+    )
+    submitted = post(
+        browser, f"/attempts/{attempt_id}/submit", answers_for(db, attempt_id, right=False)
+    )
+    assert_french(
+        browser.get(submitted.headers["Location"]),
+        ("Non réussie", "note de passage", "Votre résultat par objectif d'apprentissage"),
+        ("Not passed", "Your score per learning objective", "Back to the quiz"),
+    )
+
+
+def test_search_account_notices_and_certificates(francophone):
+    browser = francophone.browser
+    assert_french(
+        browser.get("/search?q=zzzzqqq"),
+        ("0 leçon trouvée", "Aucune leçon que vous pouvez ouvrir"),
+        ("lessons found", "No lesson you can open"),
+    )
+    assert_french(
+        browser.get("/account"),
+        ("Votre compte", "Fermer votre compte", "Vos données", "Enregistrer les renseignements"),
+        ("Your account", "Close your account", "Save the details"),
+    )
+    assert_french(
+        browser.get("/account/close"),
+        ("Cette action est irréversible", "Fermer mon compte"),
+        ("This cannot be undone",),
+    )
+    assert_french(
+        browser.get("/notifications/settings"),
+        ("Choix des avis", "Votre attestation a été révoquée", "Toujours envoyés"),
+        ("Notification choices", "Your certificate was revoked"),
+    )
+    assert_french(
+        browser.get("/notifications"), ("Rien pour l'instant.",), ("Nothing yet.", "Mark all read")
+    )
+    assert_french(
+        browser.get("/certificates"),
+        ("Mes attestations", "Aucune attestation pour l'instant"),
+        ("My certificates", "No certificate yet"),
+    )
+
+
+def test_a_french_flash_after_saving_notification_choices(francophone):
+    browser = francophone.browser
+    saved = post(browser, "/notifications/settings", {"event": []})
+    assert_french(
+        browser.get(saved.headers["Location"]),
+        ("Vos choix d'avis sont enregistrés.",),
+        ("Your notification choices are saved.",),
+    )
+
+
+def test_the_evaluation_page_before_it_opens(francophone):
+    browser = francophone.browser
+    post(browser, "/courses/basics/enrol")
+    page = browser.get("/courses/basics/evaluation")
+    if page.status_code == 404:
+        pytest.skip("the test course asks for no evaluation")
+    assert_french(
+        page,
+        ("Évaluation de la formation", "L'évaluation de la formation s'ouvre"),
+        ("Course evaluation", "The course evaluation opens"),
+    )
+
+
+def test_error_pages_in_french(francophone, client):
+    missing = francophone.browser.get("/courses/no-such-course")
+    assert missing.status_code == 404
+    assert_french(
+        missing,
+        ("Page introuvable", "Retour aux formations"),
+        ("Page not found", "Back to the courses"),
+    )
+    forbidden = francophone.browser.get("/admin/users")
+    assert forbidden.status_code == 403
+    assert_french(
+        forbidden,
+        ("Vous ne pouvez pas ouvrir cette page", "Seuls les administrateurs peuvent ouvrir"),
+        ("You cannot open", "Only administrators"),
+    )
+    anonymous = client.get("/courses/no-such-course", headers=FRENCH)
+    assert_french(anonymous, ("Page introuvable",), ("Page not found",))
+
+
+def test_english_stays_english(app, db, content):
+    """The same pages for an English account keep their English words."""
+    user = make_user(db, email="ada@example.org", language="en")
+    browser = app.test_client()
+    login(browser, user.email)
+    page = words(browser.get("/courses/basics"))
+    assert '<html lang="en">' in page and "Enrol in this course" in page
+
+
+# --- The public verification page --------------------------------------------------------
+
+
+@pytest.fixture
+def verifying_app(make_app, db):
+    return public_app(make_app, db)
+
+
+def test_a_french_visitor_reads_the_verification_page_in_french(verifying_app, db):
+    cert = issue_for(verifying_app, db, "zoe@example.org", "Zoë Núñez")
+    visitor = verifying_app.test_client()
+    page = visitor.get(f"/verify/{cert.public_id}", headers=FRENCH)
+    assert_french(
+        page,
+        (
+            f"Attestation {cert.public_id}",
+            "Valide",
+            "Titulaire",
+            "Numéro de permis",
+            "Langue de délivrance",
+            long_date(cert.issued_at, "fr"),
+        ),
+        ("Holder", "Registration number", "Valid until", "This page as JSON"),
+    )
+    form = visitor.get("/verify", headers=FRENCH)
+    assert_french(
+        form, ("Vérifier une attestation", "Vérifier ce numéro"), ("Verify a certificate",)
+    )
+    missing = visitor.get("/verify/DN1-0000-0000-0000", headers=FRENCH)
+    assert_french(missing, ("Attestation introuvable",), ("Certificate not found",))
+
+
+def test_the_switcher_works_on_the_verification_page_without_an_account(verifying_app, db):
+    cert = issue_for(verifying_app, db, "zoe@example.org", "Zoë Núñez")
+    visitor = verifying_app.test_client()
+    here = f"/verify/{cert.public_id}"
+    assert '<html lang="en">' in text_of(visitor.get(here))
+    switched = post(visitor, "/language", {"language": "fr", "next": here})
+    assert switched.headers["Location"].endswith(here)
+    assert_french(visitor.get(here), ("Titulaire",), ("Holder",))
+
+
+# --- Staff pages (the first ones translated) -----------------------------------------------
+
+
+def test_the_administration_and_users_pages_in_french(app, db, content):
+    from course_app.auth.models import Role
+
+    admin = make_user(db, email="admin@example.org", role=Role.ADMIN, language="fr")
+    browser = app.test_client()
+    login(browser, admin.email)
+    assert_french(
+        browser.get("/admin/"),
+        ("Journal d'audit", "Boîte d'envoi", "Permis à vérifier"),
+        ("Audit trail", "Licences to verify"),
+    )
+    assert_french(
+        browser.get("/admin/users"),
+        ("Utilisateurs", "Inviter un utilisateur", "Nom, courriel ou numéro de permis", "par nom"),
+        ("Invite a user", "by name"),
+    )
+    assert_french(
+        browser.get("/instructor/"),
+        ("Espace formateur", "Relevé de notes"),
+        ("Instructor workspace", "Gradebook"),
+    )
