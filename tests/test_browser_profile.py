@@ -1,8 +1,10 @@
 """The account page in a real browser, at 360 px and 1280 px: a learner corrects their
 registration (a wrong time zone first), moves to a new e-mail address through the link sent
 to it, asks for a new name, opens the closure page; an administrator approves the name and
-finds the learner among the licences to verify. axe, the HTML checker and no sideways
-scrolling on every page."""
+finds the learner among the licences to verify. Then a learner holding a certificate closes
+their account (a wrong password refused first), is logged out, cannot log in again, and the
+certificate still verifies at its public address with the name it was issued with. axe, the
+HTML checker and no sideways scrolling on every page."""
 
 import json
 import re
@@ -98,3 +100,65 @@ def test_profile_journey(test_course_server, browser, tmp_path, viewport):
     _look(admin, admin_visit, viewport, "licences-to-verify")
     visit.assert_clean()
     admin_visit.assert_clean()
+
+
+def _ada_holds_a_certificate(app) -> str:
+    """Ada, enrolled in 'basics', with a certificate for it; returns its public id."""
+    from course_app.auth.models import User
+    from course_app.certificates import services
+    from course_app.certificates.issuer import current_issuer
+    from course_app.db import EXTENSION_KEY
+    from course_app.modules.models import Course, Enrollment
+
+    with app.extensions[EXTENSION_KEY]() as db:
+        ada = db.scalar(select(User).where(User.email == "ada@example.org"))
+        course = db.scalar(select(Course).where(Course.slug == "basics"))
+        db.add(Enrollment(user_id=ada.id, course_id=course.id))
+        db.commit()
+        with app.test_request_context("/"):
+            cert = services.issue_unchecked(db, course, ada, current_issuer())
+        db.commit()
+        return cert.public_id
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_account_closure_journey(test_course_server, browser, tmp_path, viewport):
+    """PIPEDA: the learner closes the account from the privacy page; the certificate issued
+    before stays verifiable, under the name it carries, by anyone."""
+    app, url = test_course_server
+    _people(app)
+    public_id = _ada_holds_a_certificate(app)
+    page = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[viewport]).new_page()
+    visit = Visit(page, f"closure-{viewport}", tmp_path)
+    log_in_as(page, url, "ada@example.org")
+    page.get_by_role("link", name="Account").click()
+    page.get_by_role("link", name="Close your account").click()
+    page.get_by_text("Certificates already issued stay verifiable").wait_for()
+    _look(page, visit, viewport, "close")
+    page.get_by_label("Your password").fill("not the password at all")
+    page.get_by_role("button", name="Close my account").click()
+    page.locator("#close_password-error").get_by_text("The password is not correct.").wait_for()
+    _look(page, visit, viewport, "close-wrong-password")
+    page.get_by_label("Your password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Close my account").click()
+    page.get_by_text("Your account is closed and your personal data removed.").wait_for()
+    _look(page, visit, viewport, "closed")
+    page.goto(url + "/account")  # logged out: the account page asks for a login
+    page.get_by_role("button", name="Log in").wait_for()
+    assert "/auth/login" in page.url
+
+    page.get_by_label("E-mail address").fill("ada@example.org")
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_text("The e-mail address or the password is not correct.").first.wait_for()
+    assert "/auth/login" in page.url
+    _look(page, visit, viewport, "login-refused")
+
+    anyone = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[viewport]).new_page()
+    visit.page = anyone
+    anyone.goto(f"{url}/verify/{public_id}")
+    anyone.get_by_role("status").get_by_text("Valid").wait_for()
+    shown = anyone.get_by_role("main").inner_text()
+    assert "Ada Lovelace" in shown and "ada@example.org" not in shown
+    _look(anyone, visit, viewport, "verify-after-closure")
+    visit.assert_clean()
