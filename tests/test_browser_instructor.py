@@ -1,7 +1,8 @@
 """The instructor's journey in a real browser with the real curriculum: edit a lesson with
 live preview and publish; gradebook; a learner's attempt; item analysis with its charts; fix a
 key and regrade; run a cohort (hours, one-page sign-off, incident log); then the learner's view
-of the practical, at 360 px, and an administrator reading and exporting the incident log. See
+of the practical, at 360 px, and an administrator reading and exporting the incident log. Item
+analysis that flags an item only once it has ITEM_ANALYSIS_MIN_ANSWERS answers. See
 tests/browser_support.py for the checks every visited page gets."""
 
 import re
@@ -206,3 +207,73 @@ def _admin_reads_and_exports_the_incidents(browser, url: str, visit, viewport: s
         admin.get_by_role("link", name="Download as CSV").click()
     text = download.value.path().read_text(encoding="utf-8-sig")
     assert "The needle passed through the glove." in text and "Course lead" in text
+
+
+def _teach_basics(app) -> None:
+    from sqlalchemy import select
+
+    from course_app.auth.models import Role
+    from course_app.db import EXTENSION_KEY
+    from course_app.instructor.models import CourseStaff
+    from course_app.modules.models import Course
+    from tests.helpers import make_user
+
+    with app.extensions[EXTENSION_KEY]() as db:
+        teacher = make_user(
+            db, email="tess@example.org", role=Role.INSTRUCTOR, full_name="Tess Teacher"
+        )
+        course_id = db.scalar(select(Course.id).where(Course.slug == "basics"))
+        db.add(CourseStaff(course_id=course_id, user_id=teacher.id))
+        db.commit()
+
+
+def _graded_attempts(app, first: int, count: int) -> None:
+    """``count`` more learners' graded attempts at 'first', inserted directly: everyone right
+    on its first item (the "nearly everyone gets this right" flag), mixed on the others."""
+    from course_app.db import EXTENSION_KEY
+    from tests.helpers import make_user
+    from tests.test_item_analysis import _seed
+
+    pattern = [(1, 1, 1), (1, 1, 0), (1, 0, 0), (1, 1, 0), (1, 0, 0)]
+    with app.extensions[EXTENSION_KEY]() as db:
+        # They never log in: one unusable hash spares hashing a password per learner.
+        users = [
+            make_user(db, email=f"l{first + n}@example.org", password_hash="!")
+            for n in range(count)
+        ]
+        _seed(db, users, [pattern[n % len(pattern)] for n in range(count)])
+
+
+def _item_row(page, key: str):
+    return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=key))
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_item_analysis_flags_only_with_enough_answers(
+    test_course_server, browser, tmp_path, viewport
+):
+    """Five answers: no flag, and the page says an item needs ITEM_ANALYSIS_MIN_ANSWERS
+    (20) first; twenty-five: the item everyone gets right is flagged."""
+    app, url = test_course_server
+    assert app.config["ITEM_ANALYSIS_MIN_ANSWERS"] == 20
+    _teach_basics(app)
+    _graded_attempts(app, 0, 5)
+    page = browser.new_context(viewport=VIEWPORTS[viewport], bypass_csp=True).new_page()
+    visit = Visit(page, f"item-flags-{viewport}", tmp_path)
+    log_in_as(page, url, "tess@example.org")
+    page.goto(url + "/instructor/courses/basics/quizzes/first/analysis")
+    page.get_by_text("An item is flagged only once it has 20 answers or more.").wait_for()
+    page.get_by_text("With fewer than 20 graded attempts").wait_for()
+    row = _item_row(page, re.compile("^q-single"))
+    assert row.get_by_role("cell").nth(0).inner_text() == "5"
+    assert "Nearly everyone gets this right" not in page.get_by_role("main").inner_text()
+    visit.check("item-analysis-few-answers")
+
+    _graded_attempts(app, 5, 20)
+    page.reload()
+    row = _item_row(page, re.compile("^q-single"))
+    assert row.get_by_role("cell").nth(0).inner_text() == "25"
+    row.get_by_text("Nearly everyone gets this right").wait_for()
+    assert page.get_by_text("With fewer than 20 graded attempts").count() == 0
+    visit.check("item-analysis-enough-answers")
+    visit.assert_clean()
