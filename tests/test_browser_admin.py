@@ -1,7 +1,8 @@
 """The administrator's journey in a real browser with the real curriculum: verify a licence,
 the eligibility queue → issue → download the PDF → public verification says valid → revoke →
-verification says revoked, with the reason. See tests/browser_support.py for the checks every
-visited page gets."""
+verification says revoked, with the reason → change an instructor's role → the audit trail
+names the people and objects and lists each change field by field. See
+tests/browser_support.py for the checks every visited page gets."""
 
 import re
 
@@ -30,7 +31,9 @@ def _a_learner_ready_for_level_1(app) -> int:
 
     with app.extensions[EXTENSION_KEY]() as db:
         make_user(db, email="root@example.org", role=Role.ADMIN, full_name="Ada Admin")
-        teacher = make_user(db, email="tess@example.org", role=Role.INSTRUCTOR)
+        teacher = make_user(
+            db, email="tess@example.org", role=Role.INSTRUCTOR, full_name="Tess Teacher"
+        )
         course_id = db.scalar(select(Course.id).where(Course.slug == "dry-needling-level-1"))
         db.add(CourseStaff(course_id=course_id, user_id=teacher.id))
         db.commit()
@@ -81,7 +84,51 @@ def test_administrator_journey(real_course_server, browser, tmp_path, viewport):
     anonymous.reload()
     anonymous.get_by_text("Reason: Issued in error").wait_for()
     visit.check("verify-revoked")
+    visit.page = page
+    _change_a_role(page, url, visit)
+    _read_the_audit_trail(page, url, visit, public_id)
     visit.assert_clean()
+
+
+def _change_a_role(page, url: str, visit) -> None:
+    page.goto(url + "/admin/users?q=tess")
+    page.get_by_role("link", name="Tess Teacher").click()
+    page.get_by_label("Role", exact=True).select_option("admin")
+    page.get_by_role("button", name="Change the role").click()
+    page.get_by_text("Tess Teacher's role changed.").wait_for()
+    visit.check("role-changed")
+
+
+def _audit_row(page, action: str):
+    return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=action))
+
+
+def _read_the_audit_trail(page, url: str, visit, public_id: str) -> None:
+    """Entries name who did what to whom ("User Tess Teacher", not "user 3") and list each
+    changed field's value before → after."""
+    page.goto(url + "/admin/audit")
+    role = _audit_row(page, "user.role_changed")
+    assert role.get_by_role("cell").all_inner_texts()[1:] == [
+        "Ada Admin",
+        "User Tess Teacher",
+        "Role: instructor → admin",
+        "",
+    ]
+    revoked = _audit_row(page, "certificate.revoked")
+    assert f"Certificate {public_id}" in revoked.inner_text()
+    assert "Issued in error" in revoked.inner_text()
+    table = page.get_by_role("table").inner_text()
+    assert not re.search(r"\b(user|course|certificate) \d+\b", table), table
+    visit.check("audit")
+    page.get_by_label("Action").select_option("user.licence_verified")
+    page.get_by_label("Who (name or e-mail)").fill("ada admin")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("table").get_by_text("1 entry, newest first").wait_for()
+    licence = _audit_row(page, "user.licence_verified").inner_text()
+    assert f"User {LEARNER}" in licence and "Ada Admin" in licence
+    assert "Licence verified at: – → 20" in licence
+    assert "Registration number: – → PT12345" in licence
+    visit.check("audit-licence")
 
 
 def _issue_from_the_queue(page, visit) -> str:
