@@ -11,8 +11,9 @@ BENCH_DB ?= postgresql+psycopg://postgres@127.0.0.1:5432/course_app_bench_staff
 LEARNERS ?= 10000
 # Test processes (pytest-xdist): one per CPU; a test file's tests stay in one process.
 # TEST_WORKERS=0 runs everything in this one process (for pdb, or to read output in order).
+# The 20 slowest tests are listed at the end, to see where the CI budget (45 min) goes.
 TEST_WORKERS ?= auto
-PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=20
 # Ralph, the learning record store tests/test_xapi_ralph.py sends statements to: its own
 # venv, as its pins (FastAPI, pydantic) are no business of the app's.
 RALPH_VENV ?= .venv-ralph
