@@ -21,7 +21,7 @@ from flask_babel import gettext, ngettext
 from course_app.i18n import N_
 from course_app.practical import PASS, Competency, PracticalRecord, PracticalStatus
 from course_app.progress import CourseProgress, ModuleProgress, evaluation_block_reason
-from course_app.wording import minutes_text
+from course_app.wording import minutes_text, number
 
 MODULES = N_("Every module complete: lessons read and quiz passed")
 FINAL_EXAM = N_("Final exam passed")
@@ -243,10 +243,10 @@ def _hours_requirement(standing: CourseStanding) -> Requirement:
     if hours_left > 0:
         attended = gettext(
             "attended %(hours)s of the course's %(required)s",
-            hours=f"{standing.practical.hours:g}",
-            required=f"{standing.minimum_hours:g}",
+            hours=number(standing.practical.hours),
+            required=number(standing.minimum_hours),
         )
-        hours = f"{hours_left:g}"
+        hours = number(hours_left)
         details.append(
             gettext("%(hours)s in-person hours (%(attended)s)", hours=hours, attended=attended)
         )

@@ -318,7 +318,7 @@ def test_check_quizzes_checks_a_final_on_its_own_questions_and_the_course_for_du
     assert len(dupes) == 30  # six identical statements: fifteen pairs, each on both items
 
 
-def test_the_item_writing_checks_are_registered_for_check_content():
+def test_the_item_writing_checks_are_registered_for_check_content(tmp_path):
     from course_app import content_warnings as cw
 
     course = type(
@@ -328,6 +328,9 @@ def test_the_item_writing_checks_are_registered_for_check_content():
             "quizzes": (quiz(true_false("t", False, prompt="Is it never so?")),),
             "lessons": (),
             "media": (),
+            # Every check runs, the translations' too: a course folder with nothing else.
+            "path": str(tmp_path / "course.toml"),
+            "languages": ("en",),
         },
     )
     assert rules(cw.content_warnings([course])) == [("negative-stem", "t")]

@@ -21,6 +21,7 @@ from course_app.lesson_minutes import (
     lesson_minutes_warnings,
 )
 from course_app.modules.content import parse_content
+from course_app.modules.translation_files import digest, is_translation, translation_path
 from tests.conftest import TEST_CONTENT
 
 
@@ -76,11 +77,27 @@ def tree(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(TEST_CONTENT, target)
     for lesson in target.glob("*/lessons/*.md"):  # 90 % of their minutes in words
+        if is_translation(lesson):
+            continue
         text = lesson.read_text(encoding="utf-8")
         minutes = int(re.search(r"(?m)^minutes = (\d+)$", text).group(1))
         filler = words(int(minutes * READING_WPM * 0.9))
         lesson.write_text(text + "\n" + filler + "\n", encoding="utf-8")
+        _mark_translation_reviewed(lesson)
     return target
+
+
+def _mark_translation_reviewed(english: Path) -> None:
+    """The French beside an edited lesson records the new English digest, as a translator
+    does once the change is reviewed (the filler is not prose to translate)."""
+    french = translation_path(english, "fr")
+    if french.exists():
+        text = re.sub(
+            r'(?m)^translation_of = "[0-9a-f]+"$',
+            f'translation_of = "{digest(english)}"',
+            french.read_text(encoding="utf-8"),
+        )
+        french.write_text(text, encoding="utf-8")
 
 
 def set_minutes(tree: Path, minutes: int) -> Path:

@@ -15,6 +15,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(wording.plural, "plural")
     app.add_template_filter(wording.minutes_text, "minutes")
     app.add_template_filter(wording.hours_text, "hours")
+    # "6.75 CE hours", "1,17 heure de FC": the count with its word (``ce_hours`` is the number).
+    app.add_template_filter(wording.ce_hours_words, "ce_hours_words")
     app.add_template_filter(wording.number, "number")
     app.add_template_filter(localized, "localized")  # a row in the reader's language
     structure.init_app(app)
