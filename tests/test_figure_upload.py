@@ -116,7 +116,7 @@ def test_only_the_course_s_instructors_upload_its_figures(app, db, content):
     browser = app.test_client()
     login(browser, "other@example.org")
     assert _upload(browser, SVG, "calf.svg").status_code == 403
-    assert db.scalar(select(MediaFile.id)) is None
+    assert db.scalar(select(MediaFile.id).where(MediaFile.key == "calf")) is None
 
 
 def test_uploaded_figures_export_to_media_and_load_back(app, db, instructor, tmp_path):

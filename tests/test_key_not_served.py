@@ -62,6 +62,16 @@ def quiz_taker(make_app, db):
     return browser
 
 
+#: The quiz form's messages for its script (course_app/templates/quizzes/attempt.html).
+SCRIPT_MESSAGES = {
+    "data-say-saving",
+    "data-say-retrying",
+    "data-say-minute-left",
+    "data-say-minutes-left",
+    "data-say-time-up",
+}
+
+
 def right_texts(db, attempt_id: int) -> dict[str, tuple[str, set[str], int]]:
     """Per question field: its type, the texts of its right options, its number of options."""
     rows = db.execute(
@@ -86,7 +96,11 @@ def test_no_attribute_or_value_of_the_page_tells_the_right_option(quiz_taker, db
         page = Choices()
         page.feed(text_of(quiz_taker.get(f"/attempts/{attempt_id}")))
         assert all("src" in script for script in page.scripts), "no inline script"
-        assert page.data_attributes <= {"data-autosave", "data-deadline"}
+        # The form's script messages (data-say-*, in the reader's language) say nothing of
+        # any answer: fixed texts, the same on every attempt.
+        said = {name for name in page.data_attributes if name.startswith("data-say-")}
+        assert page.data_attributes - said <= {"data-autosave", "data-deadline"}
+        assert said <= SCRIPT_MESSAGES
         for name, (kind, right, count) in right_texts(db, attempt_id).items():
             inputs = page.inputs[name]
             assert [i["value"] for i in inputs] == [str(n) for n in range(1, count + 1)]
