@@ -255,3 +255,28 @@ def test_the_administration_and_users_pages_in_french(app, db, content):
         ("Espace formateur", "Relevé de notes"),
         ("Instructor workspace", "Gradebook"),
     )
+
+
+def speaking(db, user, language: str):
+    """``user`` now reads the pages in ``language`` (their account preference)."""
+    user.language = language
+    db.commit()
+    return user.browser
+
+
+def test_the_gradebook_and_a_learners_page_in_french_and_english(db, learner, instructor):
+    browser = speaking(db, instructor, "fr")
+    book = "/instructor/courses/basics/gradebook"
+    assert_french(
+        browser.get(book),
+        ("Relevé de notes : ", "Trier par", "Temps consacré", "Télécharger ces lignes en CSV"),
+        ("Sort by", "Time on task", "Download these rows as CSV", "Not started"),
+    )
+    person = f"/instructor/courses/basics/learners/{learner.id}"
+    assert_french(
+        browser.get(person),
+        ("Toutes les tentatives dans", "Accorder l'exception", "Tentatives supplémentaires"),
+        ("Every attempt in", "Grant the exception", "Extra attempts"),
+    )
+    english = words(speaking(db, instructor, "en").get(book))
+    assert "Sort by" in english and "Trier par" not in english

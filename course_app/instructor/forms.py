@@ -1,5 +1,6 @@
 """Forms of the instructor workspace."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -220,15 +221,15 @@ def settings_form_for(draw_labels: list[str]) -> type[QuizSettingsForm]:
 class AllowanceForm(FlaskForm):
     """An exception for one learner at one quiz: extra attempts and/or a lifted cooldown."""
 
-    quiz = SelectField("Quiz", validators=[DataRequired()])
+    quiz = SelectField(_l("Quiz"), validators=[DataRequired()])
     extra_attempts = IntegerField(
-        "Extra attempts (0 to 5)",
+        _l("Extra attempts (0 to 5)"),
         default=1,
-        validators=[InputRequired(), NumberRange(0, 5, message="Choose from 0 to 5.")],
+        validators=[InputRequired(), NumberRange(0, 5, message=_l("Choose from 0 to 5."))],
     )
-    lift_cooldown = BooleanField("Lift the current cooldown: the learner may start now")
+    lift_cooldown = BooleanField(_l("Lift the current cooldown: the learner may start now"))
     reason = TextAreaField(
-        "Reason (kept in the audit trail)", validators=[DataRequired(), Length(max=500)]
+        _l("Reason (kept in the audit trail)"), validators=[DataRequired(), Length(max=500)]
     )
 
 
