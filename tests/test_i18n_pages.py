@@ -280,3 +280,18 @@ def test_the_gradebook_and_a_learners_page_in_french_and_english(db, learner, in
     )
     english = words(speaking(db, instructor, "en").get(book))
     assert "Sort by" in english and "Trier par" not in english
+
+
+def test_item_analysis_in_french_and_english(db, learner, instructor):
+    from tests.helpers import take_quiz
+
+    take_quiz(learner.browser, db, "basics", "first", right=False)
+    browser = speaking(db, instructor, "fr")
+    analysis = "/instructor/courses/basics/quizzes/first/analysis"
+    assert_french(
+        browser.get(analysis),
+        ("Analyse des items", "Répartition des résultats", "Facilité", "Tranche de résultat (%)"),
+        ("Score distribution", "Item statistics", "Graded attempts", "Score band"),
+    )
+    english = words(speaking(db, instructor, "en").get(analysis))
+    assert "Score distribution" in english and "Score band (%)" in english
