@@ -295,3 +295,37 @@ def test_item_analysis_in_french_and_english(db, learner, instructor):
     )
     english = words(speaking(db, instructor, "en").get(analysis))
     assert "Score distribution" in english and "Score band (%)" in english
+
+
+def test_cohorts_and_the_practical_sign_off_in_french_and_english(real_app, db, teacher):
+    from sqlalchemy import select
+
+    from course_app.auth.models import User
+    from tests.test_practical import create_cohort, learner_browser
+
+    tess = db.scalar(select(User).where(User.email == "teacher@example.org"))
+    tess.browser = teacher
+    cohort_id = create_cohort(teacher)
+    learner, _ = learner_browser(real_app, db, "ada@example.org")
+    speaking(db, tess, "fr")
+    added = post(teacher, f"/instructor/cohorts/{cohort_id}", {"email": learner.email})
+    assert_french(
+        teacher.get(added.headers["Location"]),
+        ("a été ajouté à la cohorte", "Liste d'attente", "Ajouter un apprenant", "Lieu"),
+        ("added to the cohort", "Waiting list", "Add a learner"),
+    )
+    assert_french(
+        teacher.get("/instructor/courses/dry-needling-level-1/cohorts"),
+        ("Cohortes : ", "Nouvelle cohorte", "Premier jour", "Créer la cohorte"),
+        ("New cohort", "First day", "Create cohort"),
+    )
+    practical = f"/instructor/cohorts/{cohort_id}/learners/{learner.id}"
+    assert_french(
+        teacher.get(practical),
+        ("Stage pratique : ", "État du stage pratique : <strong>Non commencé</strong>"),
+        ("Practical status", "Competencies", "Save hours"),
+    )
+    hours = post(teacher, f"{practical}/hours", {"hours": "99"})
+    assert_french(hours, ("Les heures de présence doivent aller de 0",), ("Hours attended",))
+    speaking(db, tess, "en")
+    assert "Practical status: <strong>Not started</strong>" in words(teacher.get(practical))
