@@ -9,6 +9,7 @@ import pytest
 
 from tests.helpers import answers_for, login, long_date, make_user, post, start_quiz, text_of
 from tests.issued import issue_for, public_app
+from tests.test_certificates import finished  # noqa: F401 (a learner who completed Level 1)
 
 FRENCH = {"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"}
 
@@ -329,3 +330,32 @@ def test_cohorts_and_the_practical_sign_off_in_french_and_english(real_app, db, 
     assert_french(hours, ("Les heures de présence doivent aller de 0",), ("Hours attended",))
     speaking(db, tess, "en")
     assert "Practical status: <strong>Not started</strong>" in words(teacher.get(practical))
+
+
+def test_the_certificate_queue_and_a_certificates_page_in_french_and_english(
+    real_app,
+    db,
+    finished,  # noqa: F811 (the fixture imported above)
+):
+    from course_app.auth.models import Role
+    from tests.test_certificates import issue, verify_licence
+
+    ada = make_user(db, email="admin@example.org", role=Role.ADMIN, language="fr")
+    browser = real_app.test_client()
+    login(browser, ada.email)
+    ada.browser = browser
+    verify_licence(browser, finished)
+    assert_french(
+        browser.get("/admin/certificates"),
+        ("Attestations", "Délivrer aux apprenants choisis", "Enregistrer les paramètres"),
+        ("Issue to the selected learners", "Save settings", "Learner's name"),
+    )
+    cert = issue(browser, db, finished)
+    revoked = post(browser, f"/admin/certificates/{cert.public_id}/revoke", {"reason": ""})
+    assert_french(
+        browser.get(revoked.headers["Location"]),
+        ("Indiquez le motif", "Clé de signature", "Révoquer cette attestation", "Évaluateurs"),
+        ("Give the reason", "Signing key", "Revoke this certificate"),
+    )
+    english = words(speaking(db, ada, "en").get(f"/admin/certificates/{cert.public_id}"))
+    assert "Revoke this certificate" in english and "Révoquer" not in english
