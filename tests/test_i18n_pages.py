@@ -359,3 +359,32 @@ def test_the_certificate_queue_and_a_certificates_page_in_french_and_english(
     )
     english = words(speaking(db, ada, "en").get(f"/admin/certificates/{cert.public_id}"))
     assert "Revoke this certificate" in english and "Révoquer" not in english
+
+
+def test_a_users_page_its_refusals_and_flashes_in_french_and_english(app, db, content):
+    from course_app.auth.models import Role
+
+    admin = make_user(db, email="admin@example.org", role=Role.ADMIN, language="fr")
+    lee = make_user(db, email="lee@example.org", full_name="Lee Learner")
+    admin.browser = app.test_client()
+    login(admin.browser, admin.email)
+    page = f"/admin/users/{lee.id}"
+    assert_french(
+        admin.browser.get(page),
+        ("Rôle et accès", "Vérifier le numéro de permis", "Désactiver Lee Learner", "Apprenant"),
+        ("Role and access", "Verify the registration number", "Deactivate", "No recorded change"),
+    )
+    refused = post(admin.browser, f"/admin/users/{admin.id}/role", {"role": "learner"})
+    assert_french(
+        admin.browser.get(refused.headers["Location"]),
+        ("Le dernier administrateur actif ne peut pas être rétrogradé.", "Administrateur"),
+        ("last active administrator",),
+    )
+    changed = post(admin.browser, f"/admin/users/{lee.id}/role", {"role": "instructor"})
+    assert_french(
+        admin.browser.get(changed.headers["Location"]),
+        ("Le rôle de Lee Learner a été modifié.", "Formateur"),
+        ("role changed",),
+    )
+    english = words(speaking(db, admin, "en").get(page))
+    assert "Role and access" in english and "Rôle et accès" not in english
