@@ -388,3 +388,21 @@ def test_a_users_page_its_refusals_and_flashes_in_french_and_english(app, db, co
     )
     english = words(speaking(db, admin, "en").get(page))
     assert "Role and access" in english and "Rôle et accès" not in english
+
+
+def test_the_audit_trail_in_french_and_english(app, db, content):
+    from course_app.auth.models import Role
+
+    admin = make_user(db, email="admin@example.org", role=Role.ADMIN, language="fr")
+    admin.browser = app.test_client()
+    login(admin.browser, admin.email)
+    lee = make_user(db, email="lee@example.org", full_name="Lee Learner")
+    post(admin.browser, f"/admin/users/{lee.id}/role", {"role": "instructor"})
+    text = assert_french(
+        admin.browser.get("/admin/audit"),
+        ("Journal d'audit", "Qui (nom ou courriel)", "Avant → après", "Exporter en CSV"),
+        ("Who (name or e-mail)", "Before → after", "newest first", "Export as CSV"),
+    )
+    assert "user.role_changed" in text  # the action's code is data, not a phrase
+    english = words(speaking(db, admin, "en").get("/admin/audit"))
+    assert "Before → after" in english and "Avant → après" not in english
