@@ -406,3 +406,23 @@ def test_the_audit_trail_in_french_and_english(app, db, content):
     assert "user.role_changed" in text  # the action's code is data, not a phrase
     english = words(speaking(db, admin, "en").get("/admin/audit"))
     assert "Before → after" in english and "Avant → après" not in english
+
+
+def test_the_outbox_and_the_completion_report_in_french_and_english(app, db, content):
+    from course_app.auth.models import Role
+
+    admin = make_user(db, email="admin@example.org", role=Role.ADMIN, language="fr")
+    admin.browser = app.test_client()
+    login(admin.browser, admin.email)
+    assert_french(
+        admin.browser.get("/admin/outbox"),
+        ("Boîte d'envoi", "Destinataire ou objet", "Sans serveur de courriel"),
+        ("Recipient or subject", "Without a mail server", "No messages yet"),
+    )
+    assert_french(
+        admin.browser.get("/admin/reports"),
+        ("Rapport d'achèvement", "Formation ou cohorte", "Télécharger en CSV"),
+        ("Completion report", "Course or cohort", "Download as CSV"),
+    )
+    english = words(speaking(db, admin, "en").get("/admin/reports"))
+    assert "Completion report" in english and "Rapport" not in english
