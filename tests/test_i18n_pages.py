@@ -426,3 +426,33 @@ def test_the_outbox_and_the_completion_report_in_french_and_english(app, db, con
     )
     english = words(speaking(db, admin, "en").get("/admin/reports"))
     assert "Completion report" in english and "Rapport" not in english
+
+
+def test_the_incident_log_in_french_and_english(real_app, db, teacher):
+    from sqlalchemy import select
+
+    from course_app.auth.models import Role, User
+    from tests.test_incidents import needlestick
+    from tests.test_practical import create_cohort
+
+    tess = db.scalar(select(User).where(User.email == "teacher@example.org"))
+    tess.browser = teacher
+    cohort_id = create_cohort(teacher)
+    log = f"/instructor/cohorts/{cohort_id}/incidents"
+    speaking(db, tess, "fr")
+    recorded = post(teacher, log, needlestick())
+    assert_french(
+        teacher.get(recorded.headers["Location"]),
+        ("Incident nº 1 consigné.", "Piqûre accidentelle", "Type d'incident", "Mesures prises"),
+        ("Needlestick injury", "Kind of incident", "Action taken", "Record incident"),
+    )
+    admin = make_user(db, email="admin@example.org", role=Role.ADMIN, language="fr")
+    admin.browser = real_app.test_client()
+    login(admin.browser, admin.email)
+    assert_french(
+        admin.browser.get("/admin/incidents"),
+        ("Incidents en laboratoire", "Piqûre accidentelle", "Signalé à"),
+        ("Needlestick injury", "Reported to", "Download as CSV"),
+    )
+    english = words(speaking(db, tess, "en").get(log))
+    assert "Needlestick injury" in english and "Piqûre" not in english
