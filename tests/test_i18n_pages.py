@@ -456,3 +456,27 @@ def test_the_incident_log_in_french_and_english(real_app, db, teacher):
     )
     english = words(speaking(db, tess, "en").get(log))
     assert "Needlestick injury" in english and "Piqûre" not in english
+
+
+def test_the_lesson_list_and_editor_in_french_and_english(db, instructor):
+    browser = speaking(db, instructor, "fr")
+    base = "/instructor/courses/basics/lessons"
+    assert_french(
+        browser.get(base),
+        ("Leçons : ", "Leçons par module", "Modifier", "Comme dans content/"),
+        ("Lessons by module", "As in content/", "Edits made here are real"),
+    )
+    editor = f"{base}/one/edit"
+    assert_french(
+        browser.get(editor),
+        ("Vous modifiez la version publiée.", "Enregistrer le brouillon", "Texte (Markdown)"),
+        ("Save draft", "Update preview", "You are editing the published version."),
+    )
+    saved = post(browser, editor, {"title": "One", "body": "## Body\n\nText.", "action": "draft"})
+    assert_french(
+        browser.get(saved.headers["Location"]),
+        ("Brouillon enregistré.", "Vous modifiez un brouillon non publié"),
+        ("Draft saved.",),
+    )
+    english = words(speaking(db, instructor, "en").get(editor))
+    assert "Save draft" in english and "Enregistrer le brouillon" not in english

@@ -112,13 +112,15 @@ class ConfirmForm(FlaskForm):
 
 
 class LessonForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(
-        "Text (Markdown)",
+        _l("Text (Markdown)"),
         validators=[DataRequired(), Length(max=200_000)],
         filters=[unix_newlines],
-        description="Headings start at ##. Label claims Supported, Proposed or Contested and "
-        "cite sources as [S1]. The preview is rendered and sanitized exactly as learners see it.",
+        description=_l(
+            "Headings start at ##. Label claims Supported, Proposed or Contested and cite "
+            "sources as [S1]. The preview is rendered and sanitized exactly as learners see it."
+        ),
     )
 
 
