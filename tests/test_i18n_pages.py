@@ -478,5 +478,10 @@ def test_the_lesson_list_and_editor_in_french_and_english(db, instructor):
         ("Brouillon enregistré.", "Vous modifiez un brouillon non publié"),
         ("Draft saved.",),
     )
+    assert_french(
+        browser.get(f"{base}/one/history"),
+        ("Historique : ", "Révisions publiées", "(actuelle)"),
+        ("Published revisions", "(current)"),
+    )
     english = words(speaking(db, instructor, "en").get(editor))
     assert "Save draft" in english and "Enregistrer le brouillon" not in english
