@@ -294,6 +294,11 @@ def test_item_analysis_in_french_and_english(db, learner, instructor):
         ("Analyse des items", "Répartition des résultats", "Facilité", "Tranche de résultat (%)"),
         ("Score distribution", "Item statistics", "Graded attempts", "Score band"),
     )
+    assert_french(
+        browser.get("/instructor/courses/basics/quizzes"),
+        ("Questionnaires : ", "Banques de questions", "Analyse des items", "Note de passage"),
+        ("Question banks", "Item analysis", "Pass mark", "Fix key and regrade"),
+    )
     english = words(speaking(db, instructor, "en").get(analysis))
     assert "Score distribution" in english and "Score band (%)" in english
 
