@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-PROVISIONAL_REASON = (
+from flask_babel import gettext as _
+
+from course_app.i18n import N_
+
+#: Marked for the catalogue, translated by signoff_block_reason for the request's reader.
+PROVISIONAL_REASON = N_(
     "Provisional registrants may complete the online theory but may not needle another "
     "person in any context, including course labs, so their practical cannot be signed off."
 )
@@ -92,7 +97,7 @@ def practical_status(
 
 def signoff_block_reason(register_class: str | None) -> str | None:
     """Why this learner cannot be signed off on a needling practical, or None."""
-    return PROVISIONAL_REASON if register_class == "provisional" else None
+    return _(PROVISIONAL_REASON) if register_class == "provisional" else None
 
 
 @dataclass(frozen=True)
@@ -138,11 +143,12 @@ def practical_done(
 def signoff_date_problem(assessed_on: date, cohort: CohortFacts, today: date) -> str | None:
     """Why a sign-off cannot carry this date, or None."""
     if assessed_on > today:
-        return "A competency cannot be signed off in the future."
+        return _("A competency cannot be signed off in the future.")
     if not cohort.starts_on <= assessed_on <= cohort.ends_on:
-        return (
-            f"The date must fall within the cohort's days, {cohort.starts_on.isoformat()} to "
-            f"{cohort.ends_on.isoformat()}."
+        return _(
+            "The date must fall within the cohort's days, %(first)s to %(last)s.",
+            first=cohort.starts_on.isoformat(),
+            last=cohort.ends_on.isoformat(),
         )
     return None
 
@@ -150,9 +156,14 @@ def signoff_date_problem(assessed_on: date, cohort: CohortFacts, today: date) ->
 def hours_problem(hours: float, cohort: CohortFacts, today: date) -> str | None:
     """Why these attended hours cannot be recorded, or None."""
     if today < cohort.starts_on:
-        return f"The cohort starts on {cohort.starts_on.isoformat()}: no hours attended yet."
+        return _(
+            "The cohort starts on %(day)s: no hours attended yet.", day=cohort.starts_on.isoformat()
+        )
     if not 0 <= hours <= cohort.lab_hours:
-        return f"Hours attended must be from 0 to the cohort's {cohort.lab_hours:g} lab hours."
+        return _(
+            "Hours attended must be from 0 to the cohort's %(hours)s lab hours.",
+            hours=f"{cohort.lab_hours:g}",
+        )
     return None
 
 
@@ -165,7 +176,7 @@ def cancel_deadline(starts_on: date, cutoff_hours: float) -> datetime:
 def booking_problem(starts_on: date, today: date) -> str | None:
     """Why a seat in this cohort cannot be booked or waited for, or None: it has started."""
     if today >= starts_on:
-        return "This cohort has started: booking is closed."
+        return _("This cohort has started: booking is closed.")
     return None
 
 

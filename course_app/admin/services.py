@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -89,13 +90,13 @@ def _admins_left(session: Session, excluding: int) -> int:
 
 def set_role(session: Session, user: User, role: str, actor_id: int) -> None:
     if role not in tuple(Role):
-        raise DomainError("Unknown role.")
+        raise DomainError(_("Unknown role."))
     if role == user.role:
-        raise DomainError(f"{user.full_name} already has this role.")
+        raise DomainError(_("%(name)s already has this role.", name=user.full_name))
     if user.role == Role.ADMIN and not _admins_left(session, user.id):
-        raise DomainError("The last active administrator cannot be demoted.")
+        raise DomainError(_("The last active administrator cannot be demoted."))
     if role == Role.LEARNER and not user.registration_number:
-        raise DomainError("A learner needs a registration number; this account has none.")
+        raise DomainError(_("A learner needs a registration number; this account has none."))
     before = {"role": user.role}
     user.role = role
     record(session, actor_id, "user.role_changed", ("user", user.id), before, {"role": role})
@@ -103,9 +104,9 @@ def set_role(session: Session, user: User, role: str, actor_id: int) -> None:
 
 def set_active(session: Session, user: User, active: bool, actor_id: int) -> None:
     if active and user.closed_at is not None:
-        raise DomainError("Its owner closed this account: it cannot be reactivated.")
+        raise DomainError(_("Its owner closed this account: it cannot be reactivated."))
     if not active and user.role == Role.ADMIN and not _admins_left(session, user.id):
-        raise DomainError("The last active administrator cannot be deactivated.")
+        raise DomainError(_("The last active administrator cannot be deactivated."))
     before = {"is_active": user.is_active}
     user.is_active = active
     if not active:
@@ -123,7 +124,7 @@ def set_active(session: Session, user: User, active: bool, actor_id: int) -> Non
 def verify_licence(session: Session, user: User, actor_id: int, note: str) -> None:
     """Record that an administrator checked the registration number with the regulator."""
     if not user.registration_number:
-        raise DomainError("This account has no registration number to verify.")
+        raise DomainError(_("This account has no registration number to verify."))
     before = {
         "licence_verified_at": user.licence_verified_at.isoformat()
         if user.licence_verified_at
@@ -149,7 +150,7 @@ def verify_licence(session: Session, user: User, actor_id: int, note: str) -> No
 def rename(session: Session, user: User, name: str, actor_id: int) -> None:
     name = name.strip()
     if not name or len(name) > 200:
-        raise DomainError("Enter the full name (at most 200 characters).")
+        raise DomainError(_("Enter the full name (at most 200 characters)."))
     before = {"full_name": user.full_name}
     user.full_name = name
     record(session, actor_id, "user.renamed", ("user", user.id), before, {"full_name": name})

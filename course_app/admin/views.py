@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -82,7 +83,7 @@ def assign_staff(course_slug: str):
     course = _course_or_404(course_slug)
     form, db = StaffForm(prefix=course.slug), get_session()
     if not form.validate_on_submit():
-        flash("Enter the instructor's e-mail address.", "error")
+        flash(_("Enter the instructor's e-mail address."), "error")
         return redirect(url_for("admin.courses"), 303)
     try:
         user = cohorts.assign_instructor(db, course, form.email.data, current_user.id)
@@ -91,7 +92,9 @@ def assign_staff(course_slug: str):
         flash(error.message, "error")
         return redirect(url_for("admin.courses"), 303)
     db.commit()
-    flash(f"{user.full_name} now teaches {course.title}.", "success")
+    flash(
+        _("%(name)s now teaches %(course)s.", name=user.full_name, course=course.title), "success"
+    )
     return redirect(url_for("admin.courses"))
 
 
@@ -107,7 +110,7 @@ def remove_staff(course_slug: str, user_id: int):
         flash(error.message, "error")
         return redirect(url_for("admin.courses"), 303)
     db.commit()
-    flash("Instructor removed from the course.", "success")
+    flash(_("Instructor removed from the course."), "success")
     return redirect(url_for("admin.courses"))
 
 
@@ -153,7 +156,10 @@ def invite_user():
             message = _queue_invitation(db, person)
             db.commit()
             mail.deliver(message.id)
-            flash(f"{person.full_name} is invited: the link is in the outbox.", "success")
+            flash(
+                _("%(name)s is invited: the link is in the outbox.", name=person.full_name),
+                "success",
+            )
             return redirect(url_for("admin.user", user_id=person.id))
     return render_template("admin/invite.html", form=form), 400 if form.errors else 200
 
@@ -202,6 +208,7 @@ def user(user_id: int):
 
 
 def _user_action(user_id: int, change, success: str):
+    """``success``: an ``N_`` message with a ``%(name)s`` placeholder, translated here."""
     db = get_session()
     person = _user_or_404(user_id)
     try:
@@ -211,7 +218,7 @@ def _user_action(user_id: int, change, success: str):
         flash(error.message, "error")
         return redirect(url_for("admin.user", user_id=user_id), 303)
     db.commit()
-    flash(success.format(name=person.full_name), "success")
+    flash(_(success, name=person.full_name), "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
 
@@ -221,14 +228,18 @@ def user_role(user_id: int):
     return _user_action(
         user_id,
         lambda db, p: services.set_role(db, p, role, current_user.id),
-        "{name}'s role changed.",
+        N_("%(name)s's role changed."),
     )
 
 
 @bp.post("/users/<int:user_id>/active")
 def user_active(user_id: int):
     active = request.form.get("active") == "1"
-    message = "{name} can log in again." if active else "{name} is deactivated and logged out."
+    message = (
+        N_("%(name)s can log in again.")
+        if active
+        else N_("%(name)s is deactivated and logged out.")
+    )
     return _user_action(
         user_id, lambda db, p: services.set_active(db, p, active, current_user.id), message
     )
@@ -240,7 +251,7 @@ def user_licence(user_id: int):
     response = _user_action(
         user_id,
         lambda db, p: services.verify_licence(db, p, current_user.id, note),
-        "{name}'s registration number is recorded as verified.",
+        N_("%(name)s's registration number is recorded as verified."),
     )
     db = get_session()
     issued = [
@@ -250,7 +261,10 @@ def user_licence(user_id: int):
     ]
     if issued:
         db.commit()
-        flash(f"Now eligible: issued {', '.join(c.public_id for c in issued)}.", "success")
+        flash(
+            _("Now eligible: issued %(ids)s.", ids=", ".join(c.public_id for c in issued)),
+            "success",
+        )
     return response
 
 
@@ -258,7 +272,9 @@ def user_licence(user_id: int):
 def user_name(user_id: int):
     name = request.form.get("full_name", "")
     return _user_action(
-        user_id, lambda db, p: services.rename(db, p, name, current_user.id), "Name saved: {name}."
+        user_id,
+        lambda db, p: services.rename(db, p, name, current_user.id),
+        N_("Name saved: %(name)s."),
     )
 
 

@@ -4,6 +4,7 @@ automatically."""
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
@@ -11,9 +12,11 @@ from course_app.audit.services import record
 from course_app.certificates.models import Certificate, CertificateFlag
 from course_app.db import utcnow
 from course_app.exceptions import DomainError
+from course_app.i18n import N_
 
 #: What each kind of flag asks of an administrator, as the queue shows it.
-KIND_LABELS = {"reissue": "Needs reissue", "review": "Needs review"}
+#: Shown translated (the ``gettext`` filter) on the administration pages.
+KIND_LABELS = {"reissue": N_("Needs reissue"), "review": N_("Needs review")}
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,6 @@ def clear_flags(session: Session, cert: Certificate, actor_id: int | None, note:
 def mark_reviewed(session: Session, cert: Certificate, actor_id: int, note: str) -> None:
     """An administrator looked and decided the certificate stands (the note says why)."""
     if not note.strip():
-        raise DomainError("Say what you checked and why the certificate stands.")
+        raise DomainError(_("Say what you checked and why the certificate stands."))
     if not clear_flags(session, cert, actor_id, note.strip()):
-        raise DomainError("This certificate has nothing waiting for review.")
+        raise DomainError(_("This certificate has nothing waiting for review."))

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -99,15 +100,21 @@ def _issue_to(
     actor_id: int | None,
 ) -> Certificate:
     if candidate is None:
-        raise NotEnrolled("This learner is not enrolled in the course.")
+        raise NotEnrolled(_("This learner is not enrolled in the course."))
     if candidate.certificate is not None:
         raise AlreadyCertified(
-            f"{candidate.learner.full_name} already holds a valid certificate.",
+            _("%(name)s already holds a valid certificate.", name=candidate.learner.full_name),
             candidate.certificate.public_id,
         )
     if not candidate.eligible:
-        missing = "; ".join(c.label for c in candidate.checks if not c.met)
-        raise NotEligible(f"{candidate.learner.full_name} is not eligible yet: {missing}.")
+        missing = "; ".join(_(c.label) for c in candidate.checks if not c.met)
+        raise NotEligible(
+            _(
+                "%(name)s is not eligible yet: %(missing)s.",
+                name=candidate.learner.full_name,
+                missing=missing,
+            )
+        )
     learner_id = candidate.learner.id
     _close_expired(session, course.id, learner_id)
     cert = _snapshot(course, candidate.learner, candidate.standing, issuer, actor_id)
@@ -275,9 +282,9 @@ def _printed(
 
 def revoke(session: Session, cert: Certificate, reason: str, actor_id: int) -> None:
     if cert.status != "valid":
-        raise DomainError("Only a valid certificate can be revoked.")
+        raise DomainError(_("Only a valid certificate can be revoked."))
     if not reason.strip():
-        raise DomainError("Give the reason: it is shown on the public verification page.")
+        raise DomainError(_("Give the reason: it is shown on the public verification page."))
     cert.status, cert.revoked_at, cert.revoked_reason = "revoked", utcnow(), reason.strip()
     _record_learning(session, cert, "revoked", cert.revoked_at)
     record(
@@ -311,9 +318,9 @@ def reissue(
     one is marked superseded by it. Hours, skills and dates are carried over unchanged. The
     reason is required: it is audited and shown on both public verification pages."""
     if old.status != "valid":
-        raise DomainError("Only a valid certificate can be reissued.")
+        raise DomainError(_("Only a valid certificate can be reissued."))
     if not reason.strip():
-        raise DomainError("Give the reason for the reissue: it is shown publicly.")
+        raise DomainError(_("Give the reason for the reissue: it is shown publicly."))
     learner = session.get(User, old.user_id)
     course = session.get(Course, old.course_id)
     old.status = "superseded"
@@ -365,14 +372,14 @@ _CARRIED = (
 def history(session: Session, cert: Certificate) -> list[Certificate]:
     """The certificate's line, oldest first: what it replaces, itself, what replaced it."""
     line = [cert]
-    for _ in range(100):  # a line is a handful of reissues; the bound guards the loop
+    for _step in range(100):  # a line is a handful of reissues; the bound guards the loop
         earlier = session.scalar(
             select(Certificate).where(Certificate.superseded_by_id == line[0].id)
         )
         if earlier is None:
             break
         line.insert(0, earlier)
-    for _ in range(100):
+    for _step in range(100):
         if line[-1].superseded_by_id is None:
             break
         line.append(session.get(Certificate, line[-1].superseded_by_id))

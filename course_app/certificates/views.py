@@ -15,7 +15,8 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -167,13 +168,18 @@ def issue(course_slug: str):
     db.commit()
     if issued:
         flash(
-            f"Issued {len(issued)} certificate(s): {', '.join(c.public_id for c in issued)}.",
+            ngettext(
+                "Issued %(num)d certificate: %(ids)s.",
+                "Issued %(num)d certificates: %(ids)s.",
+                len(issued),
+                ids=", ".join(c.public_id for c in issued),
+            ),
             "success",
         )
     for problem in problems:
         flash(problem, "error")
     if not issued and not problems:
-        flash("Choose at least one learner.", "error")
+        flash(_("Choose at least one learner."), "error")
     return redirect(url_for("certificates.queue"), 303 if problems or not issued else 302)
 
 
@@ -202,7 +208,7 @@ def course_settings(course_slug: str):
     course = _course_or_404(course_slug)
     years = request.form.get("valid_years", type=int)
     if years is None or not 0 <= years <= 20:
-        flash("Validity must be a whole number of years from 0 (no expiry) to 20.", "error")
+        flash(_("Validity must be a whole number of years from 0 (no expiry) to 20."), "error")
         return redirect(url_for("certificates.queue"), 303)
     db = get_session()
     before = {
@@ -221,7 +227,7 @@ def course_settings(course_slug: str):
         {"valid_years": years, "auto_issue": course.auto_issue_certificates},
     )
     db.commit()
-    flash(f"Certificate settings of {course.title} saved.", "success")
+    flash(_("Certificate settings of %(course)s saved.", course=course.title), "success")
     return redirect(url_for("certificates.queue"))
 
 
@@ -255,7 +261,7 @@ def review(public_id: str):
         flash(error.message, "error")
         return redirect(url_for("certificates.detail", public_id=public_id), 303)
     db.commit()
-    flash(f"Certificate {public_id} reviewed: it stands.", "success")
+    flash(_("Certificate %(id)s reviewed: it stands.", id=public_id), "success")
     return redirect(url_for("certificates.detail", public_id=public_id))
 
 
@@ -271,7 +277,7 @@ def revoke(public_id: str):
         flash(error.message, "error")
         return redirect(url_for("certificates.detail", public_id=public_id), 303)
     db.commit()
-    flash(f"Certificate {public_id} is revoked.", "success")
+    flash(_("Certificate %(id)s is revoked.", id=public_id), "success")
     return redirect(url_for("certificates.detail", public_id=public_id))
 
 
@@ -289,5 +295,8 @@ def reissue(public_id: str):
         flash(error.message, "error")
         return redirect(url_for("certificates.detail", public_id=public_id), 303)
     db.commit()
-    flash(f"Reissued as {new.public_id}; {public_id} is now superseded.", "success")
+    flash(
+        _("Reissued as %(new)s; %(old)s is now superseded.", new=new.public_id, old=public_id),
+        "success",
+    )
     return redirect(url_for("certificates.detail", public_id=new.public_id))

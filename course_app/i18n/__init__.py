@@ -20,7 +20,13 @@ babel = Babel()
 
 def init_app(app: Flask) -> None:
     from course_app.i18n import views  # noqa: F401  (the switcher's route)
-    from course_app.i18n.formats import ce_hours_local, language_pdf_label, long_date, number
+    from course_app.i18n.formats import (
+        ce_hours_local,
+        language_pdf_label,
+        long_date,
+        number,
+        statistic,
+    )
     from course_app.i18n.selection import select_locale, select_timezone
     from course_app.i18n.times import local_datetime
 
@@ -30,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(local_datetime, "local_datetime")
     app.add_template_filter(gettext, "gettext")
     app.add_template_filter(number, "number")
+    app.add_template_filter(statistic, "statistic")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(long_date, "local_day")
     app.add_template_global(language_pdf_label, "language_pdf_label")

@@ -24,6 +24,11 @@ def number(value: float | int | None) -> str:
     return "–" if value is None else format_decimal(value, format=DECIMALS)
 
 
+def statistic(value: float | None) -> str:
+    """A statistic to the hundredth, zeros kept so a column lines up: 0.50, 0,50 in French."""
+    return "–" if value is None else format_decimal(value, format="0.00")
+
+
 def ce_hours_local(minutes: float) -> str:
     """CE hours for ``minutes`` (``timing.ce_hours``, to the hundredth) in the locale."""
     return number(ce_hours(minutes))

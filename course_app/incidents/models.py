@@ -10,9 +10,11 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.db import Base, UTCDateTime, utcnow
+from course_app.i18n import N_
 
 ADVERSE_EVENT, NEEDLESTICK = "adverse-event", "needlestick"
-KINDS = {ADVERSE_EVENT: "Adverse event", NEEDLESTICK: "Needlestick injury"}
+#: English names (the CSV's); pages show them translated (``gettext``).
+KINDS = {ADVERSE_EVENT: N_("Adverse event"), NEEDLESTICK: N_("Needlestick injury")}
 
 
 class LabIncident(Base):

@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -44,13 +45,13 @@ def record_incident(
     session: Session, cohort: Cohort, data: IncidentData, actor_id: int, today: date
 ) -> LabIncident:
     if data.kind not in KINDS:
-        raise DomainError("Choose adverse event or needlestick injury.")
+        raise DomainError(_("Choose adverse event or needlestick injury."))
     if data.occurred_on not in incident_days(cohort, today):
-        raise DomainError("The day must be one of the cohort's days, and not one to come.")
+        raise DomainError(_("The day must be one of the cohort's days, and not one to come."))
     if data.corrects_id is not None:
         earlier = session.get(LabIncident, data.corrects_id)
         if earlier is None or earlier.cohort_id != cohort.id:
-            raise DomainError("The entry to correct must be one of this cohort's.")
+            raise DomainError(_("The entry to correct must be one of this cohort's."))
     incident = LabIncident(cohort_id=cohort.id, recorded_by_id=actor_id, **vars(data))
     session.add(incident)
     session.flush()

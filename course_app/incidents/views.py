@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -22,10 +23,10 @@ def _form(cohort: Cohort, days: list[date]) -> IncidentForm:
     form = IncidentForm()
     form.occurred_on.choices = [SelectChoice(d.isoformat(), d.isoformat()) for d in reversed(days)]
     earlier = services.incidents(get_session(), cohort_id=cohort.id)
-    form.corrects.choices = [("", "No: a new incident")] + [
+    form.corrects.choices = [("", _("No: a new incident"))] + [
         (
             str(r.incident.id),
-            f"#{r.incident.id}, {r.incident.occurred_on}: {KINDS[r.incident.kind]}",
+            f"#{r.incident.id}, {r.incident.occurred_on}: {_(KINDS[r.incident.kind])}",
         )
         for r in earlier
     ]
@@ -35,7 +36,7 @@ def _form(cohort: Cohort, days: list[date]) -> IncidentForm:
 
 
 def _choice(incident) -> SelectChoice:
-    label = f"#{incident.id}, {incident.occurred_on}: {KINDS[incident.kind]}"
+    label = f"#{incident.id}, {incident.occurred_on}: {_(KINDS[incident.kind])}"
     return SelectChoice(str(incident.id), label)
 
 
@@ -61,7 +62,7 @@ def cohort_log(cohort_id: int):
             form.kind.errors.append(error.message)
         else:
             db.commit()
-            flash(f"Incident #{incident.id} recorded.", "success")
+            flash(_("Incident #%(id)d recorded.", id=incident.id), "success")
             return redirect(url_for("incidents.cohort_log", cohort_id=cohort.id))
     rows = services.incidents(db, cohort_id=cohort.id)
     return render_template(

@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -82,7 +84,7 @@ def create_cohort(
     session: Session, course: Course, data: CohortData, actor: User | SignedInUser
 ) -> Cohort:
     if data.ends_on < data.starts_on:
-        raise DomainError("The cohort cannot end before it starts.")
+        raise DomainError(_("The cohort cannot end before it starts."))
     instructors = _instructors(session, data.instructor_emails)
     if actor.role == Role.INSTRUCTOR and actor.id not in {u.id for u in instructors}:
         instructors.append(actor)
@@ -107,7 +109,7 @@ def _instructors(session: Session, emails: tuple[str, ...]) -> list[User]:
     for email in emails:
         user = find_by_email(session, email)
         if user is None or user.role != Role.INSTRUCTOR:
-            raise DomainError(f"{email} is not an instructor's e-mail address.")
+            raise DomainError(_("%(email)s is not an instructor's e-mail address.", email=email))
         users.append(user)
     return users
 
@@ -134,7 +136,7 @@ def add_member(session: Session, cohort: Cohort, email: str, actor_id: int) -> U
         # One answer whether the account is unknown or outside this course: the instructor
         # learns nothing (not a name, not that it exists) about people they do not teach.
         raise DomainError(
-            "No learner enrolled in this course has this e-mail address (learners enrol first)."
+            _("No learner enrolled in this course has this e-mail address (learners enrol first).")
         )
     already = session.scalar(
         select(CohortMember.id).where(
@@ -142,15 +144,23 @@ def add_member(session: Session, cohort: Cohort, email: str, actor_id: int) -> U
         )
     )
     if already is not None:
-        raise DomainError(f"{learner.full_name} is already in this cohort.")
+        raise DomainError(_("%(name)s is already in this cohort.", name=learner.full_name))
     if not take_seat(session, cohort.id):
-        raise DomainError(f"The cohort is full ({cohort.capacity} places).")
+        raise DomainError(
+            ngettext(
+                "The cohort is full (%(num)d place).",
+                "The cohort is full (%(num)d places).",
+                cohort.capacity,
+            )
+        )
     try:
         with session.begin_nested():
             seat = CohortMember(cohort_id=cohort.id, user_id=learner.id, confirmed_at=utcnow())
             session.add(seat)
     except IntegrityError as error:
-        raise DomainError(f"{learner.full_name} is already in this cohort.") from error
+        raise DomainError(
+            _("%(name)s is already in this cohort.", name=learner.full_name)
+        ) from error
     refresh_standing(session, learner.id, cohort.course_id)
     entry = record(
         session,
@@ -260,7 +270,7 @@ def record_signoff(
     titles = {c.key: c.title for c in checklist}
     needs_second = {c.key for c in checklist if c.second_assessor}
     if data.competency_key not in titles:
-        raise DomainError("That competency is not on this level's checklist.")
+        raise DomainError(_("That competency is not on this level's checklist."))
     problem = signoff_date_problem(data.assessed_on, facts(cohort), today)
     if problem:
         raise DomainError(problem)
@@ -333,12 +343,12 @@ def confirm_signoff(
     """A second assessor confirms a pass of a competency that requires one."""
     competency = next((c for c in checklist_of(cohort.course) if c.key == key), None)
     if competency is None or not competency.second_assessor:
-        raise DomainError("This competency does not take a second assessor.")
+        raise DomainError(_("This competency does not take a second assessor."))
     row = _signoff_row(session, cohort, learner, key)
     if row is None or row.result != "pass":
-        raise DomainError("Only a recorded pass can be confirmed by a second assessor.")
+        raise DomainError(_("Only a recorded pass can be confirmed by a second assessor."))
     if row.assessor_id == assessor_id:
-        raise DomainError("The second assessor must be someone other than the first.")
+        raise DomainError(_("The second assessor must be someone other than the first."))
     problem = signoff_date_problem(assessed_on, facts(cohort), today)
     if problem:
         raise DomainError(problem)
@@ -393,12 +403,14 @@ def staff_of(session: Session, course_id: int) -> list[User]:
 def assign_instructor(session: Session, course: Course, email: str, actor_id: int) -> User:
     user = find_by_email(session, email)
     if user is None or user.role != Role.INSTRUCTOR:
-        raise DomainError("No instructor has this e-mail address.")
+        raise DomainError(_("No instructor has this e-mail address."))
     try:
         with session.begin_nested():
             session.add(CourseStaff(course_id=course.id, user_id=user.id))
     except IntegrityError as error:
-        raise DomainError(f"{user.full_name} already teaches this course.") from error
+        raise DomainError(
+            _("%(name)s already teaches this course.", name=user.full_name)
+        ) from error
     record(
         session,
         actor_id,
@@ -416,7 +428,7 @@ def unassign_instructor(session: Session, course: Course, user_id: int, actor_id
         )
     )
     if row is None:
-        raise DomainError("That instructor does not teach this course.")
+        raise DomainError(_("That instructor does not teach this course."))
     session.delete(row)
     record(
         session,

@@ -1,5 +1,6 @@
 """Forms of the instructor workspace."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -43,31 +44,31 @@ def _email(label: str, description: str = "") -> EmailField:
 
 class StaffForm(FlaskForm):
     email = _email(
-        "Instructor's e-mail address",
-        "Type a name or an address: the platform's instructors are suggested.",
+        _l("Instructor's e-mail address"),
+        _l("Type a name or an address: the platform's instructors are suggested."),
     )
 
 
 class CohortForm(FlaskForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         validators=[DataRequired(), Length(max=120)],
-        description="For instance: Toronto, spring 2027.",
+        description=_l("For instance: Toronto, spring 2027."),
     )
-    starts_on = DateField("First day", validators=[InputRequired()])
-    ends_on = DateField("Last day", validators=[InputRequired()])
-    location = StringField("Location", validators=[DataRequired(), Length(max=200)])
-    capacity = IntegerField("Places", validators=[InputRequired(), NumberRange(min=1, max=500)])
+    starts_on = DateField(_l("First day"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
+    location = StringField(_l("Location"), validators=[DataRequired(), Length(max=200)])
+    capacity = IntegerField(_l("Places"), validators=[InputRequired(), NumberRange(min=1, max=500)])
     lab_hours = DecimalField(
-        "In-person lab hours",
+        _l("In-person lab hours"),
         places=1,
         validators=[InputRequired(), NumberRange(min=0, max=200)],
-        description="Supervised practical hours it provides (kept apart from online minutes).",
+        description=_l("Supervised practical hours it provides (kept apart from online minutes)."),
     )
     instructors = StringField(
-        "Other instructors' e-mail addresses (optional)",
+        _l("Other instructors' e-mail addresses (optional)"),
         validators=[Optional(), Length(max=1000)],
-        description="Separated by commas. You are added yourself if you are an instructor.",
+        description=_l("Separated by commas. You are added yourself if you are an instructor."),
     )
 
     def instructor_emails(self) -> tuple[str, ...]:
@@ -77,14 +78,14 @@ class CohortForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     email = _email(
-        "Learner's e-mail address",
-        "Or find the learner above by name and add them from the list.",
+        _l("Learner's e-mail address"),
+        _l("Or find the learner above by name and add them from the list."),
     )
 
 
 class HoursForm(FlaskForm):
     hours = DecimalField(
-        "Practical hours attended",
+        _l("Practical hours attended"),
         places=1,
         validators=[InputRequired(), NumberRange(min=0, max=200)],
     )
@@ -92,18 +93,18 @@ class HoursForm(FlaskForm):
 
 class SignoffForm(FlaskForm):
     result = RadioField(
-        "Result",
-        choices=[SelectChoice("pass", "Pass"), SelectChoice("not-yet", "Not yet")],
-        validators=[InputRequired(message="Choose Pass or Not yet.")],
+        _l("Result"),
+        choices=[SelectChoice("pass", _l("Pass")), SelectChoice("not-yet", _l("Not yet"))],
+        validators=[InputRequired(message=_l("Choose Pass or Not yet."))],
     )
-    assessed_on = DateField("Assessed on", validators=[InputRequired()])
-    notes = TextAreaField("Notes (optional)", validators=[Optional(), Length(max=2000)])
+    assessed_on = DateField(_l("Assessed on"), validators=[InputRequired()])
+    notes = TextAreaField(_l("Notes (optional)"), validators=[Optional(), Length(max=2000)])
 
 
 class ConfirmSignoffForm(FlaskForm):
     """A second assessor confirms a recorded pass."""
 
-    assessed_on = DateField("Assessed on (second assessor)", validators=[InputRequired()])
+    assessed_on = DateField(_l("Assessed on (second assessor)"), validators=[InputRequired()])
 
 
 class ConfirmForm(FlaskForm):
@@ -111,13 +112,15 @@ class ConfirmForm(FlaskForm):
 
 
 class LessonForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(
-        "Text (Markdown)",
+        _l("Text (Markdown)"),
         validators=[DataRequired(), Length(max=200_000)],
         filters=[unix_newlines],
-        description="Headings start at ##. Label claims Supported, Proposed or Contested and "
-        "cite sources as [S1]. The preview is rendered and sanitized exactly as learners see it.",
+        description=_l(
+            "Headings start at ##. Label claims Supported, Proposed or Contested and cite "
+            "sources as [S1]. The preview is rendered and sanitized exactly as learners see it."
+        ),
     )
 
 
@@ -220,15 +223,15 @@ def settings_form_for(draw_labels: list[str]) -> type[QuizSettingsForm]:
 class AllowanceForm(FlaskForm):
     """An exception for one learner at one quiz: extra attempts and/or a lifted cooldown."""
 
-    quiz = SelectField("Quiz", validators=[DataRequired()])
+    quiz = SelectField(_l("Quiz"), validators=[DataRequired()])
     extra_attempts = IntegerField(
-        "Extra attempts (0 to 5)",
+        _l("Extra attempts (0 to 5)"),
         default=1,
-        validators=[InputRequired(), NumberRange(0, 5, message="Choose from 0 to 5.")],
+        validators=[InputRequired(), NumberRange(0, 5, message=_l("Choose from 0 to 5."))],
     )
-    lift_cooldown = BooleanField("Lift the current cooldown: the learner may start now")
+    lift_cooldown = BooleanField(_l("Lift the current cooldown: the learner may start now"))
     reason = TextAreaField(
-        "Reason (kept in the audit trail)", validators=[DataRequired(), Length(max=500)]
+        _l("Reason (kept in the audit trail)"), validators=[DataRequired(), Length(max=500)]
     )
 
 

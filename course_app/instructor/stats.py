@@ -17,6 +17,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from course_app.i18n import N_
+
 EASY, HARD = 0.90, 0.20
 UPPER_LOWER_SHARE = 0.27
 MIN_ATTEMPTS_FOR_STABLE_STATISTICS = 20
@@ -88,14 +90,14 @@ def cronbach_alpha(
 
 
 def flags(facility_value: float | None, r: float | None, d: float | None) -> list[str]:
-    """What an instructor should look at, in words."""
+    """What an instructor should look at, in words (English; pages show them translated)."""
     found = []
     if facility_value is not None and facility_value > EASY:
-        found.append("Nearly everyone gets this right")
+        found.append(N_("Nearly everyone gets this right"))
     if facility_value is not None and facility_value < HARD:
-        found.append("Nearly no one gets this right")
+        found.append(N_("Nearly no one gets this right"))
     if (r is not None and r < 0) or (d is not None and d < 0):
-        found.append("Discriminates negatively: stronger learners do worse; check the key")
+        found.append(N_("Discriminates negatively: stronger learners do worse; check the key"))
     return found
 
 

@@ -4,6 +4,7 @@
 from dataclasses import replace
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -96,10 +97,12 @@ def _save_lesson(course: Course, lesson: Lesson, form: LessonForm, action: str):
             number = authoring.publish(
                 db, lesson, form.title.data.strip(), form.body.data, current_user.id
             )
-            message = f"Published as revision {number}: learners now read this version."
+            message = _(
+                "Published as revision %(number)d: learners now read this version.", number=number
+            )
         else:
             authoring.save_draft(db, lesson, form.body.data, current_user.id)
-            message = "Draft saved. Learners still read the published version."
+            message = _("Draft saved. Learners still read the published version.")
     except DomainError as error:
         db.rollback()
         flash(error.message, "error")
@@ -150,7 +153,13 @@ def restore_revision(course_slug: str, lesson_slug: str, number: int):
     revision = authoring.find_revision(db, lesson, number) or abort(404)
     authoring.restore(db, lesson, revision, current_user.id)
     db.commit()
-    flash(f"Revision {number} is now the draft. Review it and publish when ready.", "success")
+    flash(
+        _(
+            "Revision %(number)d is now the draft. Review it and publish when ready.",
+            number=number,
+        ),
+        "success",
+    )
     return redirect(
         url_for("instructor.edit_lesson", course_slug=course.slug, lesson_slug=lesson.slug)
     )

@@ -1,6 +1,7 @@
 """Workspace home, cohorts, members and the practical sign-off."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from course_app import permissions
@@ -65,7 +66,7 @@ def course_cohorts(course_slug: str):
             form.name.errors.append(error.message)
         else:
             db.commit()
-            flash(f"Cohort “{cohort.name}” created.", "success")
+            flash(_("Cohort “%(name)s” created.", name=cohort.name), "success")
             return redirect(url_for("instructor.cohort", cohort_id=cohort.id))
     rows = cohorts.cohorts_of(db, course.id)
     status = 400 if form.errors else 200
@@ -85,7 +86,7 @@ def cohort(cohort_id: int):
             form.email.errors.append(error.message)
         else:
             db.commit()
-            flash(f"{learner.full_name} added to the cohort.", "success")
+            flash(_("%(name)s added to the cohort.", name=learner.full_name), "success")
             return redirect(url_for("instructor.cohort", cohort_id=cohort.id))
     return render_template(
         "instructor/cohort.html",
@@ -154,7 +155,7 @@ def sign_off(cohort_id: int, learner_id: int, key: str):
             db.rollback()
             flash(error.message, "error")
             return _practical_page(cohort, learner, status=400)
-        return _recorded(cohort, learner, "Result recorded.")
+        return _recorded(cohort, learner, _("Result recorded."))
     for errors in form.errors.values():
         flash(" ".join(errors), "error")
     return _practical_page(cohort, learner, status=400)
@@ -168,7 +169,7 @@ def sign_off_sheet(cohort_id: int, learner_id: int):
     _member, learner = _member_or_404(cohort.id, learner_id)
     form, db = ConfirmForm(), get_session()
     if not form.validate_on_submit():
-        flash("The form had expired. Please send it again.", "error")
+        flash(_("The form had expired. Please send it again."), "error")
         return _practical_page(cohort, learner, status=400)
     posted = {
         item.key: signoff_sheet.SheetEntry(
@@ -184,9 +185,9 @@ def sign_off_sheet(cohort_id: int, learner_id: int):
     )
     if problems:
         db.rollback()
-        flash("Nothing was recorded: correct the competencies marked below.", "error")
+        flash(_("Nothing was recorded: correct the competencies marked below."), "error")
         return _practical_page(cohort, learner, sheet=(posted, problems), status=400)
-    return _recorded(cohort, learner, "Results recorded.")
+    return _recorded(cohort, learner, _("Results recorded."))
 
 
 def _recorded(cohort, learner, message: str):
@@ -195,7 +196,10 @@ def _recorded(cohort, learner, message: str):
     db.commit()
     if certificates.auto_issue(db, cohort.course_id, learner.id, current_issuer):
         db.commit()
-        flash(f"{learner.full_name} is now eligible: the certificate was issued.", "success")
+        flash(
+            _("%(name)s is now eligible: the certificate was issued.", name=learner.full_name),
+            "success",
+        )
     flash(message, "success")
     return redirect(url_for("instructor.practical", cohort_id=cohort.id, learner_id=learner.id))
 
@@ -216,7 +220,7 @@ def practical_hours(cohort_id: int, learner_id: int):
         db.rollback()
         form.hours.errors.append(error.message)
         return _practical_page(cohort, learner, hours_form=form, status=400)
-    return _recorded(cohort, learner, "Practical hours recorded.")
+    return _recorded(cohort, learner, _("Practical hours recorded."))
 
 
 @bp.post("/cohorts/<int:cohort_id>/learners/<int:learner_id>/competencies/<key>/confirm")
@@ -235,4 +239,4 @@ def confirm_sign_off(cohort_id: int, learner_id: int, key: str):
         db.rollback()
         flash(error.message, "error")
         return _practical_page(cohort, learner, status=400)
-    return _recorded(cohort, learner, "Pass confirmed by a second assessor.")
+    return _recorded(cohort, learner, _("Pass confirmed by a second assessor."))

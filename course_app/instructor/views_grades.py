@@ -14,6 +14,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -200,7 +201,10 @@ def grant_allowance(course_slug: str, learner_id: int):
         form.reason.errors.append(error.message)
         return _learner_page(course, person, form, 400)
     db.commit()
-    flash(f"Exception granted to {person.full_name} for {quiz.title}.", "success")
+    flash(
+        _("Exception granted to %(name)s for %(quiz)s.", name=person.full_name, quiz=quiz.title),
+        "success",
+    )
     return redirect(url_for("instructor.learner", course_slug=course.slug, learner_id=person.id))
 
 

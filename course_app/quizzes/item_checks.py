@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from course_app.content_warnings import ContentWarning
+from course_app.i18n import N_
 from course_app.quizzes.content import QuizSpec
 from course_app.quizzes.content_items import QuestionSpec
 from course_app.quizzes.grading import QuestionType
@@ -78,41 +79,46 @@ class Rule:
     advice: str
 
 
-#: Every rule, with what the pages call it and what to do about it, in plain words.
+#: Every rule, with what the pages call it and what to do about it, in plain words (marked for
+#: the catalogue: the pages show them in the viewer's language, check-content in English).
 RULES = {
     "key-longest": Rule(
-        "The key is often the longest option",
-        "Make the options of each question about the same length, and let the longest be wrong "
-        "as often as right.",
+        N_("The key is often the longest option"),
+        N_(
+            "Make the options of each question about the same length, and let the longest be wrong "
+            "as often as right."
+        ),
     ),
     "true-false-balance": Rule(
-        "True/false answers lean one way",
-        "Write about as many true statements as false ones.",
+        N_("True/false answers lean one way"),
+        N_("Write about as many true statements as false ones."),
     ),
     "key-count-spread": Rule(
-        "Number of right options",
-        "Vary how many options are right, and keep it between one and four.",
+        N_("Number of right options"),
+        N_("Vary how many options are right, and keep it between one and four."),
     ),
     "absolute-words": Rule(
-        "Absolute words mark the wrong options",
-        "Remove words such as always, never, only and cure from wrong options, or use them in "
-        "right ones as often.",
+        N_("Absolute words mark the wrong options"),
+        N_(
+            "Remove words such as always, never, only and cure from wrong options, or use them in "
+            "right ones as often."
+        ),
     ),
     "all-none-of-the-above": Rule(
-        "“All/none of the above”",
-        "Replace the option with a plausible answer of the same kind as the others.",
+        N_("“All/none of the above”"),
+        N_("Replace the option with a plausible answer of the same kind as the others."),
     ),
     "negative-stem": Rule(
-        "Negative question",
-        "Ask the question positively; if the negative must stay, write it in capitals (NOT).",
+        N_("Negative question"),
+        N_("Ask the question positively; if the negative must stay, write it in capitals (NOT)."),
     ),
     "option-length-spread": Rule(
-        "Options of very different length",
-        "Bring the options to similar length and form.",
+        N_("Options of very different length"),
+        N_("Bring the options to similar length and form."),
     ),
     "near-duplicate": Rule(
-        "Nearly the same question",
-        "Keep items independent: rewrite or remove one, so that one does not answer the other.",
+        N_("Nearly the same question"),
+        N_("Keep items independent: rewrite or remove one, so that one does not answer the other."),
     ),
 }
 
