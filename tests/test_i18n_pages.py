@@ -66,7 +66,7 @@ def test_a_locked_course_and_the_catalogue(francophone):
     )
     assert_french(
         browser.get("/"),
-        ("Puncture sèche pour physiothérapeutes", "heures de formation continue"),
+        ("Puncture sèche pour physiothérapeutes", "de FC de théorie en ligne"),
         ("Dry needling for physiotherapists", "CE hours of online theory"),
     )
 
