@@ -18,15 +18,7 @@ def course_figures(course_slug: str):
     course = taught_course_or_404(course_slug)
     form = FigureForm()
     if form.validate_on_submit():
-        data = form.file.data.read(figures.MAX_UPLOAD_BYTES + 1)
-        new = figures.NewFigure(
-            key=form.key.data,
-            upload_name=form.file.data.filename or "",
-            data=data,
-            title=form.title.data,
-            alt=form.alt.data,
-            description=form.description.data,
-        )
+        new = _uploaded(form, form.key.data)
         db = get_session()
         try:
             figures.add_figure(db, course, new, current_user.id)
@@ -60,15 +52,7 @@ def figure(course_slug: str, key: str):
     item = _figure_or_404(course, key)
     form = FigureFileForm(obj=None if request.method == "POST" else item)
     if form.validate_on_submit():
-        data = form.file.data.read(figures.MAX_UPLOAD_BYTES + 1)
-        new = figures.NewFigure(
-            key=item.key,
-            upload_name=form.file.data.filename or "",
-            data=data,
-            title=form.title.data,
-            alt=form.alt.data,
-            description=form.description.data,
-        )
+        new = _uploaded(form, item.key)
         db = get_session()
         try:
             figures.replace_figure(db, item, new, current_user.id)
@@ -104,3 +88,16 @@ def archive_figure(course_slug: str, key: str):
         done = "archived: lessons no longer show it" if archived else "restored"
         flash(f"Figure “{item.key}” {done}.", "success")
     return redirect(url_for("instructor.course_figures", course_slug=course.slug), 303)
+
+
+def _uploaded(form, key: str) -> figures.NewFigure:
+    """The figure a form sent (upload or replacement), read no further than the size limit
+    plus one byte, so that an oversized file is refused before it is parsed."""
+    return figures.NewFigure(
+        key=key,
+        upload_name=form.file.data.filename or "",
+        data=form.file.data.read(figures.MAX_UPLOAD_BYTES + 1),
+        title=form.title.data,
+        alt=form.alt.data,
+        description=form.description.data,
+    )
