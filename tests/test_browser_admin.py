@@ -139,7 +139,7 @@ def _issue_from_the_queue(page, visit) -> str:
     visit.check("queue")
     page.get_by_label(f"Issue to {LEARNER}").check()
     page.get_by_role("button", name="Issue to the selected learners").first.click()
-    page.get_by_text("Issued 1 certificate(s)").wait_for()
+    page.get_by_text("Issued 1 certificate:").wait_for()
     page.get_by_role("link", name=re.compile("^DN1-")).click()
     visit.check("certificate")
     with page.expect_download() as download:

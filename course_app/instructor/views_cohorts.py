@@ -157,7 +157,7 @@ def sign_off(cohort_id: int, learner_id: int, key: str):
             return _practical_page(cohort, learner, status=400)
         return _recorded(cohort, learner, _("Result recorded."))
     for errors in form.errors.values():
-        flash(" ".join(errors), "error")
+        flash(" ".join(str(error) for error in errors), "error")  # lazy texts too
     return _practical_page(cohort, learner, status=400)
 
 
